@@ -1,0 +1,2 @@
+package io.ganeshaha.api.v1alpha1;
+class Placeholder {}

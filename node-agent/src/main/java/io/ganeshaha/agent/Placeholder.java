@@ -1,0 +1,2 @@
+package io.ganeshaha.agent;
+class Placeholder {}
