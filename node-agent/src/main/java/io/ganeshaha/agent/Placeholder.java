@@ -1,2 +1,0 @@
-package io.ganeshaha.agent;
-class Placeholder {}

@@ -1,0 +1,67 @@
+package io.ganeshaha.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The node agent's own settings (environment variables {@code GANESHA_HA_AGENT_*} or
+ * application.properties). What Pacemaker decides (attribute names, grace_delay, ha_vol_mnt) is not
+ * here: it arrives with each OCF action, from the CIB.
+ */
+@ConfigMapping(prefix = "ganesha-ha.agent")
+public interface AgentConfig {
+
+    /** The unix socket the OCF entry points forward to (their {@code agent_socket} parameter). */
+    @WithDefault("/run/ganesha-ha/agent.sock")
+    Path socket();
+
+    /** Where started resource instances are recorded (tmpfs: survives agent restarts, not reboots). */
+    @WithDefault("/run/ganesha-ha/resources")
+    Path instanceDir();
+
+    /** The system bus ganesha.nfsd is on. */
+    @WithDefault("unix:path=/run/dbus/system_bus_socket")
+    String dbusAddress();
+
+    /** ganesha.nfsd's pid file: the cross-check, and the only source while the bus is down. */
+    @WithDefault("/run/ganesha/ganesha.pid")
+    Path pidFile();
+
+    /** The host's NFS state directory that ganesha_nfsd points at the shared storage. */
+    @WithDefault("/var/lib/nfs")
+    Path nfsStateDir();
+
+    /** No healthy heartbeat for this long means nfsd hangs; 0 turns hang detection off. */
+    @WithDefault("3s")
+    Duration hangTimeout();
+
+    /** How often the pid file and /proc are checked. */
+    @WithDefault("50ms")
+    Duration processPollInterval();
+
+    /** Bound of every D-Bus call to ganesha.nfsd. */
+    @WithDefault("5s")
+    Duration dbusCallTimeout();
+
+    /** Bound of every Pacemaker tool call (attrd_updater, crm_node). */
+    @WithDefault("5s")
+    Duration pacemakerTimeout();
+
+    /** How often the survivors' grace acknowledgements are read while waiting for them. */
+    @WithDefault("100ms")
+    Duration ackPollInterval();
+
+    /** How often this node's attributes are re-asserted against nfsd's health. */
+    @WithDefault("10s")
+    Duration reassertInterval();
+
+    /** How often the cached view of this node's attributes is re-read from attrd. */
+    @WithDefault("2s")
+    Duration attributeRefreshInterval();
+
+    /** Threads serving OCF actions at once. */
+    @WithDefault("8")
+    int workers();
+}

@@ -1,0 +1,117 @@
+package io.ganeshaha.agent.failover;
+
+import io.ganeshaha.agent.ocf.NotifyEvent;
+import io.ganeshaha.agent.pacemaker.Attrd;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The survivor side of the handshake, run for a {@code ganesha_grace notify}: for each peer that
+ * left (post-stop) or returns (pre-start), put the local nfsd into grace over D-Bus, confirm with
+ * {@code get_grace}, and publish the acknowledgement the peer's ganesha_mon waits for before it
+ * moves the virtual IP. Idempotent (a repeated notify repeats the grace call and the same ack),
+ * bounded by the notify's deadline. Pacemaker ignores notify results, so every failure is logged
+ * and returned in the outcome rather than swallowed.
+ */
+public final class GraceNotifier {
+
+    private static final Logger LOG = Logger.getLogger(GraceNotifier.class);
+    /** ganesha lifts grace early when no client has state to reclaim: confirm right after the call. */
+    private static final Duration CONFIRM_WINDOW = Duration.ofMillis(500);
+    private static final Duration MAX_CALL = Duration.ofSeconds(10);
+
+    private final NfsdGrace nfsd;
+    private final Attrd attrd;
+    private final LocalAttributes local;
+    private final BooleanSupplier nfsdServing;
+    private final Clock clock;
+    private final Object ackLock = new Object();
+
+    public GraceNotifier(NfsdGrace nfsd, Attrd attrd, LocalAttributes local, BooleanSupplier nfsdServing,
+            Clock clock) {
+        this.nfsd = nfsd;
+        this.attrd = attrd;
+        this.local = local;
+        this.nfsdServing = nfsdServing;
+        this.clock = clock;
+    }
+
+    /** What happened for each peer, in words for the cluster log. */
+    public record Outcome(List<String> acknowledged, List<String> failures) {}
+
+    public Outcome handle(NotifyEvent event, String localNode, Instant deadline) {
+        List<NotifyEvent.GraceCall> calls = event.graceCalls(localNode);
+        List<String> acknowledged = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        if (calls.isEmpty()) {
+            return new Outcome(acknowledged, failures);
+        }
+        if (!nfsdServing.getAsBoolean()) {
+            failures.add("nfsd on " + localNode + " is not serving: not a survivor, no grace for "
+                    + calls.stream().map(NotifyEvent.GraceCall::peer).toList());
+            LOG.warn(failures.get(0));
+            return new Outcome(acknowledged, failures);
+        }
+        for (NotifyEvent.GraceCall call : calls) {
+            try {
+                enterGrace(call, deadline);
+                acknowledge(call.peer());
+                acknowledged.add(call.peer());
+                LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", event.mode(),
+                        localNode, call.peer(), call.event());
+            } catch (NfsdGrace.GraceFailure | PacemakerCommandException e) {
+                String failure = event.mode() + ": could not put nfsd on " + localNode + " in grace for "
+                        + call.peer() + ": " + e.getMessage();
+                failures.add(failure);
+                LOG.error(failure);
+            }
+        }
+        return new Outcome(acknowledged, failures);
+    }
+
+    private void enterGrace(NotifyEvent.GraceCall call, Instant deadline) throws NfsdGrace.GraceFailure {
+        nfsd.grace(call.event(), call.peer(), remaining(deadline));
+        Instant confirmBy = min(deadline, clock.instant().plus(CONFIRM_WINDOW));
+        do {
+            if (nfsd.inGrace(remaining(deadline))) {
+                return;
+            }
+        } while (clock.instant().isBefore(confirmBy));
+        throw new NfsdGrace.GraceFailure("nfsd accepted the grace call but get_grace does not report grace", null);
+    }
+
+    /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */
+    private void acknowledge(String peer) throws PacemakerCommandException {
+        Optional<String> epoch = attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
+        if (epoch.isEmpty()) {
+            LOG.infof("%s published no grace request; nothing to acknowledge", peer);
+            return;
+        }
+        synchronized (ackLock) {
+            String current = local.reread(GraceAcks.ACK_ATTRIBUTE).orElse("");
+            String updated = GraceAcks.with(current, peer, epoch.get());
+            if (!updated.equals(current)) {
+                local.set(GraceAcks.ACK_ATTRIBUTE, updated);
+            }
+        }
+    }
+
+    private Duration remaining(Instant deadline) throws NfsdGrace.GraceFailure {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new NfsdGrace.GraceFailure("the notify deadline passed", null);
+        }
+        return left.compareTo(MAX_CALL) > 0 ? MAX_CALL : left;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

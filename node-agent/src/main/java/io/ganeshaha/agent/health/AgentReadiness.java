@@ -1,0 +1,31 @@
+package io.ganeshaha.agent.health;
+
+import io.ganeshaha.agent.NodeAgent;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once the OCF socket listens. nfsd's health is reported, not judged: a node whose nfsd is
+ * down still needs its agent (to run the failover and to answer Pacemaker).
+ */
+@Readiness
+@ApplicationScoped
+public class AgentReadiness implements HealthCheck {
+
+    private final NodeAgent agent;
+
+    public AgentReadiness(NodeAgent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("ganesha-ha-agent")
+                .status(agent.ready())
+                .withData("nfsd", agent.nfsdHealth().name())
+                .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
+                .build();
+    }
+}

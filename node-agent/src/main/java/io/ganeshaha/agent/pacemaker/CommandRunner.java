@@ -1,0 +1,58 @@
+package io.ganeshaha.agent.pacemaker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one of Pacemaker's command line tools with a hard deadline. Pacemaker's IPC can stall during
+ * a membership change (GlusterFS lesson 9: `pcs status` timing out in a monitor), so every call is
+ * bounded and a stuck tool is killed.
+ */
+public class CommandRunner {
+
+    public record Result(int exitCode, String stdout, String stderr) {}
+
+    public Result run(List<String> argv, Duration timeout) throws PacemakerCommandException {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new PacemakerCommandException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<String> out = drain(process.getInputStream());
+        CompletableFuture<String> err = drain(process.getErrorStream());
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new PacemakerCommandException(String.join(" ", argv) + " did not answer within "
+                        + timeout.toMillis() + " ms and was killed");
+            }
+            return new Result(process.exitValue(), out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new PacemakerCommandException("interrupted while running " + argv.get(0), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PacemakerCommandException("cannot read the output of " + argv.get(0), e);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package io.ganeshaha.agent.watch;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides the local ganesha.nfsd's health from what the agent observes, with no I/O of its own
+ * (times are monotonic nanoseconds passed in), so every rule is unit-tested.
+ *
+ * <p>While the system bus is up, it is the authority on life: the bus daemon drops ganesha's name
+ * the instant the process dies ({@code NameOwnerChanged}), and ganesha's once-a-second
+ * {@code heartbeat} signal tells a frozen daemon from a live one. When the bus is down, the pid
+ * file and /proc are all we have: death is still seen, a hang is not. A dead bus alone is never
+ * taken for a dead nfsd: that would move virtual IPs off a node that serves perfectly well.
+ */
+public final class NfsdHealthTracker {
+
+    private final long hangTimeoutNanos;
+
+    private boolean busUp;
+    private String owner = "";
+    /** Start of the current heartbeat window: last healthy heartbeat, owner change or bus connect. */
+    private long heartbeatAnchor;
+    private Optional<NfsdProcess> process = Optional.empty();
+    private String hungOwner;
+    private NfsdProcess hungProcess;
+
+    /** A zero hang timeout turns hang detection off (for a ganesha built without heartbeats). */
+    public NfsdHealthTracker(Duration hangTimeout) {
+        this.hangTimeoutNanos = hangTimeout.toNanos();
+    }
+
+    public void busConnected(String currentOwner, long now) {
+        busUp = true;
+        owner = Objects.requireNonNullElse(currentOwner, "");
+        heartbeatAnchor = now;
+    }
+
+    public void busLost() {
+        busUp = false;
+    }
+
+    public void ownerChanged(String newOwner, long now) {
+        owner = Objects.requireNonNullElse(newOwner, "");
+        heartbeatAnchor = now;
+    }
+
+    public void heartbeat(boolean healthy, long now) {
+        // ganesha reports itself unhealthy when requests are queued but none is dequeued: such a
+        // heartbeat does not extend the window, so a wedged daemon is found hung like a frozen one.
+        if (healthy) {
+            heartbeatAnchor = now;
+        }
+    }
+
+    public void processObserved(Optional<NfsdProcess> observed) {
+        process = observed;
+    }
+
+    public boolean busUp() {
+        return busUp;
+    }
+
+    public Optional<NfsdProcess> process() {
+        return process;
+    }
+
+    public NfsdHealth evaluate(long now) {
+        if (isStillHung()) {
+            return NfsdHealth.HUNG;
+        }
+        hungOwner = null;
+        hungProcess = null;
+        if (!busUp) {
+            return process.isPresent() ? NfsdHealth.SERVING : NfsdHealth.DOWN;
+        }
+        if (owner.isEmpty()) {
+            return NfsdHealth.DOWN;
+        }
+        if (hangTimeoutNanos > 0 && now - heartbeatAnchor > hangTimeoutNanos) {
+            hungOwner = owner;
+            hungProcess = process.orElse(null);
+            return NfsdHealth.HUNG;
+        }
+        return NfsdHealth.SERVING;
+    }
+
+    /** A hung verdict holds until the daemon is gone or replaced by a new process. */
+    private boolean isStillHung() {
+        if (hungOwner == null) {
+            return false;
+        }
+        if (busUp) {
+            return owner.equals(hungOwner);
+        }
+        return process.isPresent() && (hungProcess == null || process.get().equals(hungProcess));
+    }
+}
