@@ -1,0 +1,218 @@
+package io.ganeshaha.cib;
+
+import java.io.StringWriter;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * Renders the CIB {@code resources} and {@code constraints} sections that GlusterFS's ganesha-ha.sh
+ * built with pcs, under the same names, so an operator who knows the GlusterFS layout finds it:
+ *
+ * <ul>
+ *   <li>{@code nfs_setup-clone}: ganesha_nfsd, the state directory link, for the cluster's life;
+ *   <li>{@code nfs-mon-clone}: ganesha_mon, the owner of ganesha-active and grace-active;
+ *   <li>{@code nfs-grace-clone}: ganesha_grace with {@code notify=true}, banned where
+ *       {@code grace-active ne 1}, so its stop on a failing node notifies every survivor;
+ *   <li>{@code <node>-cluster_ip-<n>}: IPaddr2 per virtual IP, banned where
+ *       {@code ganesha-active ne 1}, preferring its home node and then the next nodes in member
+ *       order, started only after the grace clone.
+ * </ul>
+ *
+ * The one place this layout is written: the test lab and the operator both use it.
+ */
+public final class CibRenderer {
+
+    /** Score of a virtual IP's home node; each next node in member order gets less. */
+    static final int HOME_SCORE = 1000;
+    static final int SCORE_STEP = 100;
+
+    public static final String NFSD_CLONE = "nfs_setup-clone";
+    public static final String MON_CLONE = "nfs-mon-clone";
+    public static final String GRACE_CLONE = "nfs-grace-clone";
+    public static final String GANESHA_ACTIVE = "ganesha-active";
+    public static final String GRACE_ACTIVE = "grace-active";
+
+    private CibRenderer() {}
+
+    private record Param(String name, String value) {}
+
+    /** The virtual IP resource id, as ganesha-ha.sh named it: {@code <node>-cluster_ip-<n>}. */
+    public static String vipId(String node, int index) {
+        return xmlId(node + "-cluster_ip-" + index);
+    }
+
+    public static String resources(HaCluster cluster) {
+        Document doc = newDocument();
+        Element resources = doc.createElement("resources");
+        doc.appendChild(resources);
+
+        resources.appendChild(clone(doc, NFSD_CLONE, false, primitive(doc, "nfs_setup", "ocf", cluster.provider(),
+                "ganesha_nfsd", List.of(new Param("ha_vol_mnt", cluster.haVolMnt())),
+                List.of(op(doc, "nfs_setup", "monitor", "60s", "20s"), op(doc, "nfs_setup", "start", "0", "30s"),
+                        op(doc, "nfs_setup", "stop", "0", "30s")))));
+        resources.appendChild(clone(doc, MON_CLONE, false, primitive(doc, "nfs-mon", "ocf", cluster.provider(),
+                "ganesha_mon", List.of(new Param("grace_delay", Long.toString(cluster.graceDelay().toSeconds()))),
+                List.of(op(doc, "nfs-mon", "monitor", "10s", "20s")))));
+        resources.appendChild(clone(doc, GRACE_CLONE, true, primitive(doc, "nfs-grace", "ocf", cluster.provider(),
+                "ganesha_grace", List.of(),
+                List.of(op(doc, "nfs-grace", "monitor", "5s", "20s"), op(doc, "nfs-grace", "notify", "0", "30s")))));
+        for (Member member : cluster.members()) {
+            int index = 1;
+            for (VirtualIp vip : member.virtualIps()) {
+                String id = vipId(member.node(), index++);
+                List<Param> params = new java.util.ArrayList<>();
+                params.add(new Param("ip", vip.address()));
+                params.add(new Param("cidr_netmask", Integer.toString(vip.prefixLength())));
+                vip.nic().ifPresent(nic -> params.add(new Param("nic", nic)));
+                resources.appendChild(primitive(doc, id, "ocf", "heartbeat", "IPaddr2", params,
+                        List.of(op(doc, id, "monitor", "10s", "20s"))));
+            }
+        }
+        return serialize(doc);
+    }
+
+    public static String constraints(HaCluster cluster) {
+        Document doc = newDocument();
+        Element constraints = doc.createElement("constraints");
+        doc.appendChild(constraints);
+        constraints.appendChild(banUnless(doc, GRACE_CLONE, GRACE_ACTIVE));
+        List<Member> members = cluster.members();
+        for (int m = 0; m < members.size(); m++) {
+            Member member = members.get(m);
+            int index = 1;
+            for (VirtualIp ignored : member.virtualIps()) {
+                String id = vipId(member.node(), index++);
+                constraints.appendChild(banUnless(doc, id, GANESHA_ACTIVE));
+                // Home first, then the following members in order (wrapping): a deterministic
+                // takeover order, as ganesha-ha.sh's descending weights gave.
+                for (int k = 0; k < members.size(); k++) {
+                    Member host = members.get((m + k) % members.size());
+                    Element prefers = doc.createElement("rsc_location");
+                    prefers.setAttribute("id", xmlId("location-" + id + "-" + host.node()));
+                    prefers.setAttribute("rsc", id);
+                    prefers.setAttribute("node", host.node());
+                    prefers.setAttribute("score", Integer.toString(HOME_SCORE - k * SCORE_STEP));
+                    constraints.appendChild(prefers);
+                }
+                Element order = doc.createElement("rsc_order");
+                order.setAttribute("id", xmlId("order-" + GRACE_CLONE + "-" + id));
+                order.setAttribute("first", GRACE_CLONE);
+                order.setAttribute("then", id);
+                order.setAttribute("kind", "Optional");
+                constraints.appendChild(order);
+            }
+        }
+        return serialize(doc);
+    }
+
+    /** {@code -INFINITY where ATTRIBUTE ne 1}: also bans where the attribute is not set at all. */
+    private static Element banUnless(Document doc, String rsc, String attribute) {
+        String id = xmlId("location-" + rsc + "-" + attribute);
+        Element location = doc.createElement("rsc_location");
+        location.setAttribute("id", id);
+        location.setAttribute("rsc", rsc);
+        Element rule = doc.createElement("rule");
+        rule.setAttribute("id", id + "-rule");
+        rule.setAttribute("score", "-INFINITY");
+        Element expression = doc.createElement("expression");
+        expression.setAttribute("id", id + "-rule-expr");
+        expression.setAttribute("attribute", attribute);
+        expression.setAttribute("operation", "ne");
+        expression.setAttribute("value", "1");
+        rule.appendChild(expression);
+        location.appendChild(rule);
+        return location;
+    }
+
+    private static Element clone(Document doc, String id, boolean notify, Element primitive) {
+        Element clone = doc.createElement("clone");
+        clone.setAttribute("id", id);
+        if (notify) {
+            Element meta = doc.createElement("meta_attributes");
+            meta.setAttribute("id", id + "-meta_attributes");
+            meta.appendChild(nvpair(doc, id + "-meta_attributes", "notify", "true"));
+            clone.appendChild(meta);
+        }
+        clone.appendChild(primitive);
+        return clone;
+    }
+
+    private static Element primitive(Document doc, String id, String cls, String provider, String type,
+            List<Param> params, List<Element> ops) {
+        Element primitive = doc.createElement("primitive");
+        primitive.setAttribute("id", id);
+        primitive.setAttribute("class", cls);
+        primitive.setAttribute("provider", provider);
+        primitive.setAttribute("type", type);
+        if (!params.isEmpty()) {
+            Element attrs = doc.createElement("instance_attributes");
+            attrs.setAttribute("id", id + "-instance_attributes");
+            for (Param p : params) {
+                attrs.appendChild(nvpair(doc, id + "-instance_attributes", p.name(), p.value()));
+            }
+            primitive.appendChild(attrs);
+        }
+        Element operations = doc.createElement("operations");
+        ops.forEach(operations::appendChild);
+        primitive.appendChild(operations);
+        return primitive;
+    }
+
+    private static Element op(Document doc, String rsc, String name, String interval, String timeout) {
+        Element op = doc.createElement("op");
+        op.setAttribute("id", xmlId(rsc + "-" + name + "-interval-" + interval));
+        op.setAttribute("name", name);
+        op.setAttribute("interval", interval);
+        op.setAttribute("timeout", timeout);
+        return op;
+    }
+
+    private static Element nvpair(Document doc, String prefix, String name, String value) {
+        Element nv = doc.createElement("nvpair");
+        nv.setAttribute("id", xmlId(prefix + "-" + name));
+        nv.setAttribute("name", name);
+        nv.setAttribute("value", value);
+        return nv;
+    }
+
+    /** A valid XML ID from a name that may hold any character a node name can. */
+    static String xmlId(String name) {
+        StringBuilder id = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            id.append(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_');
+        }
+        if (!Character.isLetter(id.charAt(0)) && id.charAt(0) != '_') {
+            id.insert(0, "id-");
+        }
+        return id.toString();
+    }
+
+    private static Document newDocument() {
+        try {
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser is not configured", e);
+        }
+    }
+
+    private static String serialize(Document doc) {
+        try {
+            var transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot serialize the CIB section", e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.ganeshaha.cib;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the Pacemaker configuration of an HA NFS-Ganesha cluster is rendered from.
+ *
+ * @param provider the OCF provider directory the entry points are installed in
+ *        ({@code /usr/lib/ocf/resource.d/<provider>/})
+ * @param haVolMnt the shared storage mount ({@code ha_vol_mnt})
+ * @param graceDelay upper bound of the wait for the survivors' grace acknowledgements ({@code grace_delay})
+ */
+public record HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members) {
+
+    public static final String DEFAULT_PROVIDER = "ganesha-ha";
+
+    public HaCluster {
+        members = List.copyOf(members);
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("an HA cluster needs members");
+        }
+        Set<String> names = new HashSet<>();
+        for (Member m : members) {
+            if (!names.add(m.node())) {
+                throw new IllegalArgumentException("node " + m.node() + " is named twice");
+            }
+        }
+        if (graceDelay.isNegative() || graceDelay.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("grace delay must be a whole, non-negative number of seconds, got " + graceDelay);
+        }
+    }
+}
