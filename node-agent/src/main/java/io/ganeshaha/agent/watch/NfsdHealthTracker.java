@@ -8,11 +8,12 @@ import java.util.Optional;
  * Decides the local ganesha.nfsd's health from what the agent observes, with no I/O of its own
  * (times are monotonic nanoseconds passed in), so every rule is unit-tested.
  *
- * <p>While the system bus is up, it is the authority on life: the bus daemon drops ganesha's name
- * the instant the process dies ({@code NameOwnerChanged}), and ganesha's once-a-second
- * {@code heartbeat} signal tells a frozen daemon from a live one. When the bus is down, the pid
- * file and /proc are all we have: death is still seen, a hang is not. A dead bus alone is never
- * taken for a dead nfsd: that would move virtual IPs off a node that serves perfectly well.
+ * <p>While nfsd owns its name on the system bus it is serving unless its once-a-second
+ * {@code heartbeat} signal stops (a hang). The bus daemon drops the name the instant the process
+ * dies ({@code NameOwnerChanged}); the pid file and /proc then confirm the death. A dead bus, or a
+ * restarted bus that the same nfsd process is no longer on, is never taken for a dead nfsd: that
+ * would move virtual IPs off a node that serves perfectly well. Then death is still seen through
+ * the pid file, a hang is not. A new process is serving only once it is on the bus.
  */
 public final class NfsdHealthTracker {
 
@@ -23,6 +24,8 @@ public final class NfsdHealthTracker {
     /** Start of the current heartbeat window: last healthy heartbeat, owner change or bus connect. */
     private long heartbeatAnchor;
     private Optional<NfsdProcess> process = Optional.empty();
+    /** The process last seen owning the bus name: it keeps serving if only its bus goes away. */
+    private NfsdProcess ownerProcess;
     private String hungOwner;
     private NfsdProcess hungProcess;
 
@@ -72,12 +75,16 @@ public final class NfsdHealthTracker {
         }
         hungOwner = null;
         hungProcess = null;
-        if (!busUp) {
-            return process.isPresent() ? NfsdHealth.SERVING : NfsdHealth.DOWN;
+        if (!busUp || owner.isEmpty()) {
+            if (process.isEmpty()) {
+                return NfsdHealth.DOWN;
+            }
+            // Alive but off the bus: either the bus went away under a serving nfsd (serving), or a
+            // new nfsd has not registered yet (not serving yet).
+            boolean sameAsOwner = ownerProcess == null ? !busUp : process.get().equals(ownerProcess);
+            return sameAsOwner ? NfsdHealth.SERVING : NfsdHealth.DOWN;
         }
-        if (owner.isEmpty()) {
-            return NfsdHealth.DOWN;
-        }
+        process.ifPresent(p -> ownerProcess = p);
         if (hangTimeoutNanos > 0 && now - heartbeatAnchor > hangTimeoutNanos) {
             hungOwner = owner;
             hungProcess = process.orElse(null);

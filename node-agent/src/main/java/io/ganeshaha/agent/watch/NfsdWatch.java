@@ -126,7 +126,11 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
 
     @Override
     public void ownerChanged(String oldOwner, String newOwner) {
+        // Look at the process right away rather than at the next poll: when the name goes
+        // because nfsd died, /proc already shows it gone (or a zombie) in most cases.
+        Optional<NfsdProcess> process = probe.probe();
         synchronized (tracker) {
+            tracker.processObserved(process);
             tracker.ownerChanged(newOwner, System.nanoTime());
         }
         // Evaluate on the signal thread itself: this is the 100 ms path from nfsd's death to

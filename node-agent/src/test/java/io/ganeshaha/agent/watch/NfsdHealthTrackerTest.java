@@ -23,11 +23,25 @@ class NfsdHealthTrackerTest {
     }
 
     @Test
-    void leavingTheBusIsDeathAtOnce() {
+    void leavingTheBusWithTheProcessGoneIsDeath() {
         tracker.processObserved(Optional.of(P1));
         tracker.busConnected(":1.5", 0);
+        assertThat(tracker.evaluate(0)).isEqualTo(NfsdHealth.SERVING);
+        tracker.processObserved(Optional.empty());
         tracker.ownerChanged("", S);
         assertThat(tracker.evaluate(S)).isEqualTo(NfsdHealth.DOWN);
+    }
+
+    @Test
+    void theSameProcessOffARestartedBusKeepsServing() {
+        tracker.processObserved(Optional.of(P1));
+        tracker.busConnected(":1.5", 0);
+        assertThat(tracker.evaluate(0)).isEqualTo(NfsdHealth.SERVING);
+        tracker.busLost();
+        tracker.busConnected("", 2 * S); // the bus came back, ganesha did not re-register
+        assertThat(tracker.evaluate(10 * S)).isEqualTo(NfsdHealth.SERVING);
+        tracker.processObserved(Optional.empty());
+        assertThat(tracker.evaluate(10 * S)).isEqualTo(NfsdHealth.DOWN);
     }
 
     @Test
@@ -73,11 +87,25 @@ class NfsdHealthTrackerTest {
         tracker.busLost();
         assertThat(tracker.evaluate(5 * S)).isEqualTo(NfsdHealth.HUNG);
         tracker.processObserved(Optional.of(P2));
-        assertThat(tracker.evaluate(6 * S)).isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.evaluate(6 * S)).as("replaced, but not on a bus yet").isEqualTo(NfsdHealth.DOWN);
+        tracker.busConnected(":1.8", 7 * S);
+        assertThat(tracker.evaluate(7 * S)).isEqualTo(NfsdHealth.SERVING);
     }
 
     @Test
-    void notOnTheBusYetIsDown() {
+    void aNewProcessNotOnTheBusYetIsDown() {
+        tracker.processObserved(Optional.of(P1));
+        tracker.busConnected(":1.5", 0);
+        assertThat(tracker.evaluate(0)).isEqualTo(NfsdHealth.SERVING);
+        tracker.processObserved(Optional.of(P2));
+        tracker.ownerChanged("", S);
+        assertThat(tracker.evaluate(S)).isEqualTo(NfsdHealth.DOWN);
+        tracker.ownerChanged(":1.7", 2 * S);
+        assertThat(tracker.evaluate(2 * S)).isEqualTo(NfsdHealth.SERVING);
+    }
+
+    @Test
+    void atAgentStartANfsdOffAnUpBusIsNotTrusted() {
         tracker.processObserved(Optional.of(P1));
         tracker.busConnected("", 0);
         assertThat(tracker.evaluate(0)).isEqualTo(NfsdHealth.DOWN);
