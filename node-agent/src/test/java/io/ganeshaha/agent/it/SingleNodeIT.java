@@ -1,0 +1,356 @@
+package io.ganeshaha.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ganeshaha.agent.testing.AgentProcess;
+import io.ganeshaha.agent.testing.ClusterView;
+import io.ganeshaha.agent.testing.Lab;
+import io.ganeshaha.agent.testing.Shell;
+import io.ganeshaha.cib.CibRenderer;
+import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.Member;
+import io.ganeshaha.cib.VirtualIp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One real node: corosync + Pacemaker, a system bus, ganesha.nfsd, the node agent and the OCF entry
+ * points, configured with the GlusterFS resource layout. The node's name is an FQDN with '-' and
+ * '.' (GlusterFS lesson 2). Tests run in order on one lab; each leaves the node healthy.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SingleNodeIT {
+
+    static final String NODE = "nfs-1.lab.example";
+    static final String VIP = "198.18.0.101";
+    static final String PROVIDER_DIR = "/usr/lib/ocf/resource.d/ganesha-ha/";
+    static final String SHARED = "/var/run/gluster/shared_storage";
+
+    static Path work;
+    static Lab lab;
+    static AgentProcess agent;
+    static ClusterView cluster;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        work = Path.of("target/it-single-node").toAbsolutePath();
+        Files.createDirectories(work);
+        lab = Lab.up(work.resolve("lab"), List.of(NODE));
+        try {
+            agent = newAgent().start();
+            cluster = new ClusterView(lab, NODE);
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    static AgentProcess newAgent() {
+        return new AgentProcess(lab, NODE, work.resolve("agent.log"), List.of());
+    }
+
+    @AfterAll
+    static void stopLab() {
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static Shell.Result ocf(String agentName, String action, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("OCF_ROOT", "/usr/lib/ocf");
+        all.putIfAbsent("OCF_RESKEY_CRM_meta_timeout", "20000");
+        return lab.exec(NODE, all, Duration.ofSeconds(30), PROVIDER_DIR + agentName, action);
+    }
+
+    static Map<String, String> instance(String name, String... params) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OCF_RESOURCE_INSTANCE", name);
+        for (int i = 0; i < params.length; i += 2) {
+            env.put("OCF_RESKEY_" + params[i], params[i + 1]);
+        }
+        return env;
+    }
+
+    static Optional<String> local(String attribute) {
+        return Optional.ofNullable(cluster.attribute(attribute).get(NODE));
+    }
+
+    static boolean nfsdInGrace() {
+        Shell.Result r = lab.exec(NODE, "dbus-send", "--system", "--print-reply", "--reply-timeout=2000",
+                "--dest=org.ganesha.nfsd", "/org/ganesha/nfsd/admin", "org.ganesha.nfsd.admin.get_grace");
+        // The reply's first boolean is the answer.
+        return r.exitCode() == 0 && r.stdout().replaceAll("\\s+", " ").matches(".*?boolean (true|false).*")
+                && r.stdout().replaceAll("\\s+", " ").replaceFirst(".*?boolean (true|false).*", "$1").equals("true");
+    }
+
+    static String ganeshaLog() throws Exception {
+        return Files.readString(lab.inNode(NODE, "/var/log/ganesha/ganesha.log"));
+    }
+
+    static void awaitHealthy() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(local("ganesha-active")).contains("1");
+            assertThat(local("grace-active")).contains("1");
+            assertThat(cluster.startedOn("nfs-grace")).containsExactly(NODE);
+            assertThat(cluster.startedOn(CibRenderer.vipId(NODE, 1))).containsExactly(NODE);
+        });
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    @Order(1)
+    void ocfTesterPassesForAllThreeAgentsAgainstTheRunningAgent() {
+        Shell.Result mon = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-mon",
+                PROVIDER_DIR + "ganesha_mon");
+        assertThat(mon.exitCode()).as("ocf-tester ganesha_mon:\n" + mon.stdout() + mon.stderr()).isZero();
+
+        // ganesha_grace starts only where grace-active is set, which takes a running ganesha_mon.
+        assertThat(ocf("ganesha_mon", "start", instance("helper-mon")).exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> local("grace-active").filter("1"::equals).isPresent());
+        Shell.Result grace = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-grace",
+                PROVIDER_DIR + "ganesha_grace");
+        assertThat(grace.exitCode()).as("ocf-tester ganesha_grace:\n" + grace.stdout() + grace.stderr()).isZero();
+        assertThat(ocf("ganesha_mon", "stop", instance("helper-mon")).exitCode()).isZero();
+
+        Shell.Result nfsd = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-nfsd",
+                "-o", "ha_vol_mnt=" + SHARED, PROVIDER_DIR + "ganesha_nfsd");
+        assertThat(nfsd.exitCode()).as("ocf-tester ganesha_nfsd:\n" + nfsd.stdout() + nfsd.stderr()).isZero();
+        assertThat(Files.isSymbolicLink(lab.inNode(NODE, "/var/lib/nfs"))).as("stopped: host directory back").isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void badParametersAreConfigurationErrorsNamingTheParameter() {
+        Shell.Result r = ocf("ganesha_mon", "validate-all", instance("x", "grace_delay", "soon"));
+        assertThat(r.exitCode()).isEqualTo(6);
+        assertThat(r.stderr()).contains("grace_delay");
+        Shell.Result start = ocf("ganesha_mon", "start", instance("x", "grace_delay", "-3"));
+        assertThat(start.exitCode()).isEqualTo(6);
+        Shell.Result nfsd = ocf("ganesha_nfsd", "start", instance("y", "ha_vol_mnt", "relative/path"));
+        assertThat(nfsd.exitCode()).isEqualTo(6);
+        assertThat(nfsd.stderr()).contains("ha_vol_mnt");
+    }
+
+    @Test
+    @Order(10)
+    void theGlusterFsLayoutComesUpHealthy() throws Exception {
+        HaCluster ha = new HaCluster("ganesha-ha", SHARED, Duration.ofSeconds(5),
+                List.of(new Member(NODE, List.of(new VirtualIp(VIP, 24, Optional.of("eth0"))))));
+        cluster.replaceSection("resources", CibRenderer.resources(ha));
+        cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+
+        awaitHealthy();
+        assertThat(cluster.startedOn("nfs-mon")).containsExactly(NODE);
+        assertThat(cluster.startedOn("nfs_setup")).containsExactly(NODE);
+        assertThat(lab.exec(NODE, "ip", "-o", "addr", "show", "dev", "eth0").stdout()).contains(VIP + "/24");
+        assertThat(lab.exec(NODE, "readlink", "/var/lib/nfs").stdout().strip())
+                .isEqualTo(SHARED + "/nfs-ganesha/" + NODE + "/nfs");
+        assertThat(lab.inNode(NODE, "/var/lib/nfs.backup")).isDirectory();
+        assertThat(cluster.failedActions()).isEmpty();
+    }
+
+    @Test
+    @Order(20)
+    void notifyPutsTheSurvivorInGraceForTheDepartedPeerAndAcknowledges() throws Exception {
+        String peer = "nfs-9.lab.example";
+        // The departed peer's records on the shared storage, and its published grace request.
+        Path peerRecov = lab.inNode(NODE, SHARED + "/nfs-ganesha/" + peer + "/nfs/ganesha/v4recov");
+        Files.createDirectories(peerRecov);
+        assertThat(ocf("ganesha_nfsd", "start", instance("nfs_setup", "ha_vol_mnt", SHARED)).exitCode())
+                .as("start again (idempotent) links the new peer").isZero();
+        assertThat(lab.exec(NODE, "readlink", "/var/lib/nfs/ganesha/" + peer).stdout().strip())
+                .isEqualTo(SHARED + "/nfs-ganesha/" + peer + "/nfs/ganesha");
+        lab.exec(NODE, "attrd_updater", "-N", peer, "-n", "ganesha-grace-request", "-U", "4242.1").orFail("set request");
+
+        Map<String, String> env = instance("nfs-grace");
+        env.put("OCF_RESKEY_CRM_meta_on_node", NODE);
+        env.put("OCF_RESKEY_CRM_meta_notify_type", "post");
+        env.put("OCF_RESKEY_CRM_meta_notify_operation", "stop");
+        env.put("OCF_RESKEY_CRM_meta_notify_stop_uname", peer);
+        env.put("OCF_RESKEY_CRM_meta_notify_active_uname", NODE + " " + peer);
+        Shell.Result notify = ocf("ganesha_grace", "notify", env);
+        assertThat(notify.exitCode()).isZero();
+        System.out.printf("post-stop notify (grace call, get_grace, ack) took %d ms%n", notify.elapsed().toMillis());
+
+        // The ack is published only after get_grace confirmed grace.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(local("ganesha-grace-ack")).hasValueSatisfying(v -> assertThat(v).contains(peer + "=4242.1")));
+        String log = ganeshaLog();
+        assertThat(log).contains("recovery event 5 nodeid -1 ip " + peer);
+        assertThat(log).doesNotContain("Failed to open v4 recovery dir");
+
+        env.put("OCF_RESKEY_CRM_meta_notify_type", "pre");
+        env.put("OCF_RESKEY_CRM_meta_notify_operation", "start");
+        env.put("OCF_RESKEY_CRM_meta_notify_stop_uname", "");
+        env.put("OCF_RESKEY_CRM_meta_notify_start_uname", peer);
+        assertThat(ocf("ganesha_grace", "notify", env).exitCode()).isZero();
+        assertThat(ganeshaLog()).contains("recovery event 0 nodeid -1 ip " + peer);
+    }
+
+    @Test
+    @Order(30)
+    void killedNfsdDeletesGraceActiveThenGaneshaActiveAndTheVipStops() throws Exception {
+        awaitHealthy();
+        long killed = System.nanoTime();
+        lab.ganesha(NODE, "kill");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> local("grace-active").isEmpty());
+        long graceGone = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> local("ganesha-active").isEmpty());
+        System.out.printf("kill -9 -> grace-active deleted (as seen by attrd_updater polling): %d ms%n",
+                (graceGone - killed) / 1_000_000);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(cluster.startedOn(CibRenderer.vipId(NODE, 1))).isEmpty();
+            assertThat(cluster.startedOn("nfs-grace")).isEmpty();
+        });
+        assertThat(cluster.startedOn("nfs-mon")).as("the mon itself does not fail").containsExactly(NODE);
+        String agentLog = Files.readString(work.resolve("agent.log"));
+        assertThat(agentLog.lastIndexOf("deleted grace-active")).as("grace-active before ganesha-active")
+                .isLessThan(agentLog.lastIndexOf("deleted ganesha-active"));
+
+        assertThat(ocf("ganesha_grace", "start", instance("probe-grace")).exitCode()).as("start: known error, no retries")
+                .isEqualTo(7);
+        assertThat(ocf("ganesha_mon", "monitor", instance(monInstance())).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(40)
+    void restartedNfsdBringsBothAttributesAndTheVipBack() {
+        lab.ganesha(NODE, "start");
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(50)
+    void hungNfsdFailsOverAndSigcontDoesNotFlapBack() throws Exception {
+        awaitHealthy();
+        long stopped = System.nanoTime();
+        lab.ganesha(NODE, "stop");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> local("grace-active").isEmpty());
+        System.out.printf("SIGSTOP -> grace-active deleted: %d ms (hang timeout 3 s)%n", (System.nanoTime() - stopped) / 1_000_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> local("ganesha-active").isEmpty());
+
+        lab.ganesha(NODE, "cont");
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(500);
+            assertThat(local("grace-active")).as("no flap after SIGCONT").isEmpty();
+            assertThat(local("ganesha-active")).as("no flap after SIGCONT").isEmpty();
+        }
+        lab.ganesha(NODE, "kill");
+        lab.ganesha(NODE, "start");
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(60)
+    void anAgentRestartCausesNoFailoverAndNoFailedAction() throws Exception {
+        awaitHealthy();
+        cluster.cleanupFailures();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.failedActions().isEmpty());
+        List<String> lost = new CopyOnWriteArrayList<>();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                if (local("grace-active").isEmpty() || local("ganesha-active").isEmpty()) {
+                    lost.add("attributes missing at " + System.currentTimeMillis());
+                }
+            }
+        });
+        sampler.start();
+        try {
+            agent.stop();
+            // Long enough for Pacemaker's monitors (mon 10 s, grace 5 s) to hit the fallback.
+            Thread.sleep(12_000);
+            agent = newAgent().start();
+            Thread.sleep(5_000);
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertThat(lost).isEmpty();
+        assertThat(cluster.failedActions()).isEmpty();
+        assertThat(cluster.startedOn(CibRenderer.vipId(NODE, 1))).containsExactly(NODE);
+    }
+
+    @Test
+    @Order(70)
+    void nfsdDyingWhileTheAgentIsDownIsStillCaught() throws Exception {
+        awaitHealthy();
+        agent.kill();
+        lab.ganesha(NODE, "kill");
+        // Pacemaker's next ganesha_mon monitor (10 s) runs the fallback: delete grace-active, sleep
+        // grace_delay, delete ganesha-active.
+        await().atMost(Duration.ofSeconds(30)).until(() -> local("grace-active").isEmpty() && local("ganesha-active").isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.startedOn(CibRenderer.vipId(NODE, 1)).isEmpty());
+
+        lab.ganesha(NODE, "start");
+        agent = newAgent().start();
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(80)
+    void aDeadSystemBusGivesBoundedAnswersAndNoFailover() throws Exception {
+        awaitHealthy();
+        lab.exec(NODE, "sh", "-c", "kill $(cat /run/dbus/pid)").orFail("kill the node's dbus-daemon");
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.logContains("lost the system bus"));
+
+        List<Long> millis = new ArrayList<>();
+        for (String[] call : List.of(new String[] {"ganesha_mon", monInstance()}, new String[] {"ganesha_grace", "nfs-grace"},
+                new String[] {"ganesha_nfsd", "nfs_setup"})) {
+            Shell.Result r = ocf(call[0], "monitor", instance(call[1], "ha_vol_mnt", SHARED));
+            assertThat(r.exitCode()).as(call[0] + " monitor with the bus down").isZero();
+            millis.add(r.elapsed().toMillis());
+        }
+        Map<String, String> env = instance("nfs-grace");
+        env.put("OCF_RESKEY_CRM_meta_notify_type", "post");
+        env.put("OCF_RESKEY_CRM_meta_notify_operation", "stop");
+        env.put("OCF_RESKEY_CRM_meta_notify_stop_uname", "nfs-9.lab.example");
+        Shell.Result notify = ocf("ganesha_grace", "notify", env);
+        assertThat(notify.exitCode()).isZero();
+        assertThat(notify.elapsed()).isLessThan(Duration.ofSeconds(5));
+        assertThat(notify.stderr()).contains("could not put nfsd");
+        System.out.printf("bus down: monitor answers %s ms, notify %d ms%n", millis, notify.elapsed().toMillis());
+
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(500);
+            assertThat(local("grace-active")).as("a dead bus is not a dead nfsd").contains("1");
+        }
+        lab.exec(NODE, "dbus-daemon", "--system", "--fork").orFail("restart the node's dbus-daemon");
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.logContains("connected to the system bus"));
+        assertThat(local("ganesha-active")).contains("1");
+    }
+
+    /** The instance name Pacemaker gives the mon clone's instance on this node, as recorded by the agent. */
+    static String monInstance() throws Exception {
+        try (var files = Files.list(lab.inNode(NODE, "/run/ganesha-ha/resources"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("nfs-mon")).findFirst().orElseThrow();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.ganeshaha.agent.testing;
+
+import io.ganeshaha.agent.pacemaker.AttrdOutput;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** What Pacemaker says about the lab, read with its own tools from inside a node. */
+public final class ClusterView {
+
+    private final Lab lab;
+    private final String node;
+
+    public ClusterView(Lab lab, String node) {
+        this.lab = lab;
+        this.node = node;
+    }
+
+    /** Non-empty values of a transient attribute by node. */
+    public Map<String, String> attribute(String name) {
+        Shell.Result r = lab.exec(node, "attrd_updater", "-Q", "-A", "-n", name);
+        return r.exitCode() == 0 ? AttrdOutput.valuesByNode(r.stdout(), name) : Map.of();
+    }
+
+    public void replaceSection(String scope, String xml) {
+        lab.exec(node, Map.of(), Duration.ofSeconds(60), "cibadmin", "--replace", "--scope", scope, "--xml-text", xml)
+                .orFail("cibadmin --replace --scope " + scope);
+    }
+
+    public Document crmMon() {
+        Shell.Result r = lab.exec(node, "crm_mon", "-1", "--output-as=xml").orFail("crm_mon");
+        try {
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(r.stdout().getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new AssertionError("crm_mon printed no XML: " + r.stdout(), e);
+        }
+    }
+
+    /** The nodes a resource (or every instance of a clone's primitive) is started on. */
+    public List<String> startedOn(String resourceId) {
+        return strings(crmMon(), "//resource[@id='" + resourceId + "' and @role='Started']/node/@name");
+    }
+
+    /** Failed actions crm_mon lists, as "op_key on node: exitstatus (reason)". */
+    public List<String> failedActions() {
+        NodeList failures = nodes(crmMon(), "//failures/failure");
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < failures.getLength(); i++) {
+            Element f = (Element) failures.item(i);
+            result.add(f.getAttribute("op_key") + " on " + f.getAttribute("node") + ": " + f.getAttribute("exitstatus")
+                    + " (" + f.getAttribute("exitreason") + ")");
+        }
+        return result;
+    }
+
+    public void cleanupFailures() {
+        lab.exec(node, "crm_resource", "--cleanup").orFail("crm_resource --cleanup");
+    }
+
+    private static List<String> strings(Document doc, String xpath) {
+        NodeList list = nodes(doc, xpath);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < list.getLength(); i++) {
+            values.add(list.item(i).getNodeValue());
+        }
+        return values;
+    }
+
+    private static NodeList nodes(Document doc, String xpath) {
+        try {
+            return (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, doc, XPathConstants.NODESET);
+        } catch (Exception e) {
+            throw new AssertionError("bad XPath " + xpath, e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.ganeshaha.agent.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Corosync/Pacemaker cluster on this machine, one set of Linux namespaces per node, built
+ * and torn down by {@code lab/ganesha-lab}. Each node has its own system bus, ganesha.nfsd and
+ * Pacemaker; the project's OCF entry points are mounted as provider {@code ganesha-ha}.
+ */
+public final class Lab implements AutoCloseable {
+
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final List<String> nodes;
+
+    private Lab(Path dir, List<String> nodes) {
+        this.dir = dir;
+        this.nodes = List.copyOf(nodes);
+    }
+
+    public static Lab up(Path dir, List<String> nodes) {
+        Lab lab = new Lab(dir, nodes);
+        // A lab left behind by a crashed run in the same directory goes first.
+        lab.down();
+        Shell.run(List.of(ProjectPaths.labScript().toString(), "up", "--dir", dir.toString(), "--nodes",
+                String.join(",", nodes), "--ocf-dir", ProjectPaths.ocfDir().toString()), UP_TIMEOUT)
+                .orFail("ganesha-lab up");
+        return lab;
+    }
+
+    public List<String> nodes() {
+        return nodes;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Runs a command inside a node. */
+    public Shell.Result exec(String node, String... command) {
+        return exec(node, Map.of(), CALL_TIMEOUT, command);
+    }
+
+    public Shell.Result exec(String node, Map<String, String> env, Duration timeout, String... command) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(holder(node)), "-m", "-u", "-i", "-n", "--"));
+        if (!env.isEmpty()) {
+            argv.add("env");
+            env.forEach((k, v) -> argv.add(k + "=" + v));
+        }
+        argv.addAll(List.of(command));
+        return Shell.run(argv, timeout);
+    }
+
+    private final Map<String, Long> holders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The pid of the process holding the node's namespaces. */
+    public long holder(String node) {
+        return holders.computeIfAbsent(node, n -> Long.parseLong(Shell.run(List.of(ProjectPaths.labScript().toString(),
+                "holder", "--dir", dir.toString(), n), CALL_TIMEOUT).orFail("ganesha-lab holder").stdout().strip()));
+    }
+
+    /** A path inside the node, reachable from the test JVM through the holder's root. */
+    public Path inNode(String node, String path) {
+        return Path.of("/proc/" + holder(node) + "/root" + path);
+    }
+
+    /** start, kill, stop (SIGSTOP), cont (SIGCONT) or pid of the node's ganesha.nfsd. */
+    public Shell.Result ganesha(String node, String operation) {
+        return Shell.run(List.of(ProjectPaths.labScript().toString(), "ganesha", "--dir", dir.toString(), node, operation),
+                CALL_TIMEOUT).orFail("ganesha-lab ganesha " + operation + " on " + node);
+    }
+
+    public void down() {
+        Shell.run(List.of(ProjectPaths.labScript().toString(), "down", "--dir", dir.toString()), Duration.ofMinutes(2))
+                .orFail("ganesha-lab down");
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+}
