@@ -79,7 +79,7 @@ public class NodeAgent {
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
                 config.reassertInterval(), this::recordTimeline);
         watch = new NfsdWatch(config.dbusAddress(), new ProcessProbe(config.pidFile()),
-                new NfsdHealthTracker(config.hangTimeout()), config.processPollInterval(), config.dbusCallTimeout(),
+                new NfsdHealthTracker(config.hangTimeout()), config.processPollInterval(), config.busAnswerTimeout(),
                 monController::healthChanged);
         meters.gauge("ganesha_ha_nfsd_serving", watch, w -> w.health() == NfsdHealth.SERVING ? 1 : 0);
         meters.gauge("ganesha_ha_dbus_connected", watch, w -> w.busConnected() ? 1 : 0);
@@ -166,8 +166,10 @@ public class NodeAgent {
         }
 
         private GaneshaDbus connection() throws GraceFailure {
-            return watch.bus().orElseThrow(() -> new GraceFailure("not connected to the system bus at "
-                    + config.dbusAddress(), null));
+            if (watch.bus() == null) {
+                throw new GraceFailure("the node agent is not watching the system bus yet", null);
+            }
+            return watch.bus();
         }
     }
 }

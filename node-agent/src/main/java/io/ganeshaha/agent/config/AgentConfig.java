@@ -45,6 +45,13 @@ public interface AgentConfig {
     @WithDefault("5s")
     Duration dbusCallTimeout();
 
+    /**
+     * How long the bus daemon may take to answer the watch's once-a-second check. A bus that does
+     * not answer suspends hang detection: ganesha's heartbeats cannot arrive through it.
+     */
+    @WithDefault("1s")
+    Duration busAnswerTimeout();
+
     /** Bound of every Pacemaker tool call (attrd_updater, crm_node). */
     @WithDefault("5s")
     Duration pacemakerTimeout();

@@ -15,45 +15,47 @@ import org.jboss.logging.Logger;
  * Watches the local ganesha.nfsd from two sides and feeds {@link NfsdHealthTracker}: the system bus
  * ({@code NameOwnerChanged} for org.ganesha.nfsd: death within milliseconds; the {@code heartbeat}
  * signal: a hang within the hang timeout) and the pid file in /proc, polled every
- * {@code pollInterval} as a cross-check and as the only source while the bus is down. Every change
+ * {@code pollInterval} as a cross-check and as the only source while the bus is away. Every change
  * of verdict goes to {@code onChange} at once.
+ *
+ * <p>A silent heartbeat only means a hung nfsd while the bus itself answers: once a second the
+ * watch asks the bus daemon who owns ganesha's name, and a bus that does not answer in time is
+ * treated like a lost one (hang verdicts suspended), so a frozen dbus-daemon moves no VIP.
  */
 public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(NfsdWatch.class);
-    private static final Duration RECONNECT_EVERY = Duration.ofSeconds(1);
+    private static final Duration BUS_CHECK_EVERY = Duration.ofSeconds(1);
 
     private final String busAddress;
     private final ProcessProbe probe;
     private final NfsdHealthTracker tracker;
     private final Duration pollInterval;
-    private final Duration callTimeout;
+    private final Duration busCheckTimeout;
     private final Consumer<NfsdHealth> onChange;
-    private final ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "nfsd-watch");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ScheduledExecutorService processPoller = daemonScheduler("nfsd-watch");
+    private final ScheduledExecutorService busChecker = daemonScheduler("nfsd-watch-bus");
 
     private volatile GaneshaDbus bus;
     private volatile NfsdHealth health;
-    private long nextConnectAttempt;
-    private boolean warnedBusDown;
+    /** The bus connection is up and its daemon answered the last check. */
+    private volatile boolean busAnswering;
 
     public NfsdWatch(String busAddress, ProcessProbe probe, NfsdHealthTracker tracker, Duration pollInterval,
-            Duration callTimeout, Consumer<NfsdHealth> onChange) {
+            Duration busCheckTimeout, Consumer<NfsdHealth> onChange) {
         this.busAddress = busAddress;
         this.probe = probe;
         this.tracker = tracker;
         this.pollInterval = pollInterval;
-        this.callTimeout = callTimeout;
+        this.busCheckTimeout = busCheckTimeout;
         this.onChange = onChange;
     }
 
     public void start() {
-        scheduler.execute(this::poll);
-        scheduler.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        // open() never fails: an absent bus is reported through busLost and retried in the background.
+        bus = GaneshaDbus.open(busAddress, this, GaneshaDbus.Options.defaults());
+        processPoller.scheduleWithFixedDelay(this::pollProcess, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        busChecker.scheduleWithFixedDelay(this::checkBus, 0, BUS_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The current verdict; DOWN until the first evidence. */
@@ -62,20 +64,17 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         return h == null ? NfsdHealth.DOWN : h;
     }
 
-    /** The bus connection, when there is one. */
-    public Optional<GaneshaDbus> bus() {
-        return Optional.ofNullable(bus);
+    /** The bus connection (it reconnects by itself); calls on it fail fast while the bus is away. */
+    public GaneshaDbus bus() {
+        return bus;
     }
 
     public boolean busConnected() {
-        return bus != null;
+        return busAnswering;
     }
 
-    private void poll() {
+    private void pollProcess() {
         try {
-            if (bus == null && System.nanoTime() - nextConnectAttempt >= 0) {
-                connect();
-            }
             Optional<NfsdProcess> process = probe.probe();
             synchronized (tracker) {
                 tracker.processObserved(process);
@@ -86,39 +85,45 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         }
     }
 
-    private void connect() {
-        nextConnectAttempt = System.nanoTime() + RECONNECT_EVERY.toNanos();
-        GaneshaDbus connection = null;
-        try {
-            connection = GaneshaDbus.connect(busAddress, this, callTimeout);
-            String owner = connection.nfsdOwner(callTimeout).orElse("");
-            synchronized (tracker) {
-                tracker.busConnected(owner, System.nanoTime());
-            }
-            bus = connection;
-            warnedBusDown = false;
-            LOG.infof("connected to the system bus at %s; org.ganesha.nfsd is %s", busAddress,
-                    owner.isEmpty() ? "not on the bus" : "owned by " + owner);
-        } catch (GaneshaDbusException e) {
-            if (connection != null) {
-                connection.close();
-            }
-            if (!warnedBusDown) {
-                LOG.warnf("system bus at %s unavailable (%s): watching nfsd through its pid file only, "
-                        + "hangs cannot be seen until the bus is back", busAddress, e.getMessage());
-                warnedBusDown = true;
-            }
+    private void checkBus() {
+        GaneshaDbus b = bus;
+        if (b == null || !b.isConnected()) {
+            return; // busLost was reported; busRegained brings us back here
         }
+        try {
+            String owner = b.nfsdOwner(busCheckTimeout).orElse("");
+            if (!busAnswering) {
+                synchronized (tracker) {
+                    tracker.busConnected(owner, System.nanoTime());
+                }
+                busAnswering = true;
+                LOG.infof("connected to the system bus at %s; org.ganesha.nfsd is %s", busAddress,
+                        owner.isEmpty() ? "not on the bus" : "owned by " + owner);
+            }
+        } catch (GaneshaDbusException e) {
+            if (busAnswering) {
+                busAnswering = false;
+                synchronized (tracker) {
+                    tracker.busLost();
+                }
+                LOG.warnf("the system bus at %s does not answer (%s): hang detection suspended, nfsd watched "
+                        + "through its pid file", busAddress, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "checking the system bus failed");
+        }
+        evaluate();
     }
 
     private void evaluate() {
         NfsdHealth now;
+        NfsdHealth before;
         synchronized (tracker) {
             now = tracker.evaluate(System.nanoTime());
-        }
-        NfsdHealth before = health;
-        if (now != before) {
+            before = health;
             health = now;
+        }
+        if (now != before) {
             LOG.infof("ganesha.nfsd is now %s (was %s)", now, before == null ? "unknown" : before);
             onChange.accept(now);
         }
@@ -133,7 +138,7 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
             tracker.processObserved(process);
             tracker.ownerChanged(newOwner, System.nanoTime());
         }
-        // Evaluate on the signal thread itself: this is the 100 ms path from nfsd's death to
+        // Evaluated on the signal thread itself: this is the path from nfsd's death to
         // grace-active being deleted.
         evaluate();
     }
@@ -147,22 +152,32 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
 
     @Override
     public void busLost(Throwable cause) {
-        GaneshaDbus lost = bus;
-        bus = null;
+        busAnswering = false;
         synchronized (tracker) {
             tracker.busLost();
         }
-        LOG.warnf("lost the system bus at %s (%s): watching nfsd through its pid file until it is back", busAddress,
+        LOG.warnf("lost the system bus at %s (%s): nfsd watched through its pid file until it is back", busAddress,
                 cause == null ? "disconnected" : cause.getMessage());
-        if (lost != null) {
-            scheduler.execute(lost::close);
-        }
-        scheduler.execute(this::evaluate);
+        evaluate();
+    }
+
+    @Override
+    public void busRegained() {
+        busChecker.execute(this::checkBus);
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        processPoller.shutdownNow();
+        busChecker.shutdownNow();
         GaneshaDbus b = bus;
         if (b != null) {
             b.close();
