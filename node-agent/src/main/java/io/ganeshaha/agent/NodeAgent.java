@@ -84,7 +84,8 @@ public class NodeAgent {
         meters.gauge("ganesha_ha_nfsd_serving", watch, w -> w.health() == NfsdHealth.SERVING ? 1 : 0);
         meters.gauge("ganesha_ha_dbus_connected", watch, w -> w.busConnected() ? 1 : 0);
 
-        GraceNotifier notifier = new GraceNotifier(new BusGrace(), attrd, attributes, () -> watch.health().serving(), clock);
+        GraceNotifier notifier = new GraceNotifier(new BusGrace(), attrd, attributes, () -> watch.health().serving(), clock,
+                config.dbusCallTimeout());
         MonActions mon = new MonActions(instances, monController);
         GraceActions grace = new GraceActions(instances, attributes, notifier, () -> watch.health().serving(),
                 () -> monController.parameters().isPresent(), clock);

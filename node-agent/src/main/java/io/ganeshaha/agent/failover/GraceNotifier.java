@@ -25,18 +25,20 @@ public final class GraceNotifier {
     private static final Logger LOG = Logger.getLogger(GraceNotifier.class);
     /** ganesha lifts grace early when no client has state to reclaim: confirm right after the call. */
     private static final Duration CONFIRM_WINDOW = Duration.ofMillis(500);
-    private static final Duration MAX_CALL = Duration.ofSeconds(10);
+    private static final Duration CONFIRM_POLL = Duration.ofMillis(20);
 
     private final NfsdGrace nfsd;
     private final Attrd attrd;
     private final LocalAttributes local;
     private final BooleanSupplier nfsdServing;
     private final Clock clock;
+    private final Duration callTimeout;
     private final Object ackLock = new Object();
 
     public GraceNotifier(NfsdGrace nfsd, Attrd attrd, LocalAttributes local, BooleanSupplier nfsdServing,
-            Clock clock) {
+            Clock clock, Duration callTimeout) {
         this.nfsd = nfsd;
+        this.callTimeout = callTimeout;
         this.attrd = attrd;
         this.local = local;
         this.nfsdServing = nfsdServing;
@@ -79,11 +81,20 @@ public final class GraceNotifier {
     private void enterGrace(NotifyEvent.GraceCall call, Instant deadline) throws NfsdGrace.GraceFailure {
         nfsd.grace(call.event(), call.peer(), remaining(deadline));
         Instant confirmBy = min(deadline, clock.instant().plus(CONFIRM_WINDOW));
-        do {
+        while (true) {
             if (nfsd.inGrace(remaining(deadline))) {
                 return;
             }
-        } while (clock.instant().isBefore(confirmBy));
+            if (!clock.instant().plus(CONFIRM_POLL).isBefore(confirmBy)) {
+                break;
+            }
+            try {
+                Thread.sleep(CONFIRM_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NfsdGrace.GraceFailure("interrupted while confirming grace", e);
+            }
+        }
         throw new NfsdGrace.GraceFailure("nfsd accepted the grace call but get_grace does not report grace", null);
     }
 
@@ -108,7 +119,7 @@ public final class GraceNotifier {
         if (left.isNegative() || left.isZero()) {
             throw new NfsdGrace.GraceFailure("the notify deadline passed", null);
         }
-        return left.compareTo(MAX_CALL) > 0 ? MAX_CALL : left;
+        return left.compareTo(callTimeout) > 0 ? callTimeout : left;
     }
 
     private static Instant min(Instant a, Instant b) {
