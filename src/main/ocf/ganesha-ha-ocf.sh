@@ -6,8 +6,8 @@
 # what a short-lived shell cannot (nfsd health over time, grace acknowledgements from the
 # survivors), and every action except meta-data, validate-all, usage and help is forwarded to it
 # over a unix socket (docs/agent-protocol.md). Pacemaker runs monitor every few seconds on every
-# node for the life of the cluster, so the forwarding path costs one socat and nothing else: no
-# ocf-shellfuncs (sourcing it forks several processes), only shell builtins around socat.
+# node for the life of the cluster, so the forwarding path costs one process, socat, and nothing
+# else: no ocf-shellfuncs (sourcing it forks several processes), only shell builtins around socat.
 #
 # When the agent cannot answer (socket missing, connection refused, no valid "exit=" line before
 # the deadline) each entry point falls back to what the GlusterFS agents did, so that restarting
@@ -132,7 +132,7 @@ gha_left() {
 # 1: unreachable; GHA_WHY says why, GHA_NOSOCAT is set if socat is not installed.
 # Request lines: the protocol header, agent, action, OCF_RESOURCE_INSTANCE, every parameter the
 # entry point declares in GHA_PARAMS (sent even when empty: empty means "default"), the meta data
-# the agent needs, and for notify the notification variables; one printf writes them all.
+# the agent needs, and for notify the notification variables.
 gha_send() {	# ACTION MS
 	GHA_RC=
 	GHA_WHY=
@@ -143,47 +143,57 @@ gha_send() {	# ACTION MS
 		GHA_WHY="no agent socket at $_gha_sock"
 		return 1
 	fi
-	gha_secs "$2"
-	_gha_socat_secs=$GHA_SECS
 	_gha_action=$1
-	set -- "$GHA_PROTOCOL" "agent=$GHA_AGENT" "action=$_gha_action" \
-		"OCF_RESOURCE_INSTANCE=${OCF_RESOURCE_INSTANCE-}"
+	_gha_wait=$2
+	gha_secs "$_gha_wait"
+	_gha_socat_secs=$GHA_SECS
+	set -- OCF_RESOURCE_INSTANCE
 	for _gha_p in $GHA_PARAMS; do
-		eval "set -- \"\$@\" \"OCF_RESKEY_$_gha_p=\${OCF_RESKEY_$_gha_p-}\""
+		set -- "$@" "OCF_RESKEY_$_gha_p"
 	done
-	set -- "$@" "OCF_RESKEY_CRM_meta_on_node=${OCF_RESKEY_CRM_meta_on_node-}" \
-		"OCF_RESKEY_CRM_meta_timeout=${OCF_RESKEY_CRM_meta_timeout-}" \
-		"OCF_RESKEY_CRM_meta_interval=${OCF_RESKEY_CRM_meta_interval-}"
+	set -- "$@" OCF_RESKEY_CRM_meta_on_node OCF_RESKEY_CRM_meta_timeout OCF_RESKEY_CRM_meta_interval
 	if [ "$_gha_action" = notify ]; then
-		set -- "$@" "OCF_RESKEY_CRM_meta_notify_type=${OCF_RESKEY_CRM_meta_notify_type-}" \
-			"OCF_RESKEY_CRM_meta_notify_operation=${OCF_RESKEY_CRM_meta_notify_operation-}" \
-			"OCF_RESKEY_CRM_meta_notify_stop_uname=${OCF_RESKEY_CRM_meta_notify_stop_uname-}" \
-			"OCF_RESKEY_CRM_meta_notify_start_uname=${OCF_RESKEY_CRM_meta_notify_start_uname-}" \
-			"OCF_RESKEY_CRM_meta_notify_active_uname=${OCF_RESKEY_CRM_meta_notify_active_uname-}" \
-			"OCF_RESKEY_CRM_meta_notify_inactive_uname=${OCF_RESKEY_CRM_meta_notify_inactive_uname-}"
+		set -- "$@" OCF_RESKEY_CRM_meta_notify_type OCF_RESKEY_CRM_meta_notify_operation \
+			OCF_RESKEY_CRM_meta_notify_stop_uname OCF_RESKEY_CRM_meta_notify_start_uname \
+			OCF_RESKEY_CRM_meta_notify_active_uname OCF_RESKEY_CRM_meta_notify_inactive_uname
 	fi
-	# A newline inside a value would forge request lines: refuse rather than send.
+	# The request is assembled with builtins and handed to socat as a here-document: the only
+	# process is the command substitution's child, which execs socat. (A printf piped into socat
+	# would fork one more shell per call.)
+	_gha_req="$GHA_PROTOCOL${GHA_NL}agent=$GHA_AGENT${GHA_NL}action=$_gha_action$GHA_NL"
+	_gha_v=
 	for _gha_p in "$@"; do
-		case $_gha_p in
+		eval "_gha_v=\${$_gha_p-}"
+		case $_gha_v in
 		*"$GHA_NL"*)
-			GHA_WHY="${_gha_p%%=*} holds a newline, request not sent"
+			# it would forge request lines: refuse rather than send
+			GHA_WHY="$_gha_p holds a newline, request not sent"
 			return 1 ;;
 		esac
+		_gha_req="$_gha_req$_gha_p=$_gha_v$GHA_NL"
 	done
-	# -t/-T bound the wait for the reply, connect-timeout makes a full backlog (an agent that
-	# stopped accepting) fail at once instead of blocking past Pacemaker's timeout. The trailing
-	# "rc=" carries socat's status out of the command substitution. A timed-out socat exits 0 like
-	# a finished one, so a last line without its newline may be cut short: it is dropped.
-	_gha_reply=$(printf '%s\n' "$@" "" |
-		socat -t "$_gha_socat_secs" -T "$_gha_socat_secs" - \
-			"UNIX-CONNECT:$_gha_sock,connect-timeout=$_gha_socat_secs" 2>/dev/null
-		printf 'rc=%s' "$?")
-	_gha_socat_rc=${_gha_reply##*rc=}
-	_gha_reply=${_gha_reply%rc=*}
+	# -t/-T bound the wait for the reply; connect-timeout makes a full backlog (an agent that
+	# stopped accepting) fail at once instead of blocking past Pacemaker's timeout. The
+	# here-document adds the empty line that ends the request.
+	gha_now
+	_gha_sent=$GHA_NOW
+	_gha_reply=$(socat -t "$_gha_socat_secs" -T "$_gha_socat_secs" - \
+		"UNIX-CONNECT:$_gha_sock,connect-timeout=$_gha_socat_secs" 2>/dev/null <<EOF
+$_gha_req
+EOF
+)
+	_gha_socat_rc=$?
 	if [ "$_gha_socat_rc" = 127 ]; then
 		GHA_NOSOCAT=1
 		GHA_WHY="socat not found"
 		return 1
+	fi
+	# socat cut off by its timeout exits 0 like a finished one, and the command substitution
+	# drops trailing newlines: if the deadline was reached, the last line may be cut short
+	# ("exit=1" of "exit=10"), so it is dropped.
+	gha_now
+	if [ $((GHA_NOW - _gha_sent + 20)) -ge "$_gha_wait" ]; then
+		_gha_reply=${_gha_reply%"${_gha_reply##*"$GHA_NL"}"}
 	fi
 	GHA_REASON=
 	while IFS= read -r _gha_line; do
@@ -198,7 +208,7 @@ gha_send() {	# ACTION MS
 			gha_log INFO "agent: ${_gha_line#log=}" ;;
 		esac
 	done <<EOF
-${_gha_reply%"${_gha_reply##*"$GHA_NL"}"}
+$_gha_reply
 EOF
 	if [ -n "$GHA_RC" ]; then
 		[ -z "$GHA_REASON" ] || gha_exit_reason "$GHA_REASON"
