@@ -38,8 +38,9 @@ GHA_NL='
 set -f
 
 #######################################################################
-# Logging without ocf-shellfuncs. Pacemaker's executor logs what an agent writes to stderr and
-# takes the last "ocf-exit-reason:" line of it as the exit reason, as ocf_exit_reason does.
+# Logging without ocf-shellfuncs. Pacemaker's executor logs what an agent writes to stderr (which
+# is also where ocf_log ends up under Pacemaker 2.1) and takes the last "ocf-exit-reason:" line
+# of it as the exit reason, as ocf_exit_reason does.
 
 gha_log() {	# LEVEL MESSAGE...
 	_gha_level=$1
@@ -48,14 +49,16 @@ gha_log() {	# LEVEL MESSAGE...
 		"$_gha_level" "$*" >&2
 	case $_gha_level in
 	ERROR|WARNING)
-		# Rare path (fallbacks, refusals): also to syslog, where an operator on call looks first.
-		case ${HA_LOGFACILITY:-daemon} in
+		# Rare path (fallbacks, refusals). Pacemaker logs agent stderr at info level only, so
+		# these also go to syslog, where an operator on call looks first. (Pacemaker exports
+		# its facility as HA_logfacility; ocf-shellfuncs looks for HA_LOGFACILITY.)
+		_gha_fac=${HA_LOGFACILITY:-${HA_logfacility:-daemon}}
+		case $_gha_fac in
 		none) ;;
 		*)	if command -v logger >/dev/null 2>&1; then
 				case $_gha_level in ERROR) _gha_prio=err ;; *) _gha_prio=warning ;; esac
 				logger -t "$GHA_AGENT(${OCF_RESOURCE_INSTANCE-})[$$]" \
-					-p "${HA_LOGFACILITY:-daemon}.$_gha_prio" -- "$_gha_level: $*" \
-					>/dev/null 2>&1
+					-p "$_gha_fac.$_gha_prio" -- "$_gha_level: $*" >/dev/null 2>&1
 			fi ;;
 		esac ;;
 	esac
@@ -129,18 +132,21 @@ gha_left() {
 
 # Sends ACTION to the agent and waits at most MS milliseconds for its answer.
 # 0: the agent answered; GHA_RC is its exit code, its log lines are logged, its reason printed.
-# 1: unreachable; GHA_WHY says why, GHA_NOSOCAT is set if socat is not installed.
+# 1: unreachable; GHA_WHY says why for the log, GHA_WHY_SHORT for an exit reason (Pacemaker
+#    keeps 128 characters of it), GHA_NOSOCAT is set if socat is not installed.
 # Request lines: the protocol header, agent, action, OCF_RESOURCE_INSTANCE, every parameter the
 # entry point declares in GHA_PARAMS (sent even when empty: empty means "default"), the meta data
 # the agent needs, and for notify the notification variables.
 gha_send() {	# ACTION MS
 	GHA_RC=
 	GHA_WHY=
+	GHA_WHY_SHORT=
 	GHA_NOSOCAT=
 	_gha_sock=${OCF_RESKEY_agent_socket:-$OCF_RESKEY_agent_socket_default}
 	if [ ! -S "$_gha_sock" ]; then
 		command -v socat >/dev/null 2>&1 || GHA_NOSOCAT=1
 		GHA_WHY="no agent socket at $_gha_sock"
+		GHA_WHY_SHORT="no socket"
 		return 1
 	fi
 	_gha_action=$1
@@ -168,6 +174,7 @@ gha_send() {	# ACTION MS
 		*"$GHA_NL"*)
 			# it would forge request lines: refuse rather than send
 			GHA_WHY="$_gha_p holds a newline, request not sent"
+			GHA_WHY_SHORT="newline in $_gha_p"
 			return 1 ;;
 		esac
 		_gha_req="$_gha_req$_gha_p=$_gha_v$GHA_NL"
@@ -186,6 +193,7 @@ EOF
 	if [ "$_gha_socat_rc" = 127 ]; then
 		GHA_NOSOCAT=1
 		GHA_WHY="socat not found"
+		GHA_WHY_SHORT=$GHA_WHY
 		return 1
 	fi
 	# socat cut off by its timeout exits 0 like a finished one, and the command substitution
@@ -216,8 +224,10 @@ EOF
 	fi
 	if [ -z "$_gha_reply" ] && [ "$_gha_socat_rc" != 0 ]; then
 		GHA_WHY="cannot connect to $_gha_sock (socat exit $_gha_socat_rc)"
+		GHA_WHY_SHORT="cannot connect"
 	else
 		GHA_WHY="no valid exit= line from $_gha_sock within ${_gha_socat_secs}s"
+		GHA_WHY_SHORT="no answer within ${_gha_socat_secs}s"
 	fi
 	return 1
 }
@@ -317,7 +327,7 @@ gha_nfsd_alive() {	# PID_FILE
 	GHA_GONE=
 	_gha_pid=
 	if ! { read -r _gha_pid _ <"$1" || [ -n "$_gha_pid" ]; } 2>/dev/null; then
-		GHA_GONE="pid file $1 missing or unreadable"
+		GHA_GONE="pid file $1 missing, unreadable or empty"
 		return 1
 	fi
 	if ! gha_uint "$_gha_pid" || [ "$GHA_UINT" -eq 0 ]; then
