@@ -46,16 +46,19 @@ public class Attrd {
         argv.addAll(scope);
         CommandRunner.Result result = runner.run(argv, timeout);
         if (result.exitCode() != 0) {
-            // attrd_updater exits non-zero (ENXIO, 105 or 6 depending on version) for an attribute
-            // that was never set anywhere: that is "absent", not a failure.
-            if (result.stderr().contains("No such device or address") || result.stderr().contains("not found")
-                    || result.stdout().isBlank() && result.stderr().isBlank()) {
+            // An attribute never set anywhere (Pacemaker 2.1: exit 78, "attribute does not
+            // exist"; older: ENXIO) is absent, not a failure.
+            if (isAbsent(result.stderr())) {
                 return Map.of();
             }
             throw new PacemakerCommandException("attrd_updater could not query " + name + ": exit "
                     + result.exitCode() + ": " + result.stderr().strip());
         }
         return AttrdOutput.valuesByNode(result.stdout(), name);
+    }
+
+    static boolean isAbsent(String stderr) {
+        return stderr.contains("does not exist") || stderr.contains("No such device or address");
     }
 
     private static void check(CommandRunner.Result result, String what) throws PacemakerCommandException {

@@ -32,4 +32,11 @@ class AttrdOutputTest {
                 "grace-active")).isEmpty();
         assertThat(AttrdOutput.valuesByNode("", "grace-active")).isEmpty();
     }
+
+    @Test
+    void anAttributeNeverSetIsAbsentNotAFailure() {
+        // attrd_updater 2.1.5, exit 78
+        assertThat(Attrd.isAbsent("attrd_updater: Could not query value of grace-active: attribute does not exist\n")).isTrue();
+        assertThat(Attrd.isAbsent("Could not connect to the CIB: Transport endpoint is not connected")).isFalse();
+    }
 }

@@ -85,6 +85,17 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Whether {@code later} was logged after the last {@code earlier}. */
+    public boolean loggedAfter(String earlier, String later) {
+        try {
+            String text = Files.readString(log);
+            int e = text.lastIndexOf(earlier);
+            return e >= 0 && text.indexOf(later, e) > e;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
