@@ -137,7 +137,8 @@ gha_left() {
 # 0: the agent answered; GHA_RC is its exit code, its log lines are logged, its reason printed.
 # 1: unreachable; GHA_WHY says why for the log, GHA_WHY_SHORT for an exit reason (Pacemaker
 #    keeps 128 characters of it), GHA_NOSOCAT is set if socat is not installed.
-# Request lines: the protocol header, agent, action, OCF_RESOURCE_INSTANCE, every parameter the
+# Request lines: the protocol header, agent, action, budget_ms (how long this entry point waits
+# for the answer: the agent must answer within it), OCF_RESOURCE_INSTANCE, every parameter the
 # entry point declares in GHA_PARAMS (sent even when empty: empty means "default"), the meta data
 # the agent needs, and for notify the notification variables.
 gha_send() {	# ACTION MS
@@ -169,7 +170,7 @@ gha_send() {	# ACTION MS
 	# The request is assembled with builtins and handed to socat as a here-document: the only
 	# process is the command substitution's child, which execs socat. (A printf piped into socat
 	# would fork one more shell per call.)
-	_gha_req="$GHA_PROTOCOL${GHA_NL}agent=$GHA_AGENT${GHA_NL}action=$_gha_action$GHA_NL"
+	_gha_req="$GHA_PROTOCOL${GHA_NL}agent=$GHA_AGENT${GHA_NL}action=$_gha_action${GHA_NL}budget_ms=$_gha_wait$GHA_NL"
 	_gha_v=
 	for _gha_p in "$@"; do
 		eval "_gha_v=\${$_gha_p-}"
@@ -428,4 +429,23 @@ gha_field() {	# LINE NAME
 # Is this ganesha_mon / ganesha_grace instance started? The agent records it; see above.
 gha_instance_started() {
 	[ -n "${OCF_RESOURCE_INSTANCE-}" ] && [ -e "$GHA_RESOURCES_DIR/$OCF_RESOURCE_INSTANCE" ]
+}
+
+# A fallback start or stop records it as the agent would (same file, same format: the agent's
+# "ganesha-ha.agent" key plus NAME=VALUE parameters), so that the next monitor, answered by the
+# agent or by a fallback, agrees with what Pacemaker was told. Otherwise a start answered while
+# the agent is down would be followed by "not running" and a restart loop.
+gha_instance_record() {	# started|stopped [NAME=VALUE...]
+	case ${OCF_RESOURCE_INSTANCE-} in
+	''|*/*|.*) return 0 ;;
+	esac
+	_gha_file=$GHA_RESOURCES_DIR/$OCF_RESOURCE_INSTANCE
+	if [ "$1" = started ]; then
+		shift
+		{ mkdir -p "$GHA_RESOURCES_DIR" &&
+			printf '%s\n' "ganesha-ha.agent=$GHA_AGENT" "$@" >"$_gha_file.new" &&
+			mv -f "$_gha_file.new" "$_gha_file"; } 2>/dev/null
+	else
+		rm -f "$_gha_file" 2>/dev/null
+	fi || gha_log ERROR "fallback: cannot record that $OCF_RESOURCE_INSTANCE $1 in $GHA_RESOURCES_DIR"
 }

@@ -22,6 +22,9 @@ public final class OcfDispatcher {
     private static final Logger LOG = Logger.getLogger(OcfDispatcher.class);
     /** Answer this long before Pacemaker's own timeout, so the entry point can still reply. */
     private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(2);
+    /** Answer this long before the entry point stops waiting (its budget_ms). */
+    private static final Duration BUDGET_MARGIN = Duration.ofMillis(300);
+    private static final Duration MIN_BUDGET = Duration.ofMillis(200);
 
     private final MonActions mon;
     private final GraceActions grace;
@@ -58,8 +61,10 @@ public final class OcfDispatcher {
     }
 
     private OcfResponse answer(OcfRequest request, String instance) {
-        Duration budget = request.timeout().minus(DEADLINE_MARGIN);
-        Instant deadline = clock.instant().plus(budget.isNegative() ? Duration.ofMillis(500) : budget);
+        Duration within = request.answerWithin();
+        Duration margin = request.budget().isPresent() ? BUDGET_MARGIN : DEADLINE_MARGIN;
+        Duration budget = within.minus(margin);
+        Instant deadline = clock.instant().plus(budget.compareTo(MIN_BUDGET) < 0 ? MIN_BUDGET : budget);
         try {
             return switch (request.agent()) {
                 case MON -> mon.handle(request, instance);

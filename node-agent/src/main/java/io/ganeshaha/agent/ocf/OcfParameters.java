@@ -99,7 +99,11 @@ public final class OcfParameters {
         String value = request.apply("grace_delay").orElse(Integer.toString(DEFAULT_GRACE_DELAY_SECONDS));
         int seconds;
         try {
-            seconds = Integer.parseInt(value.trim());
+            // Digits only, as the entry point's validate-all accepts: no sign, no blanks.
+            if (!value.matches("[0-9]{1,9}")) {
+                throw new NumberFormatException(value);
+            }
+            seconds = Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new OcfConfigurationException("parameter grace_delay must be a whole number of seconds, got '"
                     + value + "'");

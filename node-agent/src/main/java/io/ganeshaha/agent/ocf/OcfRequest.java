@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * One OCF action forwarded by an entry point: which agent, which action, and the OCF environment
  * Pacemaker gave it. Parsed from the socket protocol described in docs/agent-protocol.md.
  */
-public record OcfRequest(OcfAgent agent, String action, Map<String, String> environment) {
+public record OcfRequest(OcfAgent agent, String action, Optional<Duration> budget, Map<String, String> environment) {
 
     public static final String PROTOCOL_HEADER = "ganesha-ha-ocf 1";
     private static final Pattern ENV_NAME = Pattern.compile("OCF_[A-Za-z0-9_]+");
@@ -30,6 +30,7 @@ public record OcfRequest(OcfAgent agent, String action, Map<String, String> envi
         }
         String agentName = null;
         String action = null;
+        Optional<Duration> budget = Optional.empty();
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             int eq = line.indexOf('=');
@@ -41,6 +42,8 @@ public record OcfRequest(OcfAgent agent, String action, Map<String, String> envi
             switch (name) {
                 case "agent" -> agentName = value;
                 case "action" -> action = value;
+                case "budget_ms" -> budget = Optional.of(parseMillis(value)
+                        .orElseThrow(() -> new OcfProtocolException("malformed budget_ms '" + abbreviate(value) + "'")));
                 default -> {
                     if (!ENV_NAME.matcher(name).matches()) {
                         throw new OcfProtocolException("not an OCF variable: " + abbreviate(name));
@@ -58,7 +61,7 @@ public record OcfRequest(OcfAgent agent, String action, Map<String, String> envi
         if (!ACTION.matcher(action).matches()) {
             throw new OcfProtocolException("malformed action '" + abbreviate(action) + "'");
         }
-        return new OcfRequest(agent, action, env);
+        return new OcfRequest(agent, action, budget, env);
     }
 
     /** A resource parameter ({@code OCF_RESKEY_<name>}); empty or absent means "use the default". */
@@ -78,6 +81,14 @@ public record OcfRequest(OcfAgent agent, String action, Map<String, String> envi
     /** Pacemaker's name for the node the action runs on: the only node name we trust. */
     public Optional<String> onNode() {
         return meta("on_node");
+    }
+
+    /**
+     * How long the agent has to answer: the entry point's own wait ({@code budget_ms}, which keeps
+     * time for its fallback), else Pacemaker's operation timeout.
+     */
+    public Duration answerWithin() {
+        return budget.orElse(timeout());
     }
 
     /** The operation timeout Pacemaker enforces; the agent answers well before it. */

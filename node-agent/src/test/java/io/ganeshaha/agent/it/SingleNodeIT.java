@@ -161,6 +161,35 @@ class SingleNodeIT {
     }
 
     @Test
+    @Order(3)
+    void withTheAgentDownTheFallbacksAnswerAndRecordLikeTheAgent() throws Exception {
+        assertThat(local("grace-active")).as("left by the mon started above").contains("1");
+        assertThat(ocf("ganesha_nfsd", "start", instance("fallback-nfsd", "ha_vol_mnt", SHARED)).exitCode()).isZero();
+        agent.stop();
+        try {
+            Shell.Result start = ocf("ganesha_grace", "start", instance("fallback-grace"));
+            assertThat(start.exitCode()).isZero();
+            assertThat(start.stderr()).contains("node agent unreachable");
+            assertThat(ocf("ganesha_grace", "monitor", instance("fallback-grace")).exitCode())
+                    .as("the fallback's start is remembered: no restart loop").isZero();
+
+            Map<String, String> env = instance("fallback-nfsd", "ha_vol_mnt", SHARED);
+            env.put("OCF_RESKEY_CRM_meta_timeout", "8000");
+            Shell.Result stop = ocf("ganesha_nfsd", "stop", env);
+            assertThat(stop.exitCode()).as("a failed stop would fence the node").isZero();
+            assertThat(Files.isSymbolicLink(lab.inNode(NODE, "/var/lib/nfs"))).isFalse();
+            assertThat(lab.inNode(NODE, "/var/lib/nfs/ganesha")).as("the host's own directory is back").isDirectory();
+            assertThat(lab.inNode(NODE, "/var/lib/nfs.backup")).doesNotExist();
+        } finally {
+            agent = newAgent().start();
+        }
+        assertThat(ocf("ganesha_grace", "monitor", instance("fallback-grace")).exitCode())
+                .as("the agent agrees with the fallback's record").isZero();
+        assertThat(ocf("ganesha_grace", "stop", instance("fallback-grace")).exitCode()).isZero();
+        assertThat(ocf("ganesha_grace", "monitor", instance("fallback-grace")).exitCode()).isEqualTo(7);
+    }
+
+    @Test
     @Order(10)
     void theGlusterFsLayoutComesUpHealthy() throws Exception {
         HaCluster ha = new HaCluster("ganesha-ha", SHARED, Duration.ofSeconds(5),

@@ -41,7 +41,11 @@ class OcfParametersTest {
                 .isInstanceOf(OcfConfigurationException.class)
                 .hasMessage("parameter grace_delay must be a whole number of seconds, got '5s'");
         assertThatThrownBy(() -> OcfParameters.mon(request("ganesha_mon", "OCF_RESKEY_grace_delay=-1")))
-                .hasMessageContaining("grace_delay must be between 0 and 3600 seconds, got -1");
+                .hasMessageContaining("grace_delay must be a whole number of seconds, got '-1'");
+        assertThatThrownBy(() -> OcfParameters.mon(request("ganesha_mon", "OCF_RESKEY_grace_delay= 5")))
+                .as("as strict as the entry point's validate-all").hasMessageContaining("got ' 5'");
+        assertThatThrownBy(() -> OcfParameters.mon(request("ganesha_mon", "OCF_RESKEY_grace_delay=+5")))
+                .hasMessageContaining("got '+5'");
         assertThatThrownBy(() -> OcfParameters.mon(request("ganesha_mon", "OCF_RESKEY_grace_delay=3601")))
                 .hasMessageContaining("got 3601");
     }

@@ -24,6 +24,18 @@ class OcfRequestTest {
     }
 
     @Test
+    void theEntryPointsBudgetBoundsTheAnswerElsePacemakersTimeout() throws Exception {
+        OcfRequest budgeted = OcfRequest.parse(List.of("ganesha-ha-ocf 1", "agent=ganesha_mon", "action=monitor",
+                "budget_ms=4500", "OCF_RESKEY_CRM_meta_timeout=10000"));
+        assertThat(budgeted.answerWithin()).isEqualTo(Duration.ofMillis(4500));
+        OcfRequest plain = OcfRequest.parse(List.of("ganesha-ha-ocf 1", "agent=ganesha_mon", "action=monitor",
+                "OCF_RESKEY_CRM_meta_timeout=10000"));
+        assertThat(plain.answerWithin()).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> OcfRequest.parse(List.of("ganesha-ha-ocf 1", "agent=ganesha_mon", "action=monitor",
+                "budget_ms=soon"))).hasMessageContaining("malformed budget_ms");
+    }
+
+    @Test
     void defaultsTheTimeoutWhenMissingOrGarbage() throws Exception {
         OcfRequest request = OcfRequest.parse(List.of("ganesha-ha-ocf 1", "agent=ganesha_mon", "action=monitor",
                 "OCF_RESKEY_CRM_meta_timeout=soon"));
