@@ -1,0 +1,44 @@
+package io.ganeshaha.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One NFS server host: its Kubernetes and Pacemaker names, and the virtual IPs whose home it is. */
+public class MemberNode {
+
+    @Required
+    @JsonPropertyDescription("The Kubernetes node name.")
+    private String name;
+
+    @JsonPropertyDescription("The node's name in Pacemaker (crm_node -n), when it differs from the Kubernetes name.")
+    private String pacemakerName;
+
+    @JsonPropertyDescription("Virtual IPs served from this node while its nfsd is healthy; they move to a survivor on failure.")
+    private List<VirtualIpSpec> virtualIps = new ArrayList<>();
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getPacemakerName() {
+        return pacemakerName;
+    }
+
+    public void setPacemakerName(String pacemakerName) {
+        this.pacemakerName = pacemakerName;
+    }
+
+    public List<VirtualIpSpec> getVirtualIps() {
+        return virtualIps;
+    }
+
+    public void setVirtualIps(List<VirtualIpSpec> virtualIps) {
+        this.virtualIps = virtualIps;
+    }
+}

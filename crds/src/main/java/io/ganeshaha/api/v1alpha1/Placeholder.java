@@ -1,2 +1,0 @@
-package io.ganeshaha.api.v1alpha1;
-class Placeholder {}

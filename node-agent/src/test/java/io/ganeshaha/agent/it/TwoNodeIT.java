@@ -1,0 +1,170 @@
+package io.ganeshaha.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ganeshaha.agent.testing.AgentProcess;
+import io.ganeshaha.agent.testing.ClusterView;
+import io.ganeshaha.agent.testing.FailoverTimeline;
+import io.ganeshaha.agent.testing.Lab;
+import io.ganeshaha.agent.testing.NodeProbe;
+import io.ganeshaha.cib.CibRenderer;
+import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.Member;
+import io.ganeshaha.cib.VirtualIp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The grace handshake between two real nodes: the failing node moves its virtual IP as soon as the
+ * survivor acknowledged that its nfsd is in grace, well before grace_delay (10 s here), and only
+ * after it; without the survivor's agent, the failing node waits grace_delay out.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoNodeIT {
+
+    static final String N1 = "nfs-1.lab.example";
+    static final String N2 = "nfs-2.lab.example";
+    static final String VIP1 = "198.18.0.101";
+    static final String VIP2 = "198.18.0.102";
+    static final Duration GRACE_DELAY = Duration.ofSeconds(10);
+
+    static Path work;
+    static Lab lab;
+    static AgentProcess agent1;
+    static AgentProcess agent2;
+    static ClusterView cluster;
+    static NodeProbe probe1;
+    static NodeProbe probe2;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        work = Path.of("target/it-two-nodes").toAbsolutePath();
+        Files.createDirectories(work);
+        lab = Lab.up(work.resolve("lab"), List.of(N1, N2));
+        try {
+            agent1 = new AgentProcess(lab, N1, work.resolve("agent-1.log"), List.of()).start();
+            agent2 = new AgentProcess(lab, N2, work.resolve("agent-2.log"), List.of()).start();
+            cluster = new ClusterView(lab, N1);
+            probe1 = new NodeProbe(lab, N1);
+            probe2 = new NodeProbe(lab, N2);
+        } catch (RuntimeException | Error e) {
+            stopLab();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stopLab() {
+        for (AutoCloseable c : new AutoCloseable[] {probe1, probe2, agent1, agent2}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // the lab's teardown below ends whatever is left
+            }
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static void awaitBothServing() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(cluster.attribute("ganesha-active")).containsEntry(N1, "1").containsEntry(N2, "1");
+            assertThat(cluster.attribute("grace-active")).containsEntry(N1, "1").containsEntry(N2, "1");
+            assertThat(cluster.startedOn("nfs-grace")).containsExactlyInAnyOrder(N1, N2);
+            assertThat(probe1.holds(VIP1)).as("VIP1 home").isTrue();
+            assertThat(probe2.holds(VIP2)).as("VIP2 home").isTrue();
+        });
+    }
+
+    static void awaitOutOfGrace(NodeProbe probe) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> !probe.inGrace());
+    }
+
+    @Test
+    @Order(1)
+    void aTwoNodeColdStartComesUpWithNoFailedAction() {
+        HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, List.of(
+                new Member(N1, List.of(new VirtualIp(VIP1, 24, Optional.of("eth0")))),
+                new Member(N2, List.of(new VirtualIp(VIP2, 24, Optional.of("eth0"))))));
+        cluster.replaceSection("resources", CibRenderer.resources(ha));
+        cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+        awaitBothServing();
+        assertThat(cluster.failedActions()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void theVipMovesOnTheSurvivorsAcknowledgementNotAfterGraceDelay() {
+        awaitBothServing();
+        awaitOutOfGrace(probe2);
+        Map<String, BooleanSupplier> conditions = Map.of(
+                "n2 in grace", probe2::inGrace,
+                "VIP1 on n2", () -> probe2.holds(VIP1),
+                "VIP2 off n2", () -> !probe2.holds(VIP2));
+        try (FailoverTimeline timeline = new FailoverTimeline(conditions, 20)) {
+            lab.ganesha(N1, "kill");
+            await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
+            System.out.println("two nodes, kill -9 of nfsd on n1: " + timeline.summary());
+            long grace = timeline.millisUntil("n2 in grace").orElseThrow();
+            long vip = timeline.millisUntil("VIP1 on n2").orElseThrow();
+            assertThat(grace).as("the survivor is in grace before the VIP arrives").isLessThan(vip);
+            assertThat(vip).as("moved on the acknowledgement, not after grace_delay").isLessThan(GRACE_DELAY.toMillis() / 2);
+            assertThat(timeline.seen("VIP2 off n2")).as("the survivor's own VIP never moved").isFalse();
+        }
+        assertThat(agent1.logContains("all survivors of " + N1 + " are in grace ([" + N2 + "])")).isTrue();
+        assertThat(agent2.logContains("post-stop: nfsd on " + N2 + " is in grace for " + N1)).isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void failBackPutsTheSurvivorInGraceBeforeTheVipReturnsHome() {
+        awaitOutOfGrace(probe2);
+        Map<String, BooleanSupplier> conditions = Map.of(
+                "n2 in grace", probe2::inGrace,
+                "VIP1 home on n1", () -> probe1.holds(VIP1));
+        try (FailoverTimeline timeline = new FailoverTimeline(conditions, 20)) {
+            lab.ganesha(N1, "start");
+            await().atMost(Duration.ofSeconds(40)).until(() -> timeline.seen("VIP1 home on n1"));
+            System.out.println("two nodes, fail-back of n1: " + timeline.summary());
+            assertThat(timeline.millisUntil("n2 in grace").orElseThrow())
+                    .as("the survivor enters grace before the VIP returns")
+                    .isLessThan(timeline.millisUntil("VIP1 home on n1").orElseThrow());
+        }
+        awaitBothServing();
+    }
+
+    @Test
+    @Order(4)
+    void withoutTheSurvivorsAgentTheFailingNodeWaitsGraceDelayOut() {
+        awaitBothServing();
+        agent2.stop();
+        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> probe2.holds(VIP1)), 50)) {
+            lab.ganesha(N1, "kill");
+            await().atMost(GRACE_DELAY.plusSeconds(30)).until(() -> timeline.seen("VIP1 on n2"));
+            System.out.println("two nodes, survivor's agent down: " + timeline.summary());
+            assertThat(timeline.millisUntil("VIP1 on n2").orElseThrow())
+                    .as("no acknowledgement: grace_delay is the bound").isGreaterThanOrEqualTo(GRACE_DELAY.toMillis() - 500);
+        }
+        assertThat(agent1.logContains("ran out for " + N1 + ": no grace acknowledgement from [" + N2 + "]")).isTrue();
+        agent2 = new AgentProcess(lab, N2, work.resolve("agent-2.log"), List.of()).start();
+        lab.ganesha(N1, "start");
+        awaitBothServing();
+    }
+}
