@@ -252,12 +252,17 @@ class SingleNodeIT {
     void killedNfsdDeletesGraceActiveThenGaneshaActiveAndTheVipStops() throws Exception {
         awaitHealthy();
         long killed = System.nanoTime();
+        java.time.Instant killedAt = java.time.Instant.now();
         lab.ganesha(NODE, "kill");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> local("grace-active").isEmpty());
         long graceGone = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(() -> local("ganesha-active").isEmpty());
         System.out.printf("kill -9 -> grace-active deleted (as seen by attrd_updater polling): %d ms%n",
                 (graceGone - killed) / 1_000_000);
+        long agentMillis = Duration.between(killedAt, agent.lastLogged("deleted grace-active").orElseThrow()).toMillis();
+        System.out.printf("kill -9 -> grace-active deleted (agent's log, includes the lab's kill command): %d ms%n",
+                agentMillis);
+        assertThat(agentMillis).as("death noticed and acted on at once, not at the next monitor").isLessThan(1000);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(cluster.startedOn(CibRenderer.vipId(NODE, 1))).isEmpty();
             assertThat(cluster.startedOn("nfs-grace")).isEmpty();

@@ -96,6 +96,26 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter LOG_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    /** When the agent last logged a line containing {@code text} (its log's own timestamp). */
+    public java.util.Optional<java.time.Instant> lastLogged(String text) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String line = lines.get(i);
+                if (line.contains(text) && line.length() >= 23) {
+                    return java.util.Optional.of(java.time.LocalDateTime.parse(line.substring(0, 23), LOG_TIME)
+                            .atZone(java.time.ZoneId.systemDefault()).toInstant());
+                }
+            }
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            // no such line
+        }
+        return java.util.Optional.empty();
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
