@@ -38,6 +38,10 @@ public final class Lab implements AutoCloseable {
         return nodes;
     }
 
+    public String script() {
+        return ProjectPaths.labScript().toString();
+    }
+
     public Path dir() {
         return dir;
     }

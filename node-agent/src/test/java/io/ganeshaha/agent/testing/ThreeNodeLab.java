@@ -1,0 +1,92 @@
+package io.ganeshaha.agent.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ganeshaha.cib.CibRenderer;
+import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.Member;
+import io.ganeshaha.cib.VirtualIp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A three-node lab with the GlusterFS layout, a node agent per node and a virtual IP per node,
+ * named as FQDNs with '-' and '.' (GlusterFS lesson 2). Shared by the end-to-end failover tests and
+ * the failover benchmark.
+ */
+public final class ThreeNodeLab implements AutoCloseable {
+
+    public static final List<String> NODES = List.of("nfs-1.lab.example", "nfs-2.lab.example", "nfs-3.lab.example");
+    public static final Duration GRACE_DELAY = Duration.ofSeconds(5);
+
+    public final Lab lab;
+    public final ClusterView cluster;
+    public final Map<String, AgentProcess> agents = new LinkedHashMap<>();
+    public final Map<String, NodeProbe> probes = new LinkedHashMap<>();
+    public final Map<String, String> homeVip = new LinkedHashMap<>();
+    public final Failover failover;
+    private final Path work;
+
+    public ThreeNodeLab(Path work) throws Exception {
+        this.work = work;
+        Files.createDirectories(work);
+        for (int i = 0; i < NODES.size(); i++) {
+            homeVip.put(NODES.get(i), "198.18.0." + (101 + i));
+        }
+        lab = Lab.up(work.resolve("lab"), NODES);
+        try {
+            for (String node : NODES) {
+                agents.put(node, newAgent(node).start());
+                probes.put(node, new NodeProbe(lab, node));
+            }
+            cluster = new ClusterView(lab, NODES.get(0));
+            List<Member> members = new ArrayList<>();
+            homeVip.forEach((node, vip) -> members.add(new Member(node, List.of(new VirtualIp(vip, 24, Optional.of("eth0"))))));
+            HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, members);
+            cluster.replaceSection("resources", CibRenderer.resources(ha));
+            cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+            failover = new Failover(probes, homeVip);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    public AgentProcess newAgent(String node) {
+        return new AgentProcess(lab, node, work.resolve("agent-" + node + ".log"), List.of());
+    }
+
+    /** Every node serving, every VIP at home, every grace instance started. */
+    public void awaitHealthy(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Map<String, String> ganeshaActive = cluster.attribute("ganesha-active");
+            Map<String, String> graceActive = cluster.attribute("grace-active");
+            for (String node : NODES) {
+                assertThat(ganeshaActive).containsEntry(node, "1");
+                assertThat(graceActive).containsEntry(node, "1");
+                assertThat(probes.get(node).holds(homeVip.get(node))).as(homeVip.get(node) + " home on " + node).isTrue();
+            }
+            assertThat(cluster.startedOn("nfs-grace")).containsExactlyInAnyOrderElementsOf(NODES);
+        });
+    }
+
+    /** Survivors must leave grace before a measurement, or "entered grace" cannot be seen. */
+    public void awaitNoneInGrace(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> probes.values().stream().noneMatch(NodeProbe::inGrace));
+    }
+
+    @Override
+    public void close() {
+        probes.values().forEach(NodeProbe::close);
+        agents.values().forEach(AgentProcess::close);
+        lab.close();
+    }
+}
