@@ -449,3 +449,19 @@ gha_instance_record() {	# started|stopped [NAME=VALUE...]
 		rm -f "$_gha_file" 2>/dev/null
 	fi || gha_log ERROR "fallback: cannot record that $OCF_RESOURCE_INSTANCE $1 in $GHA_RESOURCES_DIR"
 }
+
+# Asks the local ganesha.nfsd over D-Bus (dbus-send, the fallbacks' only way) to enter grace with
+# recovery EVENT for KEY (a peer's node name), waiting at most MS milliseconds. GHA_OUT holds
+# dbus-send's answer; 0 only if ganesha answered status true.
+gha_dbus_grace() {	# EVENT KEY MS
+	gha_secs $(($3 + 300))
+	GHA_OUT=$(timeout -k 1 "$GHA_SECS" dbus-send --system --print-reply \
+		--reply-timeout="$3" --dest=org.ganesha.nfsd /org/ganesha/nfsd/admin \
+		org.ganesha.nfsd.admin.grace "string:$1:$2" 2>&1)
+	_gha_rc=$?
+	case $_gha_rc:$GHA_OUT in
+	0:*"boolean true"*) return 0 ;;
+	esac
+	GHA_OUT="exit $_gha_rc: $(printf '%s' "$GHA_OUT" | tr '\n' ' ')"
+	return 1
+}

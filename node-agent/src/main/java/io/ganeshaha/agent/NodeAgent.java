@@ -4,6 +4,7 @@ import io.ganeshaha.agent.actions.GraceActions;
 import io.ganeshaha.agent.actions.MonActions;
 import io.ganeshaha.agent.actions.NfsdActions;
 import io.ganeshaha.agent.actions.OcfDispatcher;
+import io.ganeshaha.agent.actions.TakeoverActions;
 import io.ganeshaha.agent.config.AgentConfig;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.dbus.GaneshaDbusException;
@@ -12,6 +13,7 @@ import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.failover.NfsdGrace;
+import io.ganeshaha.agent.failover.PeerLossWatch;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
@@ -90,7 +92,8 @@ public class NodeAgent {
         GraceActions grace = new GraceActions(instances, attributes, notifier, () -> watch.health().serving(),
                 () -> monController.parameters().isPresent(), clock);
         NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode);
-        OcfDispatcher dispatcher = new OcfDispatcher(mon, grace, nfsd, clock, meters);
+        TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode);
+        OcfDispatcher dispatcher = new OcfDispatcher(mon, grace, nfsd, takeover, clock, meters);
 
         // Order matters for an agent restart: resume the mon Pacemaker had started before nfsd's
         // health is known, so the first verdict already acts; open the socket last.
@@ -99,6 +102,9 @@ public class NodeAgent {
         watch.start();
         housekeeping.scheduleWithFixedDelay(attributes::refresh, config.attributeRefreshInterval().toMillis(),
                 config.attributeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(new PeerLossWatch(attrd, localNode, notifier, () -> watch.health().serving(),
+                PeerLossWatch.ganeshaActiveOf(monController), clock, config.dbusCallTimeout()),
+                config.peerWatchInterval().toMillis(), config.peerWatchInterval().toMillis(), TimeUnit.MILLISECONDS);
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
         try {
             server.start();

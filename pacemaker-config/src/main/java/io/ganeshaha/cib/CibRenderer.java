@@ -21,9 +21,11 @@ import org.w3c.dom.Element;
  *   <li>{@code nfs-mon-clone}: ganesha_mon, the owner of ganesha-active and grace-active;
  *   <li>{@code nfs-grace-clone}: ganesha_grace with {@code notify=true}, banned where
  *       {@code grace-active ne 1}, so its stop on a failing node notifies every survivor;
- *   <li>{@code <node>-cluster_ip-<n>}: IPaddr2 per virtual IP, banned where
- *       {@code ganesha-active ne 1}, preferring its home node and then the next nodes in member
- *       order, started only after the grace clone.
+ *   <li>{@code <node>-group}: {@code <node>-takeover} (ganesha_takeover: on any node but the
+ *       home node, its start puts the local nfsd into grace for the home node, also when a whole
+ *       node is lost and no notify comes) then {@code <node>-cluster_ip-<n>}, IPaddr2 per virtual
+ *       IP; banned where {@code ganesha-active ne 1}, preferring its home node and then the next
+ *       nodes in member order, started after the grace clone.
  * </ul>
  *
  * The one place this layout is written: the test lab and the operator both use it.
@@ -43,6 +45,18 @@ public final class CibRenderer {
     private CibRenderer() {}
 
     private record Param(String name, String value) {}
+
+    /**
+     * The group carrying a node's virtual IPs, as later ganesha-ha.sh named it: the takeover gate
+     * first (it puts the node taking the IPs over into grace), then the IPaddr2 resources.
+     */
+    public static String groupId(String node) {
+        return xmlId(node + "-group");
+    }
+
+    public static String takeoverId(String node) {
+        return xmlId(node + "-takeover");
+    }
 
     /** The virtual IP resource id, as ganesha-ha.sh named it: {@code <node>-cluster_ip-<n>}. */
     public static String vipId(String node, int index) {
@@ -65,6 +79,14 @@ public final class CibRenderer {
                 "ganesha_grace", List.of(),
                 List.of(op(doc, "nfs-grace", "monitor", "5s", "20s"), op(doc, "nfs-grace", "notify", "0", "30s")))));
         for (Member member : cluster.members()) {
+            if (member.virtualIps().isEmpty()) {
+                continue;
+            }
+            Element group = doc.createElement("group");
+            group.setAttribute("id", groupId(member.node()));
+            String gate = takeoverId(member.node());
+            group.appendChild(primitive(doc, gate, "ocf", cluster.provider(), "ganesha_takeover",
+                    List.of(new Param("home_node", member.node())), List.of(op(doc, gate, "monitor", "30s", "20s"))));
             int index = 1;
             for (VirtualIp vip : member.virtualIps()) {
                 String id = vipId(member.node(), index++);
@@ -72,9 +94,10 @@ public final class CibRenderer {
                 params.add(new Param("ip", vip.address()));
                 params.add(new Param("cidr_netmask", Integer.toString(vip.prefixLength())));
                 vip.nic().ifPresent(nic -> params.add(new Param("nic", nic)));
-                resources.appendChild(primitive(doc, id, "ocf", "heartbeat", "IPaddr2", params,
+                group.appendChild(primitive(doc, id, "ocf", "heartbeat", "IPaddr2", params,
                         List.of(op(doc, id, "monitor", "10s", "20s"))));
             }
+            resources.appendChild(group);
         }
         return serialize(doc);
     }
@@ -87,9 +110,8 @@ public final class CibRenderer {
         List<Member> members = cluster.members();
         for (int m = 0; m < members.size(); m++) {
             Member member = members.get(m);
-            int index = 1;
-            for (VirtualIp ignored : member.virtualIps()) {
-                String id = vipId(member.node(), index++);
+            if (!member.virtualIps().isEmpty()) {
+                String id = groupId(member.node());
                 constraints.appendChild(banUnless(doc, id, GANESHA_ACTIVE));
                 // Home first, then the following members in order (wrapping): a deterministic
                 // takeover order, as ganesha-ha.sh's descending weights gave.

@@ -51,12 +51,17 @@ class CibRendererTest {
     }
 
     @Test
-    void oneIpaddr2PerVirtualIp() throws Exception {
+    void eachNodesVipsFollowItsTakeoverGateInOneGroup() throws Exception {
         Document doc = parse(CibRenderer.resources(CLUSTER));
-        assertThat(count(doc, "/resources/primitive[@type='IPaddr2']")).isEqualTo(4);
-        assertThat(xpath(doc, "/resources/primitive[@id='nfs-1.lab.example-cluster_ip-1']//nvpair[@name='nic']/@value"))
+        assertThat(count(doc, "/resources/group/primitive[@type='IPaddr2']")).isEqualTo(4);
+        assertThat(xpath(doc, "/resources/group[@id='n3-group']/primitive[1]/@type")).as("the gate comes first")
+                .isEqualTo("ganesha_takeover");
+        assertThat(xpath(doc, "/resources/group[@id='n3-group']/primitive[1]//nvpair[@name='home_node']/@value"))
+                .isEqualTo("n3");
+        assertThat(xpath(doc, "/resources/group[@id='n3-group']/primitive[3]/@id")).isEqualTo("n3-cluster_ip-2");
+        assertThat(xpath(doc, "//primitive[@id='nfs-1.lab.example-cluster_ip-1']//nvpair[@name='nic']/@value"))
                 .isEqualTo("eth0");
-        assertThat(xpath(doc, "/resources/primitive[@id='n3-cluster_ip-2']//nvpair[@name='cidr_netmask']/@value"))
+        assertThat(xpath(doc, "//primitive[@id='n3-cluster_ip-2']//nvpair[@name='cidr_netmask']/@value"))
                 .isEqualTo("64");
     }
 
@@ -66,20 +71,20 @@ class CibRendererTest {
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='nfs-grace-clone']/rule/@score")).isEqualTo("-INFINITY");
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='nfs-grace-clone']/rule/expression/@attribute"))
                 .isEqualTo("grace-active");
-        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-cluster_ip-1']/rule/expression/@attribute"))
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group']/rule/expression/@attribute"))
                 .isEqualTo("ganesha-active");
-        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-cluster_ip-1']/rule/expression/@operation"))
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group']/rule/expression/@operation"))
                 .isEqualTo("ne");
     }
 
     @Test
     void eachVipPrefersItsHomeThenTheNextNodes() throws Exception {
         Document doc = parse(CibRenderer.constraints(CLUSTER));
-        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-cluster_ip-1' and @node='n2']/@score")).isEqualTo("1000");
-        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-cluster_ip-1' and @node='n3']/@score")).isEqualTo("900");
-        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-cluster_ip-1' and @node='nfs-1.lab.example']/@score"))
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n2']/@score")).isEqualTo("1000");
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n3']/@score")).isEqualTo("900");
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='nfs-1.lab.example']/@score"))
                 .isEqualTo("800");
-        assertThat(xpath(doc, "/constraints/rsc_order[@then='n3-cluster_ip-2']/@first")).isEqualTo("nfs-grace-clone");
+        assertThat(xpath(doc, "/constraints/rsc_order[@then='n3-group']/@first")).isEqualTo("nfs-grace-clone");
     }
 
     @Test

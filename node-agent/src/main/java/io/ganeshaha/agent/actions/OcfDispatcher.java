@@ -29,10 +29,13 @@ public final class OcfDispatcher {
     private final MonActions mon;
     private final GraceActions grace;
     private final NfsdActions nfsd;
+    private final TakeoverActions takeover;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public OcfDispatcher(MonActions mon, GraceActions grace, NfsdActions nfsd, Clock clock, MeterRegistry meters) {
+    public OcfDispatcher(MonActions mon, GraceActions grace, NfsdActions nfsd, TakeoverActions takeover, Clock clock,
+            MeterRegistry meters) {
+        this.takeover = takeover;
         this.mon = mon;
         this.grace = grace;
         this.nfsd = nfsd;
@@ -70,6 +73,7 @@ public final class OcfDispatcher {
                 case MON -> mon.handle(request, instance);
                 case GRACE -> grace.handle(request, instance, deadline);
                 case NFSD -> nfsd.handle(request);
+                case TAKEOVER -> takeover.handle(request, instance, deadline);
             };
         } catch (OcfConfigurationException e) {
             return OcfResponse.of(OcfExitCode.ERR_CONFIGURED, e.getMessage());

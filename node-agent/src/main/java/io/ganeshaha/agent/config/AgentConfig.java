@@ -68,6 +68,13 @@ public interface AgentConfig {
     @WithDefault("2s")
     Duration attributeRefreshInterval();
 
+    /**
+     * How often the peers' ganesha-active attributes are read to notice a peer that stopped
+     * serving without a notify (a whole node lost without fencing).
+     */
+    @WithDefault("1s")
+    Duration peerWatchInterval();
+
     /** Threads serving OCF actions at once. */
     @WithDefault("8")
     int workers();

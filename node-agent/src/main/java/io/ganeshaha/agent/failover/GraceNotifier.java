@@ -49,7 +49,24 @@ public final class GraceNotifier {
     public record Outcome(List<String> acknowledged, List<String> failures) {}
 
     public Outcome handle(NotifyEvent event, String localNode, Instant deadline) {
-        List<NotifyEvent.GraceCall> calls = event.graceCalls(localNode);
+        return enterGrace(event.mode(), event.graceCalls(localNode), localNode, deadline);
+    }
+
+    /**
+     * A virtual IP of {@code homeNode} is about to move to this node (ganesha_takeover start):
+     * the same grace call as a post-stop notify, for the case where no notify comes at all.
+     */
+    public Outcome takeOver(String homeNode, String localNode, Instant deadline) {
+        return enterGrace("takeover", List.of(new NotifyEvent.GraceCall(homeNode, NotifyEvent.EVENT_TAKE_IP)),
+                localNode, deadline);
+    }
+
+    /** A serving peer stopped serving (seen by {@link PeerLossWatch}): as a post-stop notify. */
+    public Outcome takeOverAfterLoss(String peer, String localNode, Instant deadline) {
+        return enterGrace("peer-loss", PeerLossWatch.calls(peer), localNode, deadline);
+    }
+
+    private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline) {
         List<String> acknowledged = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (calls.isEmpty()) {
@@ -66,10 +83,10 @@ public final class GraceNotifier {
                 enterGrace(call, deadline);
                 acknowledge(call.peer());
                 acknowledged.add(call.peer());
-                LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", event.mode(),
+                LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", why,
                         localNode, call.peer(), call.event());
             } catch (NfsdGrace.GraceFailure | PacemakerCommandException e) {
-                String failure = event.mode() + ": could not put nfsd on " + localNode + " in grace for "
+                String failure = why + ": could not put nfsd on " + localNode + " in grace for "
                         + call.peer() + ": " + e.getMessage();
                 failures.add(failure);
                 LOG.error(failure);

@@ -10,7 +10,9 @@ public enum OcfAgent {
     /** Clone with notify: puts surviving nfsds into NFS grace when a peer leaves or returns. */
     GRACE("ganesha_grace"),
     /** Clone for the cluster's life: points /var/lib/nfs at this node's shared state directory. */
-    NFSD("ganesha_nfsd");
+    NFSD("ganesha_nfsd"),
+    /** First in a node's virtual IP group: puts the node taking the IPs over into grace first. */
+    TAKEOVER("ganesha_takeover");
 
     private final String agentName;
 

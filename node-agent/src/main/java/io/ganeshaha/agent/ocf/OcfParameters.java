@@ -30,6 +30,18 @@ public final class OcfParameters {
     /** ganesha_grace: the attribute whose absence stops the clone instance on this node. */
     public record Grace(String graceActive) {}
 
+    /** ganesha_takeover: the node whose virtual IPs (and client records) are taken over. */
+    public record Takeover(String homeNode) {}
+
+    public static Takeover takeover(OcfRequest request) throws OcfConfigurationException {
+        String home = request.parameter("home_node").orElseThrow(() -> new OcfConfigurationException(
+                "parameter home_node is required: the Pacemaker name of the virtual IPs' home node"));
+        if (home.matches(".*[\\s/].*")) {
+            throw new OcfConfigurationException("parameter home_node='" + home + "' is not a Pacemaker node name");
+        }
+        return new Takeover(home);
+    }
+
     /** ganesha_nfsd: where the shared storage holding every node's NFS state is mounted. */
     public record Nfsd(Path haVolMnt) {}
 

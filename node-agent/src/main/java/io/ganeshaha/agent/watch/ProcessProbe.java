@@ -30,7 +30,10 @@ public final class ProcessProbe {
     public Optional<NfsdProcess> probe() {
         long pid;
         try {
-            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+            // The first line only: ganesha 4.3 rewrites its pid file without truncating it, so a
+            // shorter pid (after the pid counter wrapped) leaves the old one's tail behind it.
+            String first = Files.readString(pidFile, StandardCharsets.US_ASCII).lines().findFirst().orElse("").strip();
+            pid = Long.parseLong(first);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

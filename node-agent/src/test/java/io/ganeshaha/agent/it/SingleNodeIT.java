@@ -128,7 +128,7 @@ class SingleNodeIT {
 
     @Test
     @Order(1)
-    void ocfTesterPassesForAllThreeAgentsAgainstTheRunningAgent() {
+    void ocfTesterPassesForEveryAgentAgainstTheRunningAgent() {
         Shell.Result mon = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-mon",
                 PROVIDER_DIR + "ganesha_mon");
         assertThat(mon.exitCode()).as("ocf-tester ganesha_mon:\n" + mon.stdout() + mon.stderr()).isZero();
@@ -140,6 +140,12 @@ class SingleNodeIT {
                 PROVIDER_DIR + "ganesha_grace");
         assertThat(grace.exitCode()).as("ocf-tester ganesha_grace:\n" + grace.stdout() + grace.stderr()).isZero();
         assertThat(ocf("ganesha_mon", "stop", instance("helper-mon")).exitCode()).isZero();
+
+        // On a node other than the home node, start puts the local nfsd into grace for the home node.
+        Shell.Result takeover = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-takeover",
+                "-o", "home_node=nfs-8.lab.example", PROVIDER_DIR + "ganesha_takeover");
+        assertThat(takeover.exitCode()).as("ocf-tester ganesha_takeover:\n" + takeover.stdout() + takeover.stderr()).isZero();
+        assertThat(agent.logContains("takeover: nfsd on " + NODE + " is in grace for nfs-8.lab.example")).isTrue();
 
         Shell.Result nfsd = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-nfsd",
                 "-o", "ha_vol_mnt=" + SHARED, PROVIDER_DIR + "ganesha_nfsd");
@@ -235,7 +241,7 @@ class SingleNodeIT {
                 assertThat(local("ganesha-grace-ack")).hasValueSatisfying(v -> assertThat(v).contains(peer + "=4242.1")));
         String log = ganeshaLog();
         assertThat(log).contains("recovery event 5 nodeid -1 ip " + peer);
-        assertThat(log).doesNotContain("Failed to open v4 recovery dir");
+        assertThat(log).doesNotContain("Failed to open v4 recovery dir (/var/lib/nfs/ganesha/" + peer + "/v4recov)");
 
         env.put("OCF_RESKEY_CRM_meta_notify_type", "pre");
         env.put("OCF_RESKEY_CRM_meta_notify_operation", "start");

@@ -67,4 +67,14 @@ class OcfParametersTest {
                 .isInstanceOf(OcfConfigurationException.class)
                 .hasMessage("parameter ha_vol_mnt must be an absolute path, got 'shared'");
     }
+
+    @Test
+    void takeoverNeedsAHomeNodeName() throws Exception {
+        assertThat(OcfParameters.takeover(request("ganesha_takeover", "OCF_RESKEY_home_node=nfs-2.lab.example")).homeNode())
+                .isEqualTo("nfs-2.lab.example");
+        assertThatThrownBy(() -> OcfParameters.takeover(request("ganesha_takeover")))
+                .isInstanceOf(OcfConfigurationException.class).hasMessageContaining("home_node is required");
+        assertThatThrownBy(() -> OcfParameters.takeover(request("ganesha_takeover", "OCF_RESKEY_home_node=a/b")))
+                .hasMessageContaining("not a Pacemaker node name");
+    }
 }

@@ -21,6 +21,15 @@ class ProcessProbeTest {
     }
 
     @Test
+    void onlyThePidFilesFirstLineCounts(@TempDir Path dir) throws Exception {
+        // ganesha 4.3 after the pid counter wrapped: "914\n" written over "32751\n", not truncated
+        Files.writeString(dir.resolve("pid"), "914\n1\n");
+        Files.createDirectories(dir.resolve("proc/914"));
+        Files.writeString(dir.resolve("proc/914/stat"), "914 (ganesha.nfsd) S" + STAT_REST.formatted(5));
+        assertThat(new ProcessProbe(dir.resolve("pid"), dir.resolve("proc")).probe()).contains(new NfsdProcess(914, 5));
+    }
+
+    @Test
     void anyDoubtReadsAsGone(@TempDir Path dir) throws Exception {
         ProcessProbe probe = new ProcessProbe(dir.resolve("pid"), dir.resolve("proc"));
         assertThat(probe.probe()).as("no pid file").isEmpty();
