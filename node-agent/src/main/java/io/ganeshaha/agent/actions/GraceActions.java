@@ -87,14 +87,7 @@ public final class GraceActions {
         GraceNotifier.Outcome outcome = notifier.handle(event, self, deadline);
         // Always success: Pacemaker ignores notify results anyway, and a failed notify must not
         // block the transition that moves the virtual IP. The outcome goes to the cluster log.
-        OcfResponse response = OcfResponse.of(OcfExitCode.SUCCESS);
-        for (String peer : outcome.acknowledged()) {
-            response = response.withLog(event.mode() + ": nfsd on " + self + " in grace for " + peer);
-        }
-        for (String failure : outcome.failures()) {
-            response = response.withLog("ERROR: " + failure);
-        }
-        return response;
+        return OcfResponse.of(OcfExitCode.SUCCESS).withLog(outcome.logLines(event.mode(), self));
     }
 
     private boolean isSet(String attribute) throws PacemakerCommandException {

@@ -44,14 +44,7 @@ public final class TakeoverActions {
                 GraceNotifier.Outcome outcome = notifier.takeOver(parameters.homeNode(), self, deadline);
                 // Success either way: the addresses serve the clients even if grace failed, and
                 // the failure is in the log.
-                OcfResponse response = OcfResponse.of(OcfExitCode.SUCCESS);
-                for (String peer : outcome.acknowledged()) {
-                    response = response.withLog("takeover: nfsd on " + self + " in grace for " + peer);
-                }
-                for (String failure : outcome.failures()) {
-                    response = response.withLog("ERROR: " + failure);
-                }
-                yield response;
+                yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(outcome.logLines("takeover", self));
             }
             case "stop" -> {
                 instances.markStopped(OcfAgent.TAKEOVER, instance);

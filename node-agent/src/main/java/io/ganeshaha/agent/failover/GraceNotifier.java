@@ -46,7 +46,16 @@ public final class GraceNotifier {
     }
 
     /** What happened for each peer, in words for the cluster log. */
-    public record Outcome(List<String> acknowledged, List<String> failures) {}
+    public record Outcome(List<String> acknowledged, List<String> failures) {
+
+        /** One line per peer for the cluster log: "WHY: nfsd on NODE in grace for PEER", or the failure. */
+        public List<String> logLines(String why, String localNode) {
+            List<String> lines = new ArrayList<>();
+            acknowledged.forEach(peer -> lines.add(why + ": nfsd on " + localNode + " in grace for " + peer));
+            failures.forEach(failure -> lines.add("ERROR: " + failure));
+            return lines;
+        }
+    }
 
     public Outcome handle(NotifyEvent event, String localNode, Instant deadline) {
         return enterGrace(event.mode(), event.graceCalls(localNode), localNode, deadline);

@@ -22,10 +22,10 @@ public record OcfResponse(OcfExitCode exitCode, Optional<String> reason, List<St
         return new OcfResponse(code, Optional.of(reason), List.of());
     }
 
-    public OcfResponse withLog(String line) {
-        var lines = new java.util.ArrayList<>(log);
-        lines.add(line);
-        return new OcfResponse(exitCode, reason, lines);
+    public OcfResponse withLog(List<String> lines) {
+        var all = new java.util.ArrayList<>(log);
+        all.addAll(lines);
+        return new OcfResponse(exitCode, reason, all);
     }
 
     /** The wire protocol is line based: a reason or log line never spans lines. */
