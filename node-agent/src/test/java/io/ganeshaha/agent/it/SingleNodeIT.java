@@ -211,6 +211,18 @@ class SingleNodeIT {
                 .isEqualTo(SHARED + "/nfs-ganesha/" + NODE + "/nfs");
         assertThat(lab.inNode(NODE, "/var/lib/nfs.backup")).isDirectory();
         assertThat(cluster.failedActions()).isEmpty();
+
+        // Both socket clients the entry points know reach the agent and carry its answer back.
+        for (String client : List.of("nc.openbsd", "socat")) {
+            Map<String, String> env = instance("nfs-grace");
+            env.put("GANESHA_HA_OCF_CLIENT", client);
+            Shell.Result monitor = ocf("ganesha_grace", "monitor", env);
+            assertThat(monitor.exitCode()).as("monitor through " + client).isZero();
+            assertThat(monitor.stderr()).as("answered by the agent, not a fallback").doesNotContain("unreachable");
+            Map<String, String> stopped = instance("never-started-grace");
+            stopped.put("GANESHA_HA_OCF_CLIENT", client);
+            assertThat(ocf("ganesha_grace", "monitor", stopped).exitCode()).as("monitor through " + client).isEqualTo(7);
+        }
     }
 
     @Test
