@@ -1,0 +1,146 @@
+package io.ganeshaha.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.HostPathVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.operator.Labels;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node agents: one pod per member node, on the host's network and with the host paths the agent
+ * works on. The pod template carries the hash of the rendered configuration, so a CR change rolls
+ * the agents only when what they run with really changed.
+ */
+public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<DaemonSet, GaneshaCluster> {
+
+    /** The spec has no image field yet (issue 4 plans one). */
+    public static final String DEFAULT_IMAGE = "ganesha-ha/node-agent:0.1.0";
+    public static final String CONTAINER = "node-agent";
+    /** The agent's /q/health and /q/metrics port on the host (hostNetwork). */
+    public static final int HTTP_PORT = 9746;
+
+    /** A host path the agent needs, and why. */
+    record HostMount(String volume, String path, String type, boolean propagate) {}
+
+    static List<HostMount> hostMounts(GaneshaCluster cluster) {
+        return List.of(
+                // ganesha.nfsd's admin interface and its NameOwnerChanged signals.
+                new HostMount("dbus", "/run/dbus", "Directory", false),
+                // Pacemaker's IPC (libqb) lives in /dev/shm: attrd_updater and crm_node need it.
+                new HostMount("dev-shm", "/dev/shm", "Directory", false),
+                // The socket the OCF entry points forward to, and the started-instance records
+                // that survive an agent restart.
+                new HostMount("agent-run", "/run/ganesha-ha", "DirectoryOrCreate", false),
+                // The OCF provider directory: the agent installs the entry points Pacemaker calls.
+                new HostMount("ocf-provider", "/usr/lib/ocf/resource.d/ganesha-ha", "DirectoryOrCreate", false),
+                // ganesha_nfsd switches the /var/lib/nfs link to the shared storage; a link is
+                // replaced in its parent directory, so the parent is mounted.
+                new HostMount("var-lib", "/var/lib", "Directory", true),
+                // The shared storage holding every node's NFS state (ha_vol_mnt); it may be
+                // mounted on the host after the agent starts, hence propagation.
+                new HostMount("ha-vol", HaConfiguration.haVolMnt(cluster.getSpec()), "DirectoryOrCreate", true));
+    }
+
+    public AgentDaemonSetDependent() {
+        super(DaemonSet.class);
+    }
+
+    @Override
+    protected DaemonSet desired(GaneshaCluster primary, Context<GaneshaCluster> context) {
+        Map<String, String> labels = Labels.of(primary);
+        String configHash = HaConfiguration.render(primary).hash();
+        List<String> memberNames = primary.getSpec().getNodes().stream().map(MemberNode::getName).toList();
+
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        for (HostMount m : hostMounts(primary)) {
+            volumes.add(new VolumeBuilder()
+                    .withName(m.volume())
+                    .withHostPath(new HostPathVolumeSourceBuilder().withPath(m.path()).withType(m.type()).build())
+                    .build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName(m.volume())
+                    .withMountPath(m.path())
+                    .withMountPropagation(m.propagate() ? "HostToContainer" : null)
+                    .build());
+        }
+        volumes.add(new VolumeBuilder()
+                .withName("ha-config")
+                .withNewConfigMap().withName(Labels.configMapName(primary)).endConfigMap()
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("ha-config")
+                .withMountPath(HaConfiguration.MOUNT_PATH)
+                .withReadOnly(true)
+                .build());
+
+        return new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName(Labels.agentName(primary))
+                .withNamespace(primary.getMetadata().getNamespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector().withMatchLabels(Labels.selector(primary)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .withAnnotations(Map.of(Labels.CONFIG_HASH, configHash))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(Labels.agentName(primary))
+                // The agent manages VIP-related state and talks to services bound on the host.
+                .withHostNetwork(true)
+                .withDnsPolicy("ClusterFirstWithHostNet")
+                .withPriorityClassName("system-node-critical")
+                .withNewAffinity()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                // metadata.name, not the kubernetes.io/hostname label: the member list holds
+                // node names, and the label may differ from them.
+                .addNewNodeSelectorTerm()
+                .addNewMatchField()
+                .withKey("metadata.name")
+                .withOperator("In")
+                .withValues(memberNames)
+                .endMatchField()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .endAffinity()
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(DEFAULT_IMAGE)
+                .addNewEnv()
+                .withName("QUARKUS_CONFIG_LOCATIONS")
+                .withValue(HaConfiguration.MOUNT_PATH + "/" + HaConfiguration.AGENT_PROPERTIES)
+                .endEnv()
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(HTTP_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                // Privileged: attrd_updater needs Pacemaker's IPC as the host's root, and the
+                // /var/lib/nfs switch rewrites a host directory.
+                .withNewSecurityContext()
+                .withPrivileged(true)
+                .endSecurityContext()
+                .withVolumeMounts(mounts)
+                .endContainer()
+                .withVolumes(volumes)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+}
