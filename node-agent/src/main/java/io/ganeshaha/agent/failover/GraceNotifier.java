@@ -66,13 +66,16 @@ public final class GraceNotifier {
      * the same grace call as a post-stop notify, for the case where no notify comes at all.
      */
     public Outcome takeOver(String homeNode, String localNode, Instant deadline) {
-        return enterGrace("takeover", List.of(new NotifyEvent.GraceCall(homeNode, NotifyEvent.EVENT_TAKE_IP)),
-                localNode, deadline);
+        return takeOver("takeover", homeNode, localNode, deadline);
     }
 
     /** A serving peer stopped serving (seen by {@link PeerLossWatch}): as a post-stop notify. */
     public Outcome takeOverAfterLoss(String peer, String localNode, Instant deadline) {
-        return enterGrace("peer-loss", PeerLossWatch.calls(peer), localNode, deadline);
+        return takeOver("peer-loss", peer, localNode, deadline);
+    }
+
+    private Outcome takeOver(String why, String peer, String localNode, Instant deadline) {
+        return enterGrace(why, List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP)), localNode, deadline);
     }
 
     private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline) {

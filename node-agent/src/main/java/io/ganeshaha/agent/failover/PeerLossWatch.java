@@ -1,6 +1,5 @@
 package io.ganeshaha.agent.failover;
 
-import io.ganeshaha.agent.ocf.NotifyEvent;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.LocalNode;
@@ -8,7 +7,6 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -78,9 +76,5 @@ public final class PeerLossWatch implements Runnable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "watching the peers failed");
         }
-    }
-
-    static List<NotifyEvent.GraceCall> calls(String peer) {
-        return List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP));
     }
 }

@@ -26,6 +26,15 @@ public class AgentReadiness implements HealthCheck {
                 .status(agent.ready())
                 .withData("nfsd", agent.nfsdHealth().name())
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
+                .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
                 .build();
+    }
+
+    /** The last failover or fail-back of this node, in one line for whoever is on call. */
+    static String describe(io.ganeshaha.agent.failover.FailoverTimeline t) {
+        return t.direction() + " at " + t.detected() + ": grace attribute changed at " + t.graceAttributeChanged()
+                + ", acknowledged by " + t.acknowledged() + " of " + t.survivors()
+                + t.acksComplete().map(at -> " (all by " + at + ")").orElse(" (grace_delay ran out)")
+                + t.ganeshaAttributeChanged().map(at -> ", ganesha attribute changed at " + at).orElse("");
     }
 }

@@ -38,10 +38,6 @@ public class StateDirLink {
         this.backup = stateDir.resolveSibling(stateDir.getFileName() + ".backup");
     }
 
-    public Path backup() {
-        return backup;
-    }
-
     public Status status(StateLayout layout, String node) {
         if (!Files.isSymbolicLink(stateDir)) {
             return Status.UNLINKED;

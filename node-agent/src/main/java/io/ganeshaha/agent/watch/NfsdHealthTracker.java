@@ -61,14 +61,6 @@ public final class NfsdHealthTracker {
         process = observed;
     }
 
-    public boolean busUp() {
-        return busUp;
-    }
-
-    public Optional<NfsdProcess> process() {
-        return process;
-    }
-
     public NfsdHealth evaluate(long now) {
         if (isStillHung()) {
             return NfsdHealth.HUNG;

@@ -130,6 +130,13 @@ class TwoNodeIT {
         }
         assertThat(agent1.logContains("all survivors of " + N1 + " are in grace ([" + N2 + "])")).isTrue();
         assertThat(agent2.logContains("post-stop: nfsd on " + N2 + " is in grace for " + N1)).isTrue();
+
+        // The agent's health endpoint tells whoever is on call what the last failover did.
+        String health = lab.exec(N1, "sh", "-c",
+                "printf 'GET /q/health/ready HTTP/1.0\\r\\n\\r\\n' | nc.openbsd -w 5 127.0.0.1 9746").orFail("GET /q/health/ready")
+                .stdout();
+        assertThat(health).contains("\"nfsd\": \"DOWN\"").contains("\"lastFailover\": \"failover at ")
+                .contains("acknowledged by [" + N2 + "] of [" + N2 + "] (all by ");
     }
 
     @Test
