@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -7,12 +8,19 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * An highly available NFS-Ganesha service: the hosts that serve it, the virtual IPs clients mount,
- * and how failover is tuned. First version: the operator (issue 4) reconciles it.
+ * A highly available NFS-Ganesha service: the hosts that serve it, the virtual IPs clients mount,
+ * and how failover is tuned. The operator reconciles it; the node agents report each host's state
+ * through {@link GaneshaNode} objects, which the operator folds into this object's status.
  */
 @Group(GaneshaCluster.GROUP)
 @Version(GaneshaCluster.VERSION)
 @ShortNames("gcl")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Failover", jsonPath = ".status.conditions[?(@.type==\"FailoverInProgress\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class GaneshaCluster extends CustomResource<GaneshaClusterSpec, GaneshaClusterStatus> implements Namespaced {
     public static final String GROUP = "ganeshaha.io";
     public static final String VERSION = "v1alpha1";

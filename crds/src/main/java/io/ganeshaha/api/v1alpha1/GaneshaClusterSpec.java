@@ -1,29 +1,72 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the user asks for. Names and defaults follow GlusterFS's ganesha-ha.sh. */
+/**
+ * What the user asks for. Names and defaults follow GlusterFS's ganesha-ha.sh and its resource
+ * agents. The schema bounds every list and string so the API server can cost the CEL rules.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class GaneshaClusterSpec {
 
+    public static final int MAX_NODES = 16;
+    public static final String DEFAULT_HA_VOL_MNT = "/var/run/gluster/shared_storage";
+    public static final String DEFAULT_OCF_PROVIDER_DIR = "/usr/lib/ocf/resource.d/ganesha-ha";
+    public static final int DEFAULT_GRACE_DELAY_SECONDS = 5;
+
+    /** An absolute path on the host. */
+    static final String ABSOLUTE_PATH = "^/.*$";
+
     @Required
-    @JsonPropertyDescription("The NFS server hosts; each runs Pacemaker, ganesha.nfsd and the node agent.")
+    @Size(min = 2, max = MAX_NODES)
+    @ValidationRule(value = "self.all(n, self.exists_one(m, m.name == n.name))",
+            message = "node names must be unique")
+    @ValidationRule(value = "self.all(n, self.exists_one(m, (has(m.pacemakerName) ? m.pacemakerName : m.name)"
+            + " == (has(n.pacemakerName) ? n.pacemakerName : n.name)))",
+            message = "Pacemaker node names (pacemakerName, or name when unset) must be unique")
+    @ValidationRule(value = "self.all(n, n.virtualIps.all(v, self.exists_one(m, m.virtualIps.exists(w, w.address == v.address))"
+            + " && n.virtualIps.exists_one(w, w.address == v.address)))",
+            message = "a virtual IP address may appear only once in the cluster")
+    @JsonPropertyDescription("The NFS server hosts, at least two; each runs Pacemaker, ganesha.nfsd and the node agent.")
     private List<MemberNode> nodes = new ArrayList<>();
 
     @Min(0)
-    @Max(3600)
+    @Max(300)
     @Default("5")
-    @JsonPropertyDescription("Upper bound, in seconds, of the wait for the survivors' grace acknowledgements before a failed node's virtual IP moves (ganesha_mon's grace_delay).")
-    private Integer graceDelaySeconds = 5;
+    @JsonPropertyDescription("Upper bound, in seconds, of the wait for the survivors' grace acknowledgements before a "
+            + "failed node's virtual IP moves (ganesha_mon's grace_delay). The IP moves as soon as every survivor has "
+            + "acknowledged; while waiting it is served by nobody, hence the bound of 300.")
+    private Integer graceDelaySeconds = DEFAULT_GRACE_DELAY_SECONDS;
 
-    @Default("/var/run/gluster/shared_storage")
-    @JsonPropertyDescription("Where the shared storage holding every node's NFS state is mounted on the hosts (ganesha_nfsd's ha_vol_mnt).")
-    private String haVolMnt = "/var/run/gluster/shared_storage";
+    @Default(DEFAULT_HA_VOL_MNT)
+    @Pattern(ABSOLUTE_PATH)
+    @Size(max = 4096)
+    @JsonPropertyDescription("Where the shared storage holding every node's NFS state is mounted on the hosts "
+            + "(ganesha_nfsd's ha_vol_mnt).")
+    private String haVolMnt = DEFAULT_HA_VOL_MNT;
+
+    @Default(DEFAULT_OCF_PROVIDER_DIR)
+    @Pattern(ABSOLUTE_PATH)
+    @Size(max = 4096)
+    @JsonPropertyDescription("The OCF provider directory on the hosts where the agent installs the entry points "
+            + "Pacemaker calls (ganesha_mon, ganesha_grace, ganesha_nfsd, ganesha_takeover).")
+    private String ocfProviderDir = DEFAULT_OCF_PROVIDER_DIR;
+
+    @JsonPropertyDescription("How the node agents reach ganesha.nfsd on each host.")
+    private GaneshaSpec ganesha = new GaneshaSpec();
+
+    @JsonPropertyDescription("The node agent DaemonSet's container.")
+    private AgentSpec agent = new AgentSpec();
 
     public List<MemberNode> getNodes() {
         return nodes;
@@ -47,5 +90,29 @@ public class GaneshaClusterSpec {
 
     public void setHaVolMnt(String haVolMnt) {
         this.haVolMnt = haVolMnt;
+    }
+
+    public String getOcfProviderDir() {
+        return ocfProviderDir;
+    }
+
+    public void setOcfProviderDir(String ocfProviderDir) {
+        this.ocfProviderDir = ocfProviderDir;
+    }
+
+    public GaneshaSpec getGanesha() {
+        return ganesha;
+    }
+
+    public void setGanesha(GaneshaSpec ganesha) {
+        this.ganesha = ganesha;
+    }
+
+    public AgentSpec getAgent() {
+        return agent;
+    }
+
+    public void setAgent(AgentSpec agent) {
+        this.agent = agent;
     }
 }

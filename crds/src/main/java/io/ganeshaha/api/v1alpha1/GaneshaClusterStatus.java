@@ -1,15 +1,39 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the operator observed: conditions and one entry per node. */
+/**
+ * What the operator observed, and it alone writes: conditions ({@code Ready}, {@code Degraded},
+ * {@code Progressing}, {@code FailoverInProgress}), one entry per member node from its agent's
+ * {@link GaneshaNode}, and the last failover's timeline.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class GaneshaClusterStatus {
 
+    @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, Degraded, Progressing and FailoverInProgress, with reasons and messages.")
     private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("One entry per member node, as its node agent last reported it.")
     private List<NodeStatus> nodes = new ArrayList<>();
+
+    @PrinterColumn(name = "Nodes")
+    @JsonPropertyDescription("Member nodes serving NFS with a live agent, of all members, e.g. 2/3.")
+    private String readyNodes;
+
+    @PrinterColumn(name = "VIPs")
+    @JsonPropertyDescription("Where each virtual IP is held, e.g. 192.0.2.11=nfs-1,192.0.2.12=nfs-1 ('none' while it moves).")
+    private String virtualIpPlacement;
+
+    @JsonPropertyDescription("The most recent failover or failback any member reported.")
+    private FailoverRecord lastFailover;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -33,5 +57,29 @@ public class GaneshaClusterStatus {
 
     public void setNodes(List<NodeStatus> nodes) {
         this.nodes = nodes;
+    }
+
+    public String getReadyNodes() {
+        return readyNodes;
+    }
+
+    public void setReadyNodes(String readyNodes) {
+        this.readyNodes = readyNodes;
+    }
+
+    public String getVirtualIpPlacement() {
+        return virtualIpPlacement;
+    }
+
+    public void setVirtualIpPlacement(String virtualIpPlacement) {
+        this.virtualIpPlacement = virtualIpPlacement;
+    }
+
+    public FailoverRecord getLastFailover() {
+        return lastFailover;
+    }
+
+    public void setLastFailover(FailoverRecord lastFailover) {
+        this.lastFailover = lastFailover;
     }
 }

@@ -1,20 +1,17 @@
 package io.ganeshaha.api.v1alpha1;
 
-import java.util.ArrayList;
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** One node as its agent reports it: nfsd's health, the two attributes, grace, the VIPs it holds. */
-public class NodeStatus {
+/** One member node in the cluster's status: its names and what its agent last reported. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodeStatus extends NodeObservation {
 
+    @JsonPropertyDescription("The Kubernetes node name.")
     private String name;
-    /** SERVING, DOWN or HUNG, as the node agent judges it. */
-    private String nfsd;
-    private Boolean ganeshaActive;
-    private Boolean graceActive;
-    private Boolean inGrace;
-    private List<String> virtualIps = new ArrayList<>();
-    private Boolean agentReady;
-    private String lastSeen;
+
+    @JsonPropertyDescription("The node's name in Pacemaker.")
+    private String pacemakerName;
 
     public String getName() {
         return name;
@@ -24,59 +21,11 @@ public class NodeStatus {
         this.name = name;
     }
 
-    public String getNfsd() {
-        return nfsd;
+    public String getPacemakerName() {
+        return pacemakerName;
     }
 
-    public void setNfsd(String nfsd) {
-        this.nfsd = nfsd;
-    }
-
-    public Boolean getGaneshaActive() {
-        return ganeshaActive;
-    }
-
-    public void setGaneshaActive(Boolean ganeshaActive) {
-        this.ganeshaActive = ganeshaActive;
-    }
-
-    public Boolean getGraceActive() {
-        return graceActive;
-    }
-
-    public void setGraceActive(Boolean graceActive) {
-        this.graceActive = graceActive;
-    }
-
-    public Boolean getInGrace() {
-        return inGrace;
-    }
-
-    public void setInGrace(Boolean inGrace) {
-        this.inGrace = inGrace;
-    }
-
-    public List<String> getVirtualIps() {
-        return virtualIps;
-    }
-
-    public void setVirtualIps(List<String> virtualIps) {
-        this.virtualIps = virtualIps;
-    }
-
-    public Boolean getAgentReady() {
-        return agentReady;
-    }
-
-    public void setAgentReady(Boolean agentReady) {
-        this.agentReady = agentReady;
-    }
-
-    public String getLastSeen() {
-        return lastSeen;
-    }
-
-    public void setLastSeen(String lastSeen) {
-        this.lastSeen = lastSeen;
+    public void setPacemakerName(String pacemakerName) {
+        this.pacemakerName = pacemakerName;
     }
 }

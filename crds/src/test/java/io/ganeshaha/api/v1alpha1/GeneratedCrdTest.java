@@ -31,12 +31,55 @@ class GeneratedCrdTest {
         assertThat(spec.getRequired()).containsExactly("nodes");
         JSONSchemaProps graceDelay = spec.getProperties().get("graceDelaySeconds");
         assertThat(graceDelay.getMinimum()).isEqualTo(0.0);
-        assertThat(graceDelay.getMaximum()).isEqualTo(3600.0);
+        assertThat(graceDelay.getMaximum()).isEqualTo(300.0);
         assertThat(graceDelay.getDefault().asInt()).isEqualTo(5);
         assertThat(spec.getProperties().get("haVolMnt").getDefault().asText()).isEqualTo("/var/run/gluster/shared_storage");
         JSONSchemaProps vip = spec.getProperties().get("nodes").getItems().getSchema().getProperties().get("virtualIps")
                 .getItems().getSchema();
         assertThat(vip.getRequired()).containsExactlyInAnyOrder("address", "prefixLength");
         assertThat(vip.getProperties().get("prefixLength").getMaximum()).isEqualTo(128.0);
+        assertThat(vip.getProperties().get("address").getPattern()).isNotBlank();
+
+        JSONSchemaProps nodes = spec.getProperties().get("nodes");
+        assertThat(nodes.getMinItems()).as("at least two nodes").isEqualTo(2L);
+        assertThat(nodes.getMaxItems()).isEqualTo((long) GaneshaClusterSpec.MAX_NODES);
+        assertThat(nodes.getXKubernetesValidations()).extracting(r -> r.getMessage()).containsExactly(
+                "node names must be unique",
+                "Pacemaker node names (pacemakerName, or name when unset) must be unique",
+                "a virtual IP address may appear only once in the cluster");
+        JSONSchemaProps ganesha = spec.getProperties().get("ganesha");
+        assertThat(ganesha.getProperties().get("dbusAddress").getDefault().asText())
+                .isEqualTo(GaneshaSpec.DEFAULT_DBUS_ADDRESS);
+        assertThat(ganesha.getProperties().get("pidFile").getDefault().asText()).isEqualTo(GaneshaSpec.DEFAULT_PID_FILE);
+        JSONSchemaProps agent = spec.getProperties().get("agent");
+        assertThat(agent.getProperties().get("image").getDefault().asText()).isEqualTo(AgentSpec.DEFAULT_IMAGE);
+        assertThat(agent.getProperties()).containsKey("resources");
+        assertThat(spec.getProperties().get("ocfProviderDir").getDefault().asText())
+                .isEqualTo(GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR);
+    }
+
+    @Test
+    void kubectlGetShowsReadinessReadyNodesVipPlacementAndAge() throws Exception {
+        CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(Files.readString(CRD),
+                CustomResourceDefinition.class);
+        assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+                .extracting(c -> c.getName() + "=" + c.getJsonPath())
+                .contains("Ready=.status.conditions[?(@.type==\"Ready\")].status",
+                        "Nodes=.status.readyNodes",
+                        "VIPs=.status.virtualIpPlacement",
+                        "Failover=.status.conditions[?(@.type==\"FailoverInProgress\")].status",
+                        "Age=.metadata.creationTimestamp");
+    }
+
+    @Test
+    void eachNodeReportsThroughItsOwnGaneshaNode() throws Exception {
+        CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(
+                Files.readString(CRD.resolveSibling("ganeshanodes.ganeshaha.io-v1.yml")), CustomResourceDefinition.class);
+        assertThat(crd.getSpec().getNames().getKind()).isEqualTo("GaneshaNode");
+        CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+        assertThat(version.getSubresources().getStatus()).isNotNull();
+        JSONSchemaProps status = version.getSchema().getOpenAPIV3Schema().getProperties().get("status");
+        assertThat(status.getProperties()).containsKeys("nfsd", "ganeshaActive", "graceActive", "inGrace", "virtualIps",
+                "agentReady", "lastSeen", "lastFailover");
     }
 }

@@ -1,0 +1,43 @@
+package io.ganeshaha.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+/** Where ganesha.nfsd is found on every host: its D-Bus admin interface and its pid file. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GaneshaSpec {
+
+    public static final String DEFAULT_DBUS_ADDRESS = "unix:path=/run/dbus/system_bus_socket";
+    public static final String DEFAULT_PID_FILE = "/run/ganesha/ganesha.pid";
+
+    @Default(DEFAULT_DBUS_ADDRESS)
+    @Pattern("^unix:(path|abstract)=.+$")
+    @Size(max = 4096)
+    @JsonPropertyDescription("The D-Bus address of the bus ganesha.nfsd's admin interface is on (the system bus).")
+    private String dbusAddress = DEFAULT_DBUS_ADDRESS;
+
+    @Default(DEFAULT_PID_FILE)
+    @Pattern(GaneshaClusterSpec.ABSOLUTE_PATH)
+    @Size(max = 4096)
+    @JsonPropertyDescription("ganesha.nfsd's pid file: how the agent tells a dead nfsd while the bus is down.")
+    private String pidFile = DEFAULT_PID_FILE;
+
+    public String getDbusAddress() {
+        return dbusAddress;
+    }
+
+    public void setDbusAddress(String dbusAddress) {
+        this.dbusAddress = dbusAddress;
+    }
+
+    public String getPidFile() {
+        return pidFile;
+    }
+
+    public void setPidFile(String pidFile) {
+        this.pidFile = pidFile;
+    }
+}

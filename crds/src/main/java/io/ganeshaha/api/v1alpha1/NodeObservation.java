@@ -1,0 +1,102 @@
+package io.ganeshaha.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a node agent observes about its own host. The agent writes it into its {@link GaneshaNode};
+ * the operator copies it, with the node's name, into the cluster's status.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodeObservation {
+
+    @JsonPropertyDescription("ganesha.nfsd as the agent sees it: SERVING, HUNG (alive, no heartbeat on D-Bus) or DOWN.")
+    private String nfsd;
+
+    @JsonPropertyDescription("Whether the ganesha-active node attribute is set: while it is, the node's virtual IPs stay home.")
+    private Boolean ganeshaActive;
+
+    @JsonPropertyDescription("Whether the grace-active node attribute is set: its deletion is what starts a failover.")
+    private Boolean graceActive;
+
+    @JsonPropertyDescription("Whether ganesha.nfsd on this node is in NFS grace (D-Bus get_grace).")
+    private Boolean inGrace;
+
+    @JsonPropertyDescription("The cluster's virtual IPs this node holds now.")
+    private List<String> virtualIps = new ArrayList<>();
+
+    @JsonPropertyDescription("Whether the node agent reported itself ready (D-Bus and Pacemaker reachable).")
+    private Boolean agentReady;
+
+    @JsonPropertyDescription("When the node agent last wrote this (RFC 3339). The agent heartbeats while nothing changes.")
+    private String lastSeen;
+
+    @JsonPropertyDescription("What the node agent did the last time this node's nfsd left or came back.")
+    private FailoverRecord lastFailover;
+
+    public String getNfsd() {
+        return nfsd;
+    }
+
+    public void setNfsd(String nfsd) {
+        this.nfsd = nfsd;
+    }
+
+    public Boolean getGaneshaActive() {
+        return ganeshaActive;
+    }
+
+    public void setGaneshaActive(Boolean ganeshaActive) {
+        this.ganeshaActive = ganeshaActive;
+    }
+
+    public Boolean getGraceActive() {
+        return graceActive;
+    }
+
+    public void setGraceActive(Boolean graceActive) {
+        this.graceActive = graceActive;
+    }
+
+    public Boolean getInGrace() {
+        return inGrace;
+    }
+
+    public void setInGrace(Boolean inGrace) {
+        this.inGrace = inGrace;
+    }
+
+    public List<String> getVirtualIps() {
+        return virtualIps;
+    }
+
+    public void setVirtualIps(List<String> virtualIps) {
+        this.virtualIps = virtualIps;
+    }
+
+    public Boolean getAgentReady() {
+        return agentReady;
+    }
+
+    public void setAgentReady(Boolean agentReady) {
+        this.agentReady = agentReady;
+    }
+
+    public String getLastSeen() {
+        return lastSeen;
+    }
+
+    public void setLastSeen(String lastSeen) {
+        this.lastSeen = lastSeen;
+    }
+
+    public FailoverRecord getLastFailover() {
+        return lastFailover;
+    }
+
+    public void setLastFailover(FailoverRecord lastFailover) {
+        this.lastFailover = lastFailover;
+    }
+}

@@ -1,0 +1,101 @@
+package io.ganeshaha.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ganeshaha.api.v1alpha1.CrdRules.Violation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GaneshaCluster CRD's CEL rules, evaluated on the checked-in YAML: what the API server rejects
+ * on {@code kubectl apply}, with the message and the field it names.
+ */
+class CelRulesTest {
+
+    private static CrdRules rules;
+
+    @BeforeAll
+    static void load() throws Exception {
+        rules = CrdRules.of(Path.of("ganeshaclusters.ganeshaha.io-v1.yml"));
+    }
+
+    static VirtualIpSpec vip(String address, int prefix) {
+        VirtualIpSpec v = new VirtualIpSpec();
+        v.setAddress(address);
+        v.setPrefixLength(prefix);
+        return v;
+    }
+
+    static MemberNode node(String name, String pacemakerName, VirtualIpSpec... vips) {
+        MemberNode n = new MemberNode();
+        n.setName(name);
+        n.setPacemakerName(pacemakerName);
+        n.setVirtualIps(new ArrayList<>(List.of(vips)));
+        return n;
+    }
+
+    static GaneshaCluster cluster(MemberNode... nodes) {
+        GaneshaCluster c = new GaneshaCluster();
+        c.getMetadata().setName("nfs");
+        GaneshaClusterSpec spec = new GaneshaClusterSpec();
+        spec.setNodes(new ArrayList<>(List.of(nodes)));
+        c.setSpec(spec);
+        return c;
+    }
+
+    @Test
+    void everyRuleCompiles() throws Exception {
+        assertThat(rules.allRules()).hasSize(4);
+        for (String rule : rules.allRules()) {
+            CrdRules.compile(rule);
+        }
+    }
+
+    @Test
+    void aValidClusterPassesEveryRule() throws Exception {
+        GaneshaCluster ok = cluster(
+                node("nfs-1", null, vip("192.0.2.11", 24), vip("2001:db8::11", 64)),
+                node("nfs-2", "nfs-2.example.com", vip("192.0.2.12", 32)),
+                node("nfs-3", null, vip("192.0.2.13", 24)));
+        assertThat(rules.violations(ok)).isEmpty();
+    }
+
+    @Test
+    void duplicateNodeNamesAreRejectedOnSpecNodes() throws Exception {
+        GaneshaCluster bad = cluster(node("nfs-1", "a", vip("192.0.2.11", 24)), node("nfs-1", "b", vip("192.0.2.12", 24)));
+        assertThat(rules.violations(bad)).containsExactly(new Violation("spec.nodes", "node names must be unique"));
+    }
+
+    @Test
+    void aPacemakerNameEqualToAnotherNodesDefaultIsADuplicate() throws Exception {
+        // nfs-2 has no pacemakerName, so Pacemaker knows it as "nfs-2", which nfs-1 claims too.
+        GaneshaCluster bad = cluster(node("nfs-1", "nfs-2", vip("192.0.2.11", 24)), node("nfs-2", null, vip("192.0.2.12", 24)));
+        assertThat(rules.violations(bad)).containsExactly(new Violation("spec.nodes",
+                "Pacemaker node names (pacemakerName, or name when unset) must be unique"));
+    }
+
+    @Test
+    void aVirtualIpOnTwoNodesIsRejected() throws Exception {
+        GaneshaCluster bad = cluster(node("nfs-1", null, vip("192.0.2.11", 24)), node("nfs-2", null, vip("192.0.2.11", 24)));
+        assertThat(rules.violations(bad)).containsExactly(
+                new Violation("spec.nodes", "a virtual IP address may appear only once in the cluster"));
+    }
+
+    @Test
+    void aVirtualIpTwiceOnOneNodeIsRejected() throws Exception {
+        GaneshaCluster bad = cluster(node("nfs-1", null, vip("192.0.2.11", 24), vip("192.0.2.11", 32)),
+                node("nfs-2", null, vip("192.0.2.12", 24)));
+        assertThat(rules.violations(bad)).containsExactly(
+                new Violation("spec.nodes", "a virtual IP address may appear only once in the cluster"));
+    }
+
+    @Test
+    void anIpv4PrefixAbove32IsRejectedOnItsField() throws Exception {
+        GaneshaCluster bad = cluster(node("nfs-1", null, vip("192.0.2.11", 33)), node("nfs-2", null, vip("2001:db8::1", 128)));
+        assertThat(rules.violations(bad)).containsExactly(new Violation("spec.nodes[0].virtualIps[0].prefixLength",
+                "prefixLength of an IPv4 address must be at most 32"));
+    }
+}
