@@ -15,16 +15,24 @@ import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.failover.NfsdGrace;
 import io.ganeshaha.agent.failover.PeerLossWatch;
 import io.ganeshaha.agent.instances.InstanceStore;
+import io.ganeshaha.agent.mirror.HostAddresses;
+import io.ganeshaha.agent.mirror.KubernetesMirrorClient;
+import io.ganeshaha.agent.mirror.NodeMirror;
+import io.ganeshaha.agent.mirror.NodeReport;
+import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.LocalNode;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.server.OcfSocketServer;
 import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import io.ganeshaha.agent.watch.NfsdHealthTracker;
 import io.ganeshaha.agent.watch.NfsdWatch;
 import io.ganeshaha.agent.watch.ProcessProbe;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,6 +42,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,7 +68,16 @@ public class NodeAgent {
         return t;
     });
 
+    private final ScheduledExecutorService mirrorThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubernetes-mirror");
+        t.setDaemon(true);
+        return t;
+    });
+
     private MonController monController;
+    private LocalAttributes attributes;
+    private KubernetesClient kubernetes;
+    private NodeMirror mirror;
     private NfsdWatch watch;
     private OcfSocketServer server;
     private LocalNode localNode;
@@ -75,7 +93,7 @@ public class NodeAgent {
         Attrd attrd = new Attrd(runner, config.pacemakerTimeout());
         CrmNode crmNode = new CrmNode(runner, config.pacemakerTimeout());
         localNode = new LocalNode(crmNode);
-        LocalAttributes attributes = new LocalAttributes(attrd, localNode);
+        attributes = new LocalAttributes(attrd, localNode);
         InstanceStore instances = new InstanceStore(config.instanceDir());
 
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
@@ -111,6 +129,7 @@ public class NodeAgent {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.socket(), e);
         }
+        startMirror(clock);
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }
@@ -122,11 +141,63 @@ public class NodeAgent {
             server.close();
         }
         housekeeping.shutdownNow();
+        mirrorThread.shutdownNow();
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
         if (watch != null) {
             watch.close();
         }
         if (monController != null) {
             monController.close();
+        }
+    }
+
+    /** The GaneshaNode mirror, when the operator told this agent which cluster it belongs to. */
+    private void startMirror(Clock clock) {
+        AgentConfig.Kubernetes k8s = config.kubernetes();
+        if (k8s.cluster().isEmpty()) {
+            LOG.info("no GaneshaCluster configured (ganesha-ha.agent.kubernetes.cluster): node state is not mirrored");
+            return;
+        }
+        String namespace = k8s.namespace().orElseThrow(() -> new IllegalStateException(
+                "ganesha-ha.agent.kubernetes.namespace must be set with ganesha-ha.agent.kubernetes.cluster"));
+        String nodeName = k8s.nodeName().orElseThrow(() -> new IllegalStateException(
+                "ganesha-ha.agent.kubernetes.node-name must be set with ganesha-ha.agent.kubernetes.cluster"));
+        kubernetes = KubernetesMirrorClient.create(namespace, k8s.requestTimeout());
+        HostAddresses addresses = new HostAddresses();
+        List<String> vips = k8s.virtualIps().orElse(List.of());
+        mirror = new NodeMirror(kubernetes,
+                new NodeMirror.Identity(namespace, k8s.cluster().get(), nodeName, localNode::known),
+                () -> report(addresses, vips), k8s.heartbeatInterval(), clock);
+        mirrorThread.scheduleWithFixedDelay(mirror, 0, k8s.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("mirroring node %s into GaneshaNode %s/%s every %s (heartbeat %s)", nodeName, namespace,
+                GaneshaNode.nameFor(k8s.cluster().get(), nodeName), k8s.pollInterval(), k8s.heartbeatInterval());
+    }
+
+    private NodeReport report(HostAddresses addresses, List<String> vips) {
+        Optional<OcfParameters.Mon> mon = monController.parameters();
+        NfsdHealth health = nfsdHealth();
+        Optional<Boolean> inGrace = Optional.empty();
+        if (health.serving()) {
+            try {
+                inGrace = Optional.of(new BusGrace().inGrace(config.dbusCallTimeout()));
+            } catch (NfsdGrace.GraceFailure e) {
+                // unknown this tick
+            }
+        }
+        return new NodeReport(health,
+                attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
+                attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
+                inGrace, addresses.held(vips), ready(), lastFailover());
+    }
+
+    /** From the agent's view of attrd (refreshed every few seconds); unknown reads as unset. */
+    private boolean attributeSet(String name) {
+        try {
+            return attributes.get(name).isPresent();
+        } catch (PacemakerCommandException e) {
+            return false;
         }
     }
 
@@ -138,6 +209,11 @@ public class NodeAgent {
 
     public Optional<FailoverTimeline> lastFailover() {
         return Optional.ofNullable(lastFailover.get());
+    }
+
+    /** The GaneshaNode mirror's last write or failure; "off" without a configured cluster. */
+    public String mirrorState() {
+        return mirror == null ? "off" : mirror.state();
     }
 
     public boolean ready() {

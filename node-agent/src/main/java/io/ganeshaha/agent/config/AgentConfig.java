@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The node agent's own settings (environment variables {@code GANESHA_HA_AGENT_*} or
@@ -78,4 +80,38 @@ public interface AgentConfig {
     /** Threads serving OCF actions at once. */
     @WithDefault("8")
     int workers();
+
+    /** The Kubernetes mirror: this node's GaneshaNode object. */
+    Kubernetes kubernetes();
+
+    /**
+     * Set by the operator (ConfigMap and the pod's downward API). Without a cluster name, as on a
+     * host where Pacemaker alone runs the agent, nothing is mirrored.
+     */
+    interface Kubernetes {
+
+        /** The GaneshaCluster this node belongs to. */
+        Optional<String> cluster();
+
+        /** The namespace of the GaneshaCluster (the pod's). */
+        Optional<String> namespace();
+
+        /** The Kubernetes node name (the pod's spec.nodeName). */
+        Optional<String> nodeName();
+
+        /** Every virtual IP of the cluster: the status reports those this host holds. */
+        Optional<List<String>> virtualIps();
+
+        /** How often the node's state is compared with what was last written. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** With nothing changed, the state is written again this often, to show the agent alive. */
+        @WithDefault("30s")
+        Duration heartbeatInterval();
+
+        /** Bound of every API request (connect, then answer); a failed request is not retried within a tick. */
+        @WithDefault("5s")
+        Duration requestTimeout();
+    }
 }

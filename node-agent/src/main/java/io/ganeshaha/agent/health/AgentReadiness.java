@@ -27,6 +27,7 @@ public class AgentReadiness implements HealthCheck {
                 .withData("nfsd", agent.nfsdHealth().name())
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
                 .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
+                .withData("kubernetesMirror", agent.mirrorState())
                 .build();
     }
 

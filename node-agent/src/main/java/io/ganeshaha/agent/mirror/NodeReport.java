@@ -1,0 +1,21 @@
+package io.ganeshaha.agent.mirror;
+
+import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.watch.NfsdHealth;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What this node's agent knows about its host at one moment, as it will be mirrored into the
+ * node's GaneshaNode status. A value: two equal reports mean there is nothing new to write.
+ *
+ * @param inGrace empty when it could not be asked (nfsd not serving, bus down)
+ * @param virtualIps the cluster's virtual IPs that are addresses of this host now, sorted
+ */
+public record NodeReport(NfsdHealth nfsd, boolean ganeshaActive, boolean graceActive, Optional<Boolean> inGrace,
+        List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover) {
+
+    public NodeReport {
+        virtualIps = virtualIps.stream().sorted().toList();
+    }
+}

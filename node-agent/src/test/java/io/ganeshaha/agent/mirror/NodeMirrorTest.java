@@ -1,0 +1,202 @@
+package io.ganeshaha.agent.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.watch.NfsdHealth;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The mirror against Fabric8's mock API server in CRUD mode, with the real CRDs registered. */
+class NodeMirrorTest {
+
+    static final String NS = "storage";
+    static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    AtomicReference<NodeReport> report = new AtomicReference<>(serving());
+    NodeMirror mirror;
+
+    static NodeReport serving() {
+        return new NodeReport(NfsdHealth.SERVING, true, true, Optional.of(false), List.of("192.0.2.11"), true,
+                Optional.empty());
+    }
+
+    @BeforeEach
+    void startServer() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+                false);
+        server.init();
+        // As the agent's own client: no retry loop inside a call.
+        client = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig());
+        for (String crd : List.of("ganeshaclusters.ganeshaha.io-v1.yml", "ganeshanodes.ganeshaha.io-v1.yml")) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .load(Path.of("../crds").resolve(crd).toFile()).create();
+        }
+        mirror = new NodeMirror(client, new NodeMirror.Identity(NS, "nfs", "node-a", () -> Optional.of("nfs-a.example")),
+                report::get, HEARTBEAT, clock);
+    }
+
+    @AfterEach
+    void stopServer() {
+        client.close();
+        server.destroy();
+    }
+
+    GaneshaCluster createCluster() {
+        GaneshaCluster cluster = new GaneshaCluster();
+        cluster.getMetadata().setName("nfs");
+        cluster.getMetadata().setNamespace(NS);
+        cluster.setSpec(new GaneshaClusterSpec());
+        return client.resource(cluster).create();
+    }
+
+    GaneshaNode node() {
+        return client.resources(GaneshaNode.class).inNamespace(NS).withName("nfs-node-a").get();
+    }
+
+    @Test
+    void waitsForItsClusterThenCreatesItsNodeOwnedAndLabelled() {
+        mirror.run();
+        assertThat(node()).as("no GaneshaNode before its GaneshaCluster exists").isNull();
+        assertThat(mirror.state()).startsWith("failing: GaneshaCluster storage/nfs does not exist");
+
+        GaneshaCluster cluster = createCluster();
+        mirror.run();
+        GaneshaNode node = node();
+        assertThat(node).isNotNull();
+        assertThat(node.getMetadata().getLabels()).containsEntry(GaneshaNode.CLUSTER_LABEL, "nfs");
+        assertThat(node.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("GaneshaCluster");
+            assertThat(o.getUid()).isEqualTo(cluster.getMetadata().getUid());
+        });
+        assertThat(node.getSpec().getPacemakerName()).isEqualTo("nfs-a.example");
+        NodeObservation status = node.getStatus();
+        assertThat(status.getNfsd()).isEqualTo("SERVING");
+        assertThat(status.getGaneshaActive()).isTrue();
+        assertThat(status.getGraceActive()).isTrue();
+        assertThat(status.getInGrace()).isFalse();
+        assertThat(status.getVirtualIps()).containsExactly("192.0.2.11");
+        assertThat(status.getLastSeen()).isEqualTo("2026-11-25T10:00:00Z");
+        assertThat(mirror.state()).isEqualTo("written at 2026-11-25T10:00:00Z");
+    }
+
+    @Test
+    void writesOnlyOnChangeOrHeartbeat() {
+        createCluster();
+        mirror.run();
+        String version = node().getMetadata().getResourceVersion();
+
+        clock.advance(Duration.ofSeconds(10));
+        mirror.run();
+        assertThat(node().getMetadata().getResourceVersion()).as("nothing changed, no heartbeat due").isEqualTo(version);
+
+        clock.advance(HEARTBEAT);
+        mirror.run();
+        GaneshaNode beat = node();
+        assertThat(beat.getMetadata().getResourceVersion()).as("heartbeat").isNotEqualTo(version);
+        assertThat(beat.getStatus().getLastSeen()).isEqualTo("2026-11-25T10:00:40Z");
+
+        clock.advance(Duration.ofSeconds(1));
+        Instant died = clock.instant();
+        report.set(new NodeReport(NfsdHealth.DOWN, false, false, Optional.empty(), List.of(), true,
+                Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
+                        Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5))))));
+        mirror.run();
+        NodeObservation status = node().getStatus();
+        assertThat(status.getNfsd()).isEqualTo("DOWN");
+        assertThat(status.getGaneshaActive()).isFalse();
+        assertThat(status.getInGrace()).as("unknown is left out").isNull();
+        assertThat(status.getVirtualIps()).isEmpty();
+        assertThat(status.getLastFailover().getNode()).isEqualTo("nfs-a.example");
+        assertThat(status.getLastFailover().getSurvivors()).containsExactly("nfs-b", "nfs-c");
+        assertThat(status.getLastFailover().getAcknowledged()).containsExactly("nfs-b");
+        assertThat(status.getLastFailover().getAcknowledgementsComplete()).as("grace_delay ran out").isNull();
+        assertThat(status.getLastFailover().getGaneshaActiveChanged()).isEqualTo("2026-11-25T10:00:46Z");
+    }
+
+    @Test
+    void anUnreachableApiServerIsABoundedLoggedFailureAndTheStateIsWrittenOnceItAnswers() {
+        createCluster();
+        int port = server.getPort();
+        server.destroy();
+        mirror.run();
+        assertThat(mirror.state()).startsWith("failing:");
+
+        // The same address answers again (an API server back from a restart), with the CRDs and cluster.
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+                false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), port);
+        for (String crd : List.of("ganeshaclusters.ganeshaha.io-v1.yml", "ganeshanodes.ganeshaha.io-v1.yml")) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .load(Path.of("../crds").resolve(crd).toFile()).create();
+        }
+        createCluster();
+        report.set(new NodeReport(NfsdHealth.HUNG, true, false, Optional.empty(), List.of("192.0.2.11"), true,
+                Optional.empty()));
+        mirror.run();
+        assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");
+        assertThat(mirror.state()).startsWith("written at");
+    }
+
+    @Test
+    void aFailingReportSourceDoesNotStopTheMirror() {
+        createCluster();
+        report.set(null);
+        mirror.run();
+        assertThat(mirror.state()).startsWith("failing:");
+        report.set(serving());
+        mirror.run();
+        assertThat(node().getStatus().getNfsd()).isEqualTo("SERVING");
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
