@@ -6,8 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.FailoverTimeline;
+import io.ganeshaha.agent.testing.KubernetesApi;
 import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.NodeProbe;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
+import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
 import io.ganeshaha.cib.Member;
@@ -30,7 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The grace handshake between two real nodes: the failing node moves its virtual IP as soon as the
  * survivor acknowledged that its nfsd is in grace, well before grace_delay (10 s here), and only
- * after it; without the survivor's agent, the failing node waits grace_delay out.
+ * after it; without the survivor's agent, the failing node waits grace_delay out. Both agents mirror
+ * their node into a GaneshaNode on a Kubernetes API (Fabric8's CRUD mock) reached through an uplink;
+ * losing that API changes nothing for Pacemaker.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,6 +50,13 @@ class TwoNodeIT {
     static final String VIP1 = "198.18.0.101";
     static final String VIP2 = "198.18.0.102";
     static final Duration GRACE_DELAY = Duration.ofSeconds(10);
+    static final String NAMESPACE = "lab";
+    static final String CLUSTER = "nfs";
+    /** The Kubernetes node names of N1 and N2. */
+    static final String K1 = "node-1";
+    static final String K2 = "node-2";
+
+    static KubernetesApi api;
 
     static Path work;
     static Lab lab;
@@ -56,8 +72,12 @@ class TwoNodeIT {
         Files.createDirectories(work);
         lab = Lab.up(work.resolve("lab"), List.of(N1, N2));
         try {
-            agent1 = new AgentProcess(lab, N1, work.resolve("agent-1.log"), List.of()).start();
-            agent2 = new AgentProcess(lab, N2, work.resolve("agent-2.log"), List.of()).start();
+            api = new KubernetesApi(lab, work);
+            api.client().resource(ganeshaCluster()).create();
+            api.connect(N1);
+            api.connect(N2);
+            agent1 = startAgent(N1, K1);
+            agent2 = startAgent(N2, K2);
             cluster = new ClusterView(lab, N1);
             probe1 = new NodeProbe(lab, N1);
             probe2 = new NodeProbe(lab, N2);
@@ -69,7 +89,7 @@ class TwoNodeIT {
 
     @AfterAll
     static void stopLab() {
-        for (AutoCloseable c : new AutoCloseable[] {probe1, probe2, agent1, agent2}) {
+        for (AutoCloseable c : new AutoCloseable[] {probe1, probe2, agent1, agent2, api}) {
             try {
                 if (c != null) {
                     c.close();
@@ -81,6 +101,42 @@ class TwoNodeIT {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    static AgentProcess startAgent(String node, String kubernetesName) {
+        return new AgentProcess(lab, node, work.resolve(node.equals(N1) ? "agent-1.log" : "agent-2.log"),
+                api.agentSettings(NAMESPACE, CLUSTER, kubernetesName, List.of(VIP1, VIP2))).start();
+    }
+
+    static GaneshaCluster ganeshaCluster() {
+        GaneshaCluster c = new GaneshaCluster();
+        c.getMetadata().setName(CLUSTER);
+        c.getMetadata().setNamespace(NAMESPACE);
+        GaneshaClusterSpec spec = new GaneshaClusterSpec();
+        spec.setNodes(List.of(member(K1, N1, VIP1), member(K2, N2, VIP2)));
+        spec.setGraceDelaySeconds((int) GRACE_DELAY.toSeconds());
+        c.setSpec(spec);
+        return c;
+    }
+
+    static MemberNode member(String name, String pacemakerName, String vip) {
+        MemberNode m = new MemberNode();
+        m.setName(name);
+        m.setPacemakerName(pacemakerName);
+        VirtualIpSpec v = new VirtualIpSpec();
+        v.setAddress(vip);
+        v.setPrefixLength(24);
+        m.setVirtualIps(List.of(v));
+        return m;
+    }
+
+    /** This node's GaneshaNode status as its agent last wrote it. */
+    static NodeObservation reported(String kubernetesName) {
+        GaneshaNode node = api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
+                .withName(GaneshaNode.nameFor(CLUSTER, kubernetesName)).get();
+        assertThat(node).as("GaneshaNode of %s", kubernetesName).isNotNull();
+        assertThat(node.getStatus()).as("status of GaneshaNode of %s", kubernetesName).isNotNull();
+        return node.getStatus();
     }
 
     static void awaitBothServing() {
@@ -107,6 +163,21 @@ class TwoNodeIT {
         cluster.replaceSection("constraints", CibRenderer.constraints(ha));
         awaitBothServing();
         assertThat(cluster.failedActions()).isEmpty();
+
+        // Each agent wrote its own GaneshaNode, owned by the cluster.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            NodeObservation n1 = reported(K1);
+            assertThat(n1.getNfsd()).isEqualTo("SERVING");
+            assertThat(n1.getGaneshaActive()).isTrue();
+            assertThat(n1.getGraceActive()).isTrue();
+            assertThat(n1.getAgentReady()).isTrue();
+            assertThat(n1.getVirtualIps()).containsExactly(VIP1);
+            assertThat(reported(K2).getVirtualIps()).containsExactly(VIP2);
+        });
+        GaneshaNode node1 = api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
+                .withName(GaneshaNode.nameFor(CLUSTER, K1)).get();
+        assertThat(node1.getSpec().getPacemakerName()).isEqualTo(N1);
+        assertThat(node1.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(CLUSTER);
     }
 
     @Test
@@ -137,6 +208,20 @@ class TwoNodeIT {
                 .stdout();
         assertThat(health).contains("\"nfsd\": \"DOWN\"").contains("\"lastFailover\": \"failover at ")
                 .contains("acknowledged by [" + N2 + "] of [" + N2 + "] (all by ");
+
+        // ... and so does its GaneshaNode: the operator folds it into the cluster's status.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NodeObservation n1 = reported(K1);
+            assertThat(n1.getNfsd()).isEqualTo("DOWN");
+            assertThat(n1.getGaneshaActive()).isFalse();
+            assertThat(n1.getGraceActive()).isFalse();
+            assertThat(n1.getVirtualIps()).isEmpty();
+            assertThat(n1.getLastFailover().getDirection()).isEqualTo("failover");
+            assertThat(n1.getLastFailover().getNode()).isEqualTo(N1);
+            assertThat(n1.getLastFailover().getAcknowledged()).containsExactly(N2);
+            assertThat(n1.getLastFailover().getAcknowledgementsComplete()).isNotNull();
+            assertThat(reported(K2).getVirtualIps()).containsExactlyInAnyOrder(VIP1, VIP2);
+        });
     }
 
     @Test
@@ -170,7 +255,33 @@ class TwoNodeIT {
                     .as("no acknowledgement: grace_delay is the bound").isGreaterThanOrEqualTo(GRACE_DELAY.toMillis() - 500);
         }
         assertThat(agent1.logContains("ran out for " + N1 + ": no grace acknowledgement from [" + N2 + "]")).isTrue();
-        agent2 = new AgentProcess(lab, N2, work.resolve("agent-2.log"), List.of()).start();
+        agent2 = startAgent(N2, K2);
+        lab.ganesha(N1, "start");
+        awaitBothServing();
+    }
+
+    @Test
+    @Order(5)
+    void losingTheKubernetesApiChangesNothingForPacemakerAndTheStatusCatchesUp() {
+        awaitBothServing();
+        awaitOutOfGrace(probe2);
+        api.disconnect(N1);
+        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> probe2.holds(VIP1)), 20)) {
+            lab.ganesha(N1, "kill");
+            await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
+            System.out.println("two nodes, n1 cut off the Kubernetes API, kill -9 of nfsd on n1: " + timeline.summary());
+            assertThat(timeline.millisUntil("VIP1 on n2").orElseThrow())
+                    .as("still moved on the acknowledgement").isLessThan(GRACE_DELAY.toMillis() / 2);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> agent1.logContains("cannot write GaneshaNode"));
+        assertThat(reported(K1).getNfsd()).as("the API has not heard of it yet").isEqualTo("SERVING");
+
+        api.connect(N1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(reported(K1).getNfsd()).isEqualTo("DOWN");
+            assertThat(reported(K1).getGaneshaActive()).isFalse();
+        });
+        assertThat(agent1.logContains("written again after")).isTrue();
         lab.ganesha(N1, "start");
         awaitBothServing();
     }
