@@ -1,10 +1,16 @@
 package io.ganeshaha.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -15,7 +21,12 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.FailoverRecord;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.GaneshaNodeSpec;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
+import io.ganeshaha.api.v1alpha1.NodeStatus;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.operator.dependent.HaConfiguration;
@@ -25,13 +36,14 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -88,6 +100,73 @@ class GaneshaClusterReconcilerTest {
                 node("k8s-a", "pcmk-a", vip("10.0.0.11", 24, "eth0")),
                 node("k8s-b", null, vip("10.0.0.12", 24, null)),
                 node("k8s-c", null, vip("2001:db8::13", 64, null)));
+    }
+
+    /** The member nodes exist in Kubernetes (the mock starts empty). */
+    @BeforeEach
+    void memberNodesExist() {
+        for (String node : List.of("k8s-a", "k8s-b", "k8s-c")) {
+            if (client.nodes().withName(node).get() == null) {
+                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+            }
+        }
+    }
+
+    /** What the DaemonSet controller would write once every agent pod is updated and ready. */
+    void agentsRolledOut(String name) {
+        await().atMost(TIMEOUT).until(() -> daemonSet(name) != null);
+        DaemonSet ds = daemonSet(name);
+        int members = get(name).getSpec().getNodes().size();
+        ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(members)
+                .withUpdatedNumberScheduled(members).withNumberReady(members)
+                .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+        client.apps().daemonSets().inNamespace(namespace()).resource(ds).updateStatus();
+    }
+
+    /** What a node agent writes: its GaneshaNode (created once), then its status. */
+    void report(String cluster, String node, String nfsd, boolean ganeshaActive, boolean graceActive,
+            List<String> vips, FailoverRecord lastFailover) {
+        report(cluster, node, nfsd, ganeshaActive, graceActive, vips, lastFailover, Instant.now());
+    }
+
+    void report(String cluster, String node, String nfsd, boolean ganeshaActive, boolean graceActive,
+            List<String> vips, FailoverRecord lastFailover, Instant seen) {
+        var nodes = client.resources(GaneshaNode.class).inNamespace(namespace());
+        GaneshaNode current = nodes.withName(GaneshaNode.nameFor(cluster, node)).get();
+        if (current == null) {
+            GaneshaNode n = new GaneshaNode();
+            n.setMetadata(new ObjectMetaBuilder().withName(GaneshaNode.nameFor(cluster, node))
+                    .withLabels(Map.of(GaneshaNode.CLUSTER_LABEL, cluster)).build());
+            GaneshaNodeSpec spec = new GaneshaNodeSpec();
+            spec.setCluster(cluster);
+            spec.setNodeName(node);
+            n.setSpec(spec);
+            current = nodes.resource(n).create();
+        }
+        NodeObservation o = new NodeObservation();
+        o.setNfsd(nfsd);
+        o.setGaneshaActive(ganeshaActive);
+        o.setGraceActive(graceActive);
+        o.setInGrace(false);
+        o.setVirtualIps(new ArrayList<>(vips));
+        o.setAgentReady(true);
+        o.setLastSeen(seen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        o.setLastFailover(lastFailover);
+        current.setStatus(o);
+        nodes.resource(current).updateStatus();
+    }
+
+    /** The three-node cluster rolled out, every agent serving its own VIP. */
+    void allServing(String name) {
+        agentsRolledOut(name);
+        report(name, "k8s-a", "SERVING", true, true, List.of("10.0.0.11"), null);
+        report(name, "k8s-b", "SERVING", true, true, List.of("10.0.0.12"), null);
+        report(name, "k8s-c", "SERVING", true, true, List.of("2001:db8::13"), null);
+    }
+
+    List<Event> events(String name) {
+        return client.v1().events().inNamespace(namespace()).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
     }
 
     GaneshaCluster create(GaneshaCluster c) {
@@ -169,9 +248,10 @@ class GaneshaClusterReconcilerTest {
 
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getFinalizers()).isNotEmpty();
-        Condition ready = condition(observed, "Ready");
-        assertThat(ready.getStatus()).isEqualTo("True");
-        assertThat(ready.getReason()).isEqualTo("ConfigurationApplied");
+        // Applied, but no agent has reported yet: not Ready, Progressing.
+        assertThat(condition(observed, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(observed, "Ready").getReason()).isEqualTo("AwaitingAgents");
+        assertThat(condition(observed, "Progressing").getStatus()).isEqualTo("True");
         assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
 
         // ConfigMap: CibRenderer's layout, Pacemaker names used where given.
@@ -190,7 +270,11 @@ class GaneshaClusterReconcilerTest {
                 .contains("name=\"nic\" value=\"eth0\"");
         Document constraints = xml(cm.getData().get("constraints.xml"));
         assertThat(constraints.getElementsByTagName("rsc_order").getLength()).isEqualTo(3);
-        assertThat(cm.getData().get("agent.properties")).contains("ganesha-ha.agent.socket=/run/ganesha-ha/agent.sock");
+        assertThat(cm.getData().get("agent.properties")).contains("ganesha-ha.agent.socket=/run/ganesha-ha/agent.sock")
+                .contains("ganesha-ha.agent.kubernetes.cluster=" + name)
+                .contains("ganesha-ha.agent.kubernetes.virtual-ips=10.0.0.11,10.0.0.12,2001:db8::13")
+                .contains("ganesha-ha.agent.dbus-address=unix:path=/run/dbus/system_bus_socket")
+                .contains("ganesha-ha.agent.pid-file=/run/ganesha/ganesha.pid");
 
         // RBAC: one ServiceAccount, a Role limited to this cluster, bound to that account.
         ServiceAccount sa = client.serviceAccounts().inNamespace(namespace()).withName(name + "-node-agent").get();
@@ -198,15 +282,18 @@ class GaneshaClusterReconcilerTest {
         assertOwnedBy(sa, observed);
         Role role = client.rbac().roles().inNamespace(namespace()).withName(name + "-node-agent").get();
         assertOwnedBy(role, observed);
-        assertThat(role.getRules()).hasSize(2);
+        assertThat(role.getRules()).hasSize(3);
         PolicyRule read = role.getRules().get(0);
         assertThat(read.getApiGroups()).containsExactly("ganeshaha.io");
         assertThat(read.getResources()).containsExactly("ganeshaclusters");
         assertThat(read.getResourceNames()).containsExactly(name);
         assertThat(read.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
-        PolicyRule status = role.getRules().get(1);
-        assertThat(status.getResources()).containsExactly("ganeshaclusters/status");
-        assertThat(status.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
+        // The agents write their own GaneshaNodes, never the GaneshaCluster's status.
+        assertThat(role.getRules()).noneMatch(r -> r.getResources().contains("ganeshaclusters/status"));
+        assertThat(role.getRules().get(1).getResources()).containsExactly("ganeshanodes");
+        assertThat(role.getRules().get(1).getVerbs()).containsExactlyInAnyOrder("get", "create");
+        assertThat(role.getRules().get(2).getResources()).containsExactly("ganeshanodes/status");
+        assertThat(role.getRules().get(2).getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
         RoleBinding binding = client.rbac().roleBindings().inNamespace(namespace()).withName(name + "-node-agent").get();
         assertOwnedBy(binding, observed);
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
@@ -225,6 +312,11 @@ class GaneshaClusterReconcilerTest {
         assertThat(pod.getServiceAccountName()).isEqualTo(name + "-node-agent");
         var container = pod.getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("ganesha-ha/node-agent:0.1.0");
+        assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("GANESHA_HA_AGENT_KUBERNETES_NODE_NAME");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+        });
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
         assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactlyInAnyOrder(
                 "/run/dbus", "/dev/shm", "/run/ganesha-ha", "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib",
@@ -248,6 +340,144 @@ class GaneshaClusterReconcilerTest {
                         .filter(e -> !e.getKey().equals("app.kubernetes.io/managed-by"))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         assertThat(configHash(ds)).isEqualTo(HaConfiguration.render(observed).hash()).hasSize(64);
+
+        // The agents roll out and report: Ready, with the VIP placement and ready nodes shown.
+        allServing(name);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "Ready").getStatus()).isEqualTo("True");
+            assertThat(condition(c, "Ready").getReason()).isEqualTo("AllVirtualIpsServed");
+            assertThat(condition(c, "Progressing").getStatus()).isEqualTo("False");
+            assertThat(condition(c, "FailoverInProgress").getStatus()).isEqualTo("False");
+            assertThat(c.getStatus().getReadyNodes()).isEqualTo("3/3");
+            assertThat(c.getStatus().getVirtualIpPlacement())
+                    .isEqualTo("10.0.0.11=k8s-a,10.0.0.12=k8s-b,2001:db8::13=k8s-c");
+            assertThat(c.getStatus().getNodes()).extracting(NodeStatus::getName, NodeStatus::getPacemakerName,
+                    NodeStatus::getNfsd, NodeStatus::getAgentReady).containsExactly(
+                    tuple("k8s-a", "pcmk-a", "SERVING", true), tuple("k8s-b", "k8s-b", "SERVING", true),
+                    tuple("k8s-c", "k8s-c", "SERVING", true));
+        });
+    }
+
+    @Test
+    void aFailoverReportedByTheAgentsShowsInConditionsStatusAndEvents() {
+        String name = "failover";
+        create(threeNodes(name));
+        awaitObserved(name);
+        allServing(name);
+        await().atMost(TIMEOUT).until(() -> "True".equals(condition(get(name), "Ready").getStatus()));
+
+        // nfsd dies on k8s-a: its agent deletes grace-active and waits for the survivors' grace.
+        report(name, "k8s-a", "DOWN", true, false, List.of("10.0.0.11"), null);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "FailoverInProgress").getStatus()).isEqualTo("True");
+            assertThat(condition(c, "FailoverInProgress").getReason()).isEqualTo("AwaitingGrace");
+            assertThat(condition(c, "FailoverInProgress").getMessage()).contains("k8s-a");
+            assertThat(condition(c, "Degraded").getReason()).isEqualTo("NodeFailed");
+            assertThat(condition(c, "Ready").getReason()).isEqualTo("VirtualIpsUnserved");
+        });
+        assertThat(events(name)).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("FailoverStarted");
+            assertThat(e.getType()).isEqualTo("Warning");
+        });
+
+        // The survivors acknowledged; ganesha-active deleted; k8s-b took the VIP.
+        FailoverRecord record = new FailoverRecord();
+        record.setNode("pcmk-a");
+        record.setDirection("failover");
+        record.setEpoch("1764064800123");
+        record.setDetected("2026-11-25T10:00:00.100Z");
+        record.setGraceActiveChanged("2026-11-25T10:00:00.180Z");
+        record.setSurvivors(List.of("k8s-b", "k8s-c"));
+        record.setAcknowledged(List.of("k8s-b", "k8s-c"));
+        record.setAcknowledgementsComplete("2026-11-25T10:00:00.400Z");
+        record.setGaneshaActiveChanged("2026-11-25T10:00:00.420Z");
+        report(name, "k8s-a", "DOWN", false, false, List.of(), record);
+        report(name, "k8s-b", "SERVING", true, true, List.of("10.0.0.11", "10.0.0.12"), null);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "FailoverInProgress").getStatus()).isEqualTo("False");
+            assertThat(condition(c, "FailoverInProgress").getReason()).isEqualTo("FailedOver");
+            assertThat(condition(c, "Ready").getStatus()).as("every VIP is served again").isEqualTo("True");
+            assertThat(condition(c, "Degraded").getStatus()).as("running without k8s-a").isEqualTo("True");
+            assertThat(c.getStatus().getReadyNodes()).isEqualTo("2/3");
+            assertThat(c.getStatus().getVirtualIpPlacement()).startsWith("10.0.0.11=k8s-b,10.0.0.12=k8s-b,");
+            assertThat(c.getStatus().getLastFailover().getEpoch()).isEqualTo("1764064800123");
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(name)).extracting(Event::getReason)
+                .contains("FailoverStarted", "NodeFailed", "FailoverFinished", "Failover"));
+        assertThat(events(name)).filteredOn(e -> e.getReason().equals("Failover")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("in grace: [k8s-b, k8s-c] of [k8s-b, k8s-c] (all by"));
+
+        // nfsd back on k8s-a, the VIP home: recovered.
+        report(name, "k8s-b", "SERVING", true, true, List.of("10.0.0.12"), null);
+        report(name, "k8s-a", "SERVING", true, true, List.of("10.0.0.11"), record);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "Degraded").getStatus()).isEqualTo("False");
+            assertThat(c.getStatus().getReadyNodes()).isEqualTo("3/3");
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(name)).extracting(Event::getReason)
+                .contains("Recovered"));
+        // One event per change, not per reconciliation.
+        assertThat(events(name)).filteredOn(e -> e.getReason().equals("FailoverStarted")).hasSize(1);
+    }
+
+    @Test
+    void anAgentThatStopsReportingIsNotTrusted() {
+        String name = "stale";
+        create(threeNodes(name));
+        awaitObserved(name);
+        allServing(name);
+        // k8s-c's agent last wrote ten minutes ago (stale after 90 s).
+        report(name, "k8s-c", "SERVING", true, true, List.of("2001:db8::13"), null, Instant.now().minusSeconds(600));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "Degraded").getReason()).isEqualTo("AgentNotReporting");
+            assertThat(condition(c, "Degraded").getMessage()).contains("k8s-c");
+            assertThat(condition(c, "Ready").getStatus()).as("its VIP's placement is unknown").isEqualTo("False");
+            assertThat(c.getStatus().getNodes().get(2).getAgentReady()).isFalse();
+        });
+    }
+
+    @Test
+    void aMemberNodeKubernetesDoesNotKnowIsDegradedButTheRestIsConfigured() {
+        String name = "missing-node";
+        create(cluster(name,
+                node("k8s-a", null, vip("10.0.3.11", 24, null)),
+                node("k8s-gone", null, vip("10.0.3.12", 24, null))));
+        GaneshaCluster observed = awaitObserved(name);
+        Condition degraded = condition(observed, "Degraded");
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo("NodeNotFound");
+        assertThat(degraded.getMessage()).isEqualTo("spec.nodes[1].name: node k8s-gone does not exist in this Kubernetes cluster");
+        assertThat(daemonSet(name)).isNotNull();
+        assertThat(configMap(name)).isNotNull();
+    }
+
+    @Test
+    void imageResourcesGaneshaAndOcfDirComeFromTheSpec() {
+        String name = "custom";
+        GaneshaCluster c = threeNodes(name);
+        c.getSpec().getAgent().setImage("registry.example/ganesha-ha/node-agent:0.2.0");
+        c.getSpec().getAgent().setImagePullPolicy("Always");
+        c.getSpec().getAgent().setResources(new ResourceRequirementsBuilder()
+                .addToRequests("memory", new Quantity("192Mi")).addToRequests("cpu", new Quantity("100m")).build());
+        c.getSpec().getGanesha().setDbusAddress("unix:path=/run/ganesha-bus/socket");
+        c.getSpec().getGanesha().setPidFile("/var/run/ganesha.pid");
+        c.getSpec().setOcfProviderDir("/usr/lib/ocf/resource.d/site");
+        create(c);
+        awaitObserved(name);
+        var container = daemonSet(name).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("registry.example/ganesha-ha/node-agent:0.2.0");
+        assertThat(container.getImagePullPolicy()).isEqualTo("Always");
+        assertThat(container.getResources().getRequests()).containsEntry("memory", new Quantity("192Mi"));
+        assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath)
+                .contains("/usr/lib/ocf/resource.d/site").doesNotContain("/usr/lib/ocf/resource.d/ganesha-ha");
+        assertThat(configMap(name).getData().get("agent.properties"))
+                .contains("ganesha-ha.agent.dbus-address=unix:path=/run/ganesha-bus/socket")
+                .contains("ganesha-ha.agent.pid-file=/var/run/ganesha.pid");
     }
 
     @Test
@@ -267,7 +497,7 @@ class GaneshaClusterReconcilerTest {
         assertThat(configMap(name).getData().get("resources.xml")).contains("k8s-b-cluster_ip-2");
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getGeneration()).isEqualTo(2L);
-        assertThat(condition(observed, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
     }
 
     @Test
@@ -345,8 +575,8 @@ class GaneshaClusterReconcilerTest {
         edit(name, spec -> spec.getNodes().get(0).getVirtualIps().get(0).setAddress("10.0.0.30"));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             GaneshaCluster fixed = get(name);
-            assertThat(condition(fixed, "Ready").getStatus()).isEqualTo("True");
             assertThat(condition(fixed, "Degraded").getStatus()).isEqualTo("False");
+            assertThat(fixed.getStatus().getObservedGeneration()).isEqualTo(fixed.getMetadata().getGeneration());
         });
         assertThat(configMap(name).getData().get("resources.xml")).contains("10.0.0.30");
     }

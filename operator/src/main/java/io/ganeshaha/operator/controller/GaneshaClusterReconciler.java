@@ -22,6 +22,26 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.operator.events.ClusterEvents;
+import io.ganeshaha.operator.status.AgentRollout;
+import io.ganeshaha.operator.status.ClusterHealth;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -32,6 +52,12 @@ import org.jboss.logging.Logger;
  * <p>The workflow is invoked explicitly, only for a valid spec: a bad edit of a running cluster
  * must leave the agents and their configuration as they were (a dependent precondition would
  * delete them instead), and it is reported as {@code Degraded}, not thrown, so it does not retry.
+ *
+ * <p>The agents report through one GaneshaNode per member (each the only writer of its own); an
+ * informer on them maps each back to its cluster by label, so a node's change reconciles its
+ * cluster, and this reconciler is the only writer of the GaneshaCluster status. The status is
+ * written only when it changed, and the cluster is looked at again after {@code staleAfter} so an
+ * agent that went silent is noticed without any event.
  */
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "ha-config", type = HaConfigMapDependent.class),
@@ -48,33 +74,92 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
 
     private final StatusAggregator status = new StatusAggregator();
     private final KubernetesClient client;
+    private final ClusterEvents events;
+    private final Duration staleAfter;
 
-    public GaneshaClusterReconciler(KubernetesClient client) {
+    public GaneshaClusterReconciler(KubernetesClient client,
+            @ConfigProperty(name = "ganesha-ha.operator.agent-stale-after", defaultValue = "90s") Duration staleAfter) {
         this.client = client;
+        this.events = new ClusterEvents(client);
+        this.staleAfter = staleAfter;
+    }
+
+    @Override
+    public List<EventSource<?, GaneshaCluster>> prepareEventSources(EventSourceContext<GaneshaCluster> context) {
+        InformerEventSourceConfiguration<GaneshaNode> reports = InformerEventSourceConfiguration
+                .from(GaneshaNode.class, GaneshaCluster.class)
+                .withName("node-reports")
+                .withLabelSelector(GaneshaNode.CLUSTER_LABEL)
+                .withSecondaryToPrimaryMapper(node -> Optional.ofNullable(node.getMetadata().getLabels())
+                        .map(labels -> labels.get(GaneshaNode.CLUSTER_LABEL))
+                        .map(cluster -> Set.of(new ResourceID(cluster, node.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+                .withPrimaryToSecondaryMapper((GaneshaCluster cluster) -> cluster.getSpec() == null ? Set.of()
+                        : cluster.getSpec().getNodes().stream()
+                                .map(n -> new ResourceID(GaneshaNode.nameFor(cluster.getMetadata().getName(), n.getName()),
+                                        cluster.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
+                .build();
+        return List.of(new InformerEventSource<>(reports, context));
     }
 
     @Override
     public UpdateControl<GaneshaCluster> reconcile(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         String name = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+        GaneshaClusterStatus before = cluster.getStatus();
         Optional<SpecValidator.Problem> problem = SpecValidator.validate(cluster.getSpec());
+        GaneshaClusterStatus after;
         if (problem.isPresent()) {
             LOG.warnf("GaneshaCluster %s generation %d not applied: %s", name,
                     cluster.getMetadata().getGeneration(), problem.get().message());
-            cluster.setStatus(status.invalidSpec(cluster, problem.get().reason(), problem.get().message()));
-            return UpdateControl.patchStatus(cluster);
+            after = status.invalidSpec(cluster, problem.get().reason(), problem.get().message());
+        } else {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            Map<String, GaneshaNode> reports = new HashMap<>();
+            context.getSecondaryResources(GaneshaNode.class).forEach(n -> {
+                if (n.getSpec() != null && n.getSpec().getNodeName() != null) {
+                    reports.put(n.getSpec().getNodeName(), n);
+                }
+            });
+            ClusterHealth health = ClusterHealth.of(cluster, reports, status.now(), staleAfter);
+            after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
+                    missingNodes(cluster));
         }
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-        String message = context.getSecondaryResource(DaemonSet.class)
-                .map(ds -> "Node agents: " + count(ds.getStatus() == null ? null : ds.getStatus().getNumberReady())
-                        + " of " + count(ds.getStatus() == null ? null : ds.getStatus().getDesiredNumberScheduled())
-                        + " ready on " + cluster.getSpec().getNodes().size() + " member nodes.")
-                .orElse("Configuration applied.");
-        cluster.setStatus(status.applied(cluster, message));
+        List<ClusterEvents.Change> changes = ClusterEvents.changes(before, after);
+        changes.forEach(c -> LOG.infof("GaneshaCluster %s: %s %s: %s", name, c.type(), c.reason(), c.message()));
+        events.record(cluster, changes, status.now());
+        if (problem.isEmpty()) {
+            // Look again when a silent agent's report goes stale, even if nothing else happens.
+            return write(cluster, before, after).rescheduleAfter(staleAfter);
+        }
+        return write(cluster, before, after);
+    }
+
+    /** Patches the status only when it changed: the agents' heartbeats alone do not cause a write. */
+    private static UpdateControl<GaneshaCluster> write(GaneshaCluster cluster, GaneshaClusterStatus before,
+            GaneshaClusterStatus after) {
+        KubernetesSerialization json = new KubernetesSerialization();
+        if (before != null && json.asJson(before).equals(json.asJson(after))) {
+            return UpdateControl.noUpdate();
+        }
+        cluster.setStatus(after);
         return UpdateControl.patchStatus(cluster);
     }
 
-    private static int count(Integer n) {
-        return n == null ? 0 : n;
+    /**
+     * Member nodes Kubernetes does not know: their agent cannot be scheduled. Reported, not fatal:
+     * a node may join later, and the rest of the cluster is configured meanwhile.
+     */
+    private List<String> missingNodes(GaneshaCluster cluster) {
+        List<String> missing = new ArrayList<>();
+        List<MemberNode> nodes = cluster.getSpec().getNodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            String node = nodes.get(i).getName();
+            if (client.nodes().withName(node).get() == null) {
+                missing.add("spec.nodes[" + i + "].name: node " + node + " does not exist in this Kubernetes cluster");
+            }
+        }
+        return missing;
     }
 
     @Override
@@ -87,9 +172,9 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     }
 
     /**
-     * The finalizer's work. The dependents carry owner references, so a real cluster's garbage
-     * collector would remove them too; deleting them here does not depend on it, and stops the
-     * agents before the CR is gone.
+     * The finalizer's work. The dependents and the GaneshaNodes carry owner references, so a real
+     * cluster's garbage collector would remove them too; deleting them here does not depend on it,
+     * and stops the agents before the CR is gone.
      */
     @Override
     public DeleteControl cleanup(GaneshaCluster cluster, Context<GaneshaCluster> context) {
@@ -101,8 +186,10 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
         client.rbac().roles().inNamespace(namespace).withLabels(labels).delete();
         client.serviceAccounts().inNamespace(namespace).withLabels(labels).delete();
         client.configMaps().inNamespace(namespace).withLabels(labels).delete();
-        LOG.infof("GaneshaCluster %s/%s deleted: node agents, RBAC and configuration removed", namespace,
-                cluster.getMetadata().getName());
+        client.resources(GaneshaNode.class).inNamespace(namespace)
+                .withLabel(GaneshaNode.CLUSTER_LABEL, cluster.getMetadata().getName()).delete();
+        LOG.infof("GaneshaCluster %s/%s deleted: node agents, their reports, RBAC and configuration removed",
+                namespace, cluster.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.ganeshaha.api.v1alpha1.AgentSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.operator.Labels;
@@ -23,8 +24,6 @@ import java.util.Map;
  */
 public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<DaemonSet, GaneshaCluster> {
 
-    /** The spec has no image field yet (issue 4 plans one). */
-    public static final String DEFAULT_IMAGE = "ganesha-ha/node-agent:0.1.0";
     public static final String CONTAINER = "node-agent";
     /** The agent's /q/health and /q/metrics port on the host (hostNetwork). */
     public static final int HTTP_PORT = 9746;
@@ -42,7 +41,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 // that survive an agent restart.
                 new HostMount("agent-run", "/run/ganesha-ha", "DirectoryOrCreate", false),
                 // The OCF provider directory: the agent installs the entry points Pacemaker calls.
-                new HostMount("ocf-provider", "/usr/lib/ocf/resource.d/ganesha-ha", "DirectoryOrCreate", false),
+                new HostMount("ocf-provider", HaConfiguration.ocfProviderDir(cluster.getSpec()), "DirectoryOrCreate", false),
                 // ganesha_nfsd switches the /var/lib/nfs link to the shared storage; a link is
                 // replaced in its parent directory, so the parent is mounted.
                 new HostMount("var-lib", "/var/lib", "Directory", true),
@@ -60,6 +59,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
         Map<String, String> labels = Labels.of(primary);
         String configHash = HaConfiguration.render(primary).hash();
         List<String> memberNames = primary.getSpec().getNodes().stream().map(MemberNode::getName).toList();
+        AgentSpec agent = HaConfiguration.agent(primary.getSpec());
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
@@ -120,10 +120,21 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .endAffinity()
                 .addNewContainer()
                 .withName(CONTAINER)
-                .withImage(DEFAULT_IMAGE)
+                .withImage(HaConfiguration.orDefault(agent.getImage(), AgentSpec.DEFAULT_IMAGE))
+                .withImagePullPolicy(HaConfiguration.orDefault(agent.getImagePullPolicy(), AgentSpec.DEFAULT_PULL_POLICY))
+                .withResources(agent.getResources())
                 .addNewEnv()
                 .withName("QUARKUS_CONFIG_LOCATIONS")
                 .withValue(HaConfiguration.MOUNT_PATH + "/" + HaConfiguration.AGENT_PROPERTIES)
+                .endEnv()
+                // Who the agent reports as, for its GaneshaNode.
+                .addNewEnv()
+                .withName("GANESHA_HA_AGENT_KUBERNETES_NAMESPACE")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom()
+                .endEnv()
+                .addNewEnv()
+                .withName("GANESHA_HA_AGENT_KUBERNETES_NODE_NAME")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom()
                 .endEnv()
                 .addNewPort()
                 .withName("http")

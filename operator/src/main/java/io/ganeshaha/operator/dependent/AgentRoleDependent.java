@@ -9,13 +9,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /**
- * Least privilege for the node agents: their own GaneshaCluster only (resourceNames), in its
- * namespace only (a Role, not a ClusterRole). Nothing else: the agents read Pacemaker and ganesha on
- * the host, not the Kubernetes API.
+ * Least privilege for the node agents, in the cluster's namespace only (a Role, not a ClusterRole):
+ * read their own GaneshaCluster (resourceNames), and write the GaneshaNode objects through which
+ * each agent reports its host. Nothing else: the agents read Pacemaker and ganesha on the host.
  */
 public class AgentRoleDependent extends CRUDKubernetesDependentResource<Role, GaneshaCluster> {
 
     public static final String RESOURCE = "ganeshaclusters";
+    public static final String NODES = "ganeshanodes";
 
     public AgentRoleDependent() {
         super(Role.class);
@@ -30,22 +31,26 @@ public class AgentRoleDependent extends CRUDKubernetesDependentResource<Role, Ga
                 .withNamespace(primary.getMetadata().getNamespace())
                 .withLabels(Labels.of(primary))
                 .endMetadata()
-                // get: read the spec it serves (node list, VIPs) at start-up;
-                // list + watch: follow spec changes with an informer; with resourceNames the
-                // agent must list/watch with fieldSelector metadata.name=<name>.
+                // get: the owner reference of its GaneshaNode needs the cluster's uid; list and
+                // watch (with fieldSelector metadata.name=<name>, as resourceNames require) are
+                // there for an agent that follows the spec.
                 .addToRules(new PolicyRuleBuilder()
                         .withApiGroups(GaneshaCluster.GROUP)
                         .withResources(RESOURCE)
                         .withResourceNames(name)
                         .withVerbs("get", "list", "watch")
                         .build())
-                // get: read the current status before writing its node's entry;
-                // patch: merge its own node entry without rewriting the others';
-                // update: replace with a resourceVersion when a write must not race another node's.
+                // Each agent creates its node's GaneshaNode (named <cluster>-<node>: not known
+                // before the pod lands, so no resourceNames) and keeps its status current. The
+                // agents never write the GaneshaCluster: the operator is its status's only writer.
                 .addToRules(new PolicyRuleBuilder()
                         .withApiGroups(GaneshaCluster.GROUP)
-                        .withResources(RESOURCE + "/status")
-                        .withResourceNames(name)
+                        .withResources(NODES)
+                        .withVerbs("get", "create")
+                        .build())
+                .addToRules(new PolicyRuleBuilder()
+                        .withApiGroups(GaneshaCluster.GROUP)
+                        .withResources(NODES + "/status")
                         .withVerbs("get", "update", "patch")
                         .build())
                 .build();

@@ -1,6 +1,8 @@
 package io.ganeshaha.operator.dependent;
 
+import io.ganeshaha.api.v1alpha1.AgentSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
@@ -34,8 +36,6 @@ public record HaConfiguration(Map<String, String> data) {
     /** Where the ConfigMap is mounted in the agent container. */
     public static final String MOUNT_PATH = "/etc/ganesha-ha";
 
-    public static final int DEFAULT_GRACE_DELAY_SECONDS = 5;
-    public static final String DEFAULT_HA_VOL_MNT = "/var/run/gluster/shared_storage";
 
     public static HaConfiguration render(GaneshaCluster cluster) {
         HaCluster ha = toHaCluster(cluster.getSpec());
@@ -62,27 +62,51 @@ public record HaConfiguration(Map<String, String> data) {
 
     public static String haVolMnt(GaneshaClusterSpec spec) {
         String mnt = spec.getHaVolMnt();
-        return mnt == null || mnt.isBlank() ? DEFAULT_HA_VOL_MNT : mnt;
+        return mnt == null || mnt.isBlank() ? GaneshaClusterSpec.DEFAULT_HA_VOL_MNT : mnt;
     }
 
     static int graceDelaySeconds(GaneshaClusterSpec spec) {
         Integer delay = spec.getGraceDelaySeconds();
-        return delay == null ? DEFAULT_GRACE_DELAY_SECONDS : delay;
+        return delay == null ? GaneshaClusterSpec.DEFAULT_GRACE_DELAY_SECONDS : delay;
     }
 
     /**
-     * The node agent's settings (its AgentConfig, prefix {@code ganesha-ha.agent}); the spec has no
-     * fields for them yet, so they are the host paths the DaemonSet mounts. What Pacemaker decides
-     * (grace_delay, ha_vol_mnt) is not here: it reaches the agent with each OCF action.
+     * The node agent's settings (its AgentConfig, prefix {@code ganesha-ha.agent}): where ganesha
+     * is, the host paths the DaemonSet mounts, and what the Kubernetes mirror needs (the cluster and
+     * all its virtual IPs; namespace and node name come from the pod's downward API). What
+     * Pacemaker decides (grace_delay, ha_vol_mnt) is not here: it reaches the agent with each OCF
+     * action.
      */
     private static String agentProperties(GaneshaCluster cluster) {
+        GaneshaClusterSpec spec = cluster.getSpec();
+        GaneshaSpec ganesha = spec.getGanesha() == null ? new GaneshaSpec() : spec.getGanesha();
+        String vips = spec.getNodes().stream()
+                .flatMap(n -> n.getVirtualIps() == null ? java.util.stream.Stream.<VirtualIpSpec>empty()
+                        : n.getVirtualIps().stream())
+                .map(VirtualIpSpec::getAddress)
+                .collect(java.util.stream.Collectors.joining(","));
         return String.join("\n",
                 "# Rendered by ganesha-ha-operator for GaneshaCluster " + cluster.getMetadata().getName() + ".",
                 "ganesha-ha.agent.socket=/run/ganesha-ha/agent.sock",
                 "ganesha-ha.agent.instance-dir=/run/ganesha-ha/resources",
-                "ganesha-ha.agent.dbus-address=unix:path=/run/dbus/system_bus_socket",
+                "ganesha-ha.agent.dbus-address=" + orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
+                "ganesha-ha.agent.pid-file=" + orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE),
                 "ganesha-ha.agent.nfs-state-dir=/var/lib/nfs",
+                "ganesha-ha.agent.kubernetes.cluster=" + cluster.getMetadata().getName(),
+                "ganesha-ha.agent.kubernetes.virtual-ips=" + vips,
                 "");
+    }
+
+    static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    public static String ocfProviderDir(GaneshaClusterSpec spec) {
+        return orDefault(spec.getOcfProviderDir(), GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR);
+    }
+
+    public static AgentSpec agent(GaneshaClusterSpec spec) {
+        return spec.getAgent() == null ? new AgentSpec() : spec.getAgent();
     }
 
     /** SHA-256 over the keys and values in key order: equal configurations, equal hashes. */

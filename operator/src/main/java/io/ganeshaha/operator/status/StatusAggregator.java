@@ -8,21 +8,45 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns what one reconciliation found into the status: {@code observedGeneration} and the
- * {@code Ready} and {@code Degraded} conditions. A condition's lastTransitionTime moves only when its
- * status does, as Kubernetes conventions ask.
+ * Turns what one reconciliation found into the status: {@code observedGeneration}, the per-node
+ * entries and the four conditions. A condition's lastTransitionTime moves only when its status
+ * does, as Kubernetes conventions ask.
+ *
+ * <ul>
+ * <li>{@code Ready}: every virtual IP is held by exactly one member serving NFS.
+ * <li>{@code Degraded}: the spec cannot be applied, a member node does not exist, a member's nfsd
+ * failed, or its agent stopped reporting; the service may still be available (failed over).
+ * <li>{@code Progressing}: the agents are rolling out, or have not all reported yet.
+ * <li>{@code FailoverInProgress}: a member is in its grace window (survivors entering grace) or a
+ * failed member's virtual IP is not served yet.
+ * </ul>
  */
 public final class StatusAggregator {
 
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
+    public static final String PROGRESSING = "Progressing";
+    public static final String FAILOVER_IN_PROGRESS = "FailoverInProgress";
 
-    public static final String REASON_CONFIGURED = "ConfigurationApplied";
+    public static final String REASON_ALL_SERVED = "AllVirtualIpsServed";
+    public static final String REASON_UNSERVED = "VirtualIpsUnserved";
+    public static final String REASON_AWAITING_AGENTS = "AwaitingAgents";
     public static final String REASON_AS_SPECIFIED = "AsSpecified";
+    public static final String REASON_NODE_NOT_FOUND = "NodeNotFound";
+    public static final String REASON_NODE_FAILED = "NodeFailed";
+    public static final String REASON_AGENT_NOT_REPORTING = "AgentNotReporting";
+    public static final String REASON_ROLLING_OUT = "RollingOutAgents";
+    public static final String REASON_UP_TO_DATE = "AgentsUpToDate";
+    public static final String REASON_AWAITING_GRACE = "AwaitingGrace";
+    public static final String REASON_VIPS_MOVING = "VirtualIpsMoving";
+    public static final String REASON_FAILED_OVER = "FailedOver";
+    public static final String REASON_NO_FAILOVER = "NoFailover";
     public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
 
@@ -32,15 +56,95 @@ public final class StatusAggregator {
         this(Clock.systemUTC());
     }
 
-    StatusAggregator(Clock clock) {
+    public StatusAggregator(Clock clock) {
         this.clock = clock;
     }
 
-    /** Every dependent is in place with the configuration rendered from this generation. */
-    public GaneshaClusterStatus applied(GaneshaCluster cluster, String message) {
-        return next(cluster,
-                condition(cluster, READY, "True", REASON_CONFIGURED, message),
-                condition(cluster, DEGRADED, "False", REASON_AS_SPECIFIED, "The spec is valid and applied."));
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * The configuration of this generation is in place; the rest is what the agents report.
+     *
+     * @param missingNodes messages naming the member nodes Kubernetes does not know, by field path
+     */
+    public GaneshaClusterStatus applied(GaneshaCluster cluster, ClusterHealth health, AgentRollout rollout,
+            List<String> missingNodes) {
+        List<Condition> conditions = new ArrayList<>();
+        List<String> unserved = health.unservedVips();
+        List<String> notReported = health.notReported();
+
+        if (unserved.isEmpty()) {
+            conditions.add(condition(cluster, READY, "True", REASON_ALL_SERVED, "All " + health.placement().size()
+                    + " virtual IPs are served (" + health.placementSummary() + "); " + health.readyNodes()
+                    + " nodes serving."));
+        } else if (!notReported.isEmpty() && health.failed().isEmpty()) {
+            conditions.add(condition(cluster, READY, "False", REASON_AWAITING_AGENTS,
+                    "No report yet from the node agents on " + String.join(", ", notReported) + "; "
+                            + rollout.describe() + "."));
+        } else {
+            conditions.add(condition(cluster, READY, "False", REASON_UNSERVED, "Virtual IPs not served by a "
+                    + "healthy node: " + String.join(", ", unserved) + " (" + health.placementSummary() + ")."));
+        }
+
+        if (!missingNodes.isEmpty()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_NODE_NOT_FOUND, String.join("; ", missingNodes)));
+        } else if (!health.failed().isEmpty()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_NODE_FAILED, "nfsd is not serving on "
+                    + describeFailed(cluster, health) + "; virtual IPs: " + health.placementSummary() + "."));
+        } else if (!health.stale().isEmpty()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_AGENT_NOT_REPORTING,
+                    "The node agents on " + String.join(", ", health.stale())
+                            + " stopped reporting; their last state is not trusted."));
+        } else {
+            conditions.add(condition(cluster, DEGRADED, "False", REASON_AS_SPECIFIED,
+                    "The spec is applied and no member has failed."));
+        }
+
+        if (!rollout.complete()) {
+            conditions.add(condition(cluster, PROGRESSING, "True", REASON_ROLLING_OUT, rollout.describe() + "."));
+        } else if (!notReported.isEmpty()) {
+            conditions.add(condition(cluster, PROGRESSING, "True", REASON_AWAITING_AGENTS,
+                    "Waiting for the first report of the node agents on " + String.join(", ", notReported) + "."));
+        } else {
+            conditions.add(condition(cluster, PROGRESSING, "False", REASON_UP_TO_DATE,
+                    "Every node agent runs the current configuration and reports."));
+        }
+
+        if (!health.awaitingGrace().isEmpty()) {
+            conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "True", REASON_AWAITING_GRACE,
+                    "grace-active was removed on " + String.join(", ", health.awaitingGrace())
+                            + ": the survivors enter NFS grace before its virtual IPs move."));
+        } else if (health.failoverInProgress()) {
+            conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "True", REASON_VIPS_MOVING,
+                    "Virtual IPs of " + String.join(", ", health.failed()) + " are not served yet: "
+                            + String.join(", ", unserved) + "."));
+        } else if (!health.failed().isEmpty()) {
+            conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "False", REASON_FAILED_OVER,
+                    String.join(", ", health.failed()) + " failed over; virtual IPs: " + health.placementSummary() + "."));
+        } else {
+            conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "False", REASON_NO_FAILOVER,
+                    "No member is failing over."));
+        }
+
+        GaneshaClusterStatus status = next(cluster, conditions);
+        status.setNodes(health.nodeStatuses());
+        status.setReadyNodes(health.readyNodes());
+        status.setVirtualIpPlacement(health.placementSummary());
+        status.setLastFailover(health.lastFailover().orElse(null));
+        return status;
+    }
+
+    private static String describeFailed(GaneshaCluster cluster, ClusterHealth health) {
+        List<String> parts = new ArrayList<>();
+        for (var s : health.nodeStatuses()) {
+            if (health.failed().contains(s.getName())) {
+                parts.add(s.getName() + " (nfsd " + s.getNfsd() + ", ganesha-active "
+                        + (Boolean.TRUE.equals(s.getGaneshaActive()) ? "set" : "unset") + ")");
+            }
+        }
+        return String.join(", ", parts);
     }
 
     /**
@@ -48,36 +152,45 @@ public final class StatusAggregator {
      * keeps running. {@code reason} names the problem, {@code message} the field.
      */
     public GaneshaClusterStatus invalidSpec(GaneshaCluster cluster, String reason, String message) {
-        return next(cluster,
+        return next(cluster, List.of(
                 condition(cluster, READY, "False", REASON_INVALID_SPEC,
                         "The spec was not applied; the previous configuration, if any, is unchanged."),
-                condition(cluster, DEGRADED, "True", reason, message));
+                condition(cluster, DEGRADED, "True", reason, message),
+                condition(cluster, PROGRESSING, "False", REASON_INVALID_SPEC,
+                        "Nothing is rolled out until the spec is fixed.")));
     }
 
     /** A dependent could not be reconciled (API error): JOSDK retries with back-off. */
     public GaneshaClusterStatus failed(GaneshaCluster cluster, Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return next(cluster,
+        return next(cluster, List.of(
                 condition(cluster, READY, "False", REASON_RECONCILE_FAILED, message),
-                condition(cluster, DEGRADED, "True", REASON_RECONCILE_FAILED, message));
+                condition(cluster, DEGRADED, "True", REASON_RECONCILE_FAILED, message)));
     }
 
-    private GaneshaClusterStatus next(GaneshaCluster cluster, Condition... conditions) {
+    /** The new status: these conditions, the others and the node entries carried over. */
+    private GaneshaClusterStatus next(GaneshaCluster cluster, List<Condition> conditions) {
         GaneshaClusterStatus previous = cluster.getStatus();
         GaneshaClusterStatus status = new GaneshaClusterStatus();
         status.setObservedGeneration(cluster.getMetadata().getGeneration());
-        if (previous != null && previous.getNodes() != null) {
+        Map<String, Condition> merged = new LinkedHashMap<>();
+        if (previous != null) {
             status.setNodes(previous.getNodes());
+            status.setReadyNodes(previous.getReadyNodes());
+            status.setVirtualIpPlacement(previous.getVirtualIpPlacement());
+            status.setLastFailover(previous.getLastFailover());
+            if (previous.getConditions() != null) {
+                previous.getConditions().forEach(c -> merged.put(c.getType(), c));
+            }
         }
-        List<Condition> merged = new ArrayList<>();
         for (Condition c : conditions) {
-            Condition old = find(previous, c.getType());
+            Condition old = merged.get(c.getType());
             if (old != null && Objects.equals(old.getStatus(), c.getStatus()) && old.getLastTransitionTime() != null) {
                 c.setLastTransitionTime(old.getLastTransitionTime());
             }
-            merged.add(c);
+            merged.put(c.getType(), c);
         }
-        status.setConditions(merged);
+        status.setConditions(new ArrayList<>(merged.values()));
         return status;
     }
 
@@ -92,7 +205,7 @@ public final class StatusAggregator {
                 .build();
     }
 
-    private static Condition find(GaneshaClusterStatus status, String type) {
+    public static Condition find(GaneshaClusterStatus status, String type) {
         if (status == null || status.getConditions() == null) {
             return null;
         }

@@ -5,19 +5,60 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
+import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
+import io.ganeshaha.operator.events.ClusterEvents;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The status and events derived from the agents' reports, without an API server. */
 class StatusAggregatorTest {
+
+    static final Duration STALE_AFTER = Duration.ofSeconds(90);
+    static final AgentRollout ROLLED_OUT = new AgentRollout(2, 2, 2, true);
 
     static GaneshaCluster cluster(long generation, GaneshaClusterStatus status) {
         GaneshaCluster c = new GaneshaCluster();
         c.setMetadata(new ObjectMetaBuilder().withName("c").withGeneration(generation).build());
+        GaneshaClusterSpec spec = new GaneshaClusterSpec();
+        spec.setNodes(List.of(member("a", "192.0.2.1"), member("b", "192.0.2.2")));
+        c.setSpec(spec);
         c.setStatus(status);
         return c;
+    }
+
+    static MemberNode member(String name, String vip) {
+        MemberNode m = new MemberNode();
+        m.setName(name);
+        VirtualIpSpec v = new VirtualIpSpec();
+        v.setAddress(vip);
+        v.setPrefixLength(24);
+        m.setVirtualIps(List.of(v));
+        return m;
+    }
+
+    static GaneshaNode report(String nfsd, boolean ganeshaActive, boolean graceActive, String seen, String... vips) {
+        GaneshaNode n = new GaneshaNode();
+        NodeObservation o = new NodeObservation();
+        o.setNfsd(nfsd);
+        o.setGaneshaActive(ganeshaActive);
+        o.setGraceActive(graceActive);
+        o.setAgentReady(true);
+        o.setLastSeen(seen);
+        o.setVirtualIps(new ArrayList<>(List.of(vips)));
+        n.setStatus(o);
+        return n;
     }
 
     static Condition get(GaneshaClusterStatus s, String type) {
@@ -28,13 +69,25 @@ class StatusAggregatorTest {
         return new StatusAggregator(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
     }
 
+    static GaneshaClusterStatus applied(String now, GaneshaCluster c, Map<String, GaneshaNode> reports) {
+        StatusAggregator aggregator = at(now);
+        return aggregator.applied(c, ClusterHealth.of(c, reports, aggregator.now(), STALE_AFTER), ROLLED_OUT, List.of());
+    }
+
+    static Map<String, GaneshaNode> bothServing(String seen) {
+        Map<String, GaneshaNode> reports = new HashMap<>();
+        reports.put("a", report("SERVING", true, true, seen, "192.0.2.1"));
+        reports.put("b", report("SERVING", true, true, seen, "192.0.2.2"));
+        return reports;
+    }
+
     @Test
     void transitionTimeMovesOnlyWhenTheStatusChanges() {
-        GaneshaClusterStatus first = at("2026-01-01T00:00:00Z").applied(cluster(1, null), "ok");
+        GaneshaClusterStatus first = applied("2026-01-01T00:00:00Z", cluster(1, null), bothServing("2026-01-01T00:00:00Z"));
         assertThat(first.getObservedGeneration()).isEqualTo(1L);
         assertThat(get(first, "Ready").getStatus()).isEqualTo("True");
 
-        GaneshaClusterStatus same = at("2026-01-01T01:00:00Z").applied(cluster(2, first), "ok");
+        GaneshaClusterStatus same = applied("2026-01-01T00:01:00Z", cluster(2, first), bothServing("2026-01-01T00:00:50Z"));
         assertThat(same.getObservedGeneration()).isEqualTo(2L);
         assertThat(get(same, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
 
@@ -44,5 +97,50 @@ class StatusAggregatorTest {
         assertThat(get(bad, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T02:00:00Z");
         assertThat(get(bad, "Degraded").getReason()).isEqualTo("TooFewNodes");
         assertThat(get(bad, "Degraded").getObservedGeneration()).isEqualTo(3L);
+        assertThat(get(bad, "FailoverInProgress").getStatus()).as("carried over").isEqualTo("False");
+        assertThat(bad.getNodes()).as("node entries carried over").hasSize(2);
+    }
+
+    @Test
+    void aVipHeldByTwoNodesIsNotServed() {
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        reports.put("b", report("SERVING", true, true, "2026-01-01T00:00:00Z", "192.0.2.1", "192.0.2.2"));
+        GaneshaClusterStatus s = applied("2026-01-01T00:00:10Z", cluster(1, null), reports);
+        assertThat(get(s, "Ready").getReason()).isEqualTo("VirtualIpsUnserved");
+        assertThat(s.getVirtualIpPlacement()).isEqualTo("192.0.2.1=a+b,192.0.2.2=b");
+    }
+
+    @Test
+    void aFailedNodeWhoseVipNobodyHoldsIsAFailoverInProgressThenFailedOver() {
+        GaneshaCluster c = cluster(1, null);
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        GaneshaClusterStatus serving = applied("2026-01-01T00:00:01Z", c, reports);
+
+        reports.put("a", report("DOWN", false, false, "2026-01-01T00:00:02Z"));
+        c.setStatus(serving);
+        GaneshaClusterStatus moving = applied("2026-01-01T00:00:02Z", c, reports);
+        assertThat(get(moving, "FailoverInProgress").getReason()).isEqualTo("VirtualIpsMoving");
+        assertThat(get(moving, "FailoverInProgress").getMessage()).contains("192.0.2.1");
+        assertThat(ClusterEvents.changes(serving, moving)).extracting(ClusterEvents.Change::reason)
+                .containsExactly("FailoverStarted", "NodeFailed");
+
+        reports.put("b", report("SERVING", true, true, "2026-01-01T00:00:03Z", "192.0.2.1", "192.0.2.2"));
+        c.setStatus(moving);
+        GaneshaClusterStatus done = applied("2026-01-01T00:00:03Z", c, reports);
+        assertThat(get(done, "FailoverInProgress").getReason()).isEqualTo("FailedOver");
+        assertThat(get(done, "Ready").getStatus()).isEqualTo("True");
+        assertThat(get(done, "Degraded").getReason()).isEqualTo("NodeFailed");
+        assertThat(ClusterEvents.changes(moving, done)).extracting(ClusterEvents.Change::reason)
+                .containsExactly("FailoverFinished");
+        assertThat(ClusterEvents.changes(done, done)).as("no change, no event").isEmpty();
+    }
+
+    @Test
+    void aReportOlderThanStaleAfterIsNotTrusted() {
+        GaneshaClusterStatus s = applied("2026-01-01T00:05:00Z", cluster(1, null), bothServing("2026-01-01T00:00:00Z"));
+        assertThat(get(s, "Degraded").getReason()).isEqualTo("AgentNotReporting");
+        assertThat(get(s, "Ready").getStatus()).isEqualTo("False");
+        assertThat(s.getReadyNodes()).isEqualTo("0/2");
+        assertThat(s.getVirtualIpPlacement()).isEqualTo("192.0.2.1=none,192.0.2.2=none");
     }
 }

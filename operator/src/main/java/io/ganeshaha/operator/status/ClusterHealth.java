@@ -1,0 +1,179 @@
+package io.ganeshaha.operator.status;
+
+import io.ganeshaha.api.v1alpha1.FailoverRecord;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
+import io.ganeshaha.api.v1alpha1.NodeStatus;
+import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
+import io.ganeshaha.operator.controller.SpecValidator;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster as its node agents report it, folded from the members' GaneshaNode objects: which
+ * node serves, which has failed, where every virtual IP is, whether a failover is under way. Pure:
+ * the same reports and clock give the same verdict.
+ *
+ * <p>A report older than {@code staleAfter} is an agent that stopped reporting: its node counts as
+ * not ready, and the VIPs it last claimed are not trusted.
+ */
+public final class ClusterHealth {
+
+    /** One member as reported. */
+    public record Member(MemberNode spec, Optional<NodeObservation> report, boolean fresh) {
+
+        String name() {
+            return spec.getName();
+        }
+
+        boolean reported() {
+            return report.isPresent();
+        }
+
+        /** nfsd serving and ganesha-active set, as the agent last saw it recently. */
+        boolean serving() {
+            return fresh && report.map(r -> "SERVING".equals(r.getNfsd()) && Boolean.TRUE.equals(r.getGaneshaActive())
+                    && Boolean.TRUE.equals(r.getAgentReady())).orElse(false);
+        }
+
+        /** The agent says nfsd is not serving (or an attribute is gone): this node is failing or failed. */
+        boolean failed() {
+            return fresh && report.map(r -> !"SERVING".equals(r.getNfsd())
+                    || !Boolean.TRUE.equals(r.getGaneshaActive()) || !Boolean.TRUE.equals(r.getGraceActive()))
+                    .orElse(false);
+        }
+
+        /** grace-active gone, ganesha-active still set: the survivors are being put in grace. */
+        boolean awaitingGrace() {
+            return fresh && report.map(r -> !Boolean.TRUE.equals(r.getGraceActive())
+                    && Boolean.TRUE.equals(r.getGaneshaActive())).orElse(false);
+        }
+
+        List<String> heldVips() {
+            return fresh ? report.map(NodeObservation::getVirtualIps).orElse(List.of()) : List.of();
+        }
+    }
+
+    private final List<Member> members;
+
+    private ClusterHealth(List<Member> members) {
+        this.members = members;
+    }
+
+    public static ClusterHealth of(GaneshaCluster cluster, Map<String, GaneshaNode> reportsByNodeName, Instant now,
+            Duration staleAfter) {
+        List<Member> members = new ArrayList<>();
+        for (MemberNode node : cluster.getSpec().getNodes()) {
+            Optional<NodeObservation> report = Optional.ofNullable(reportsByNodeName.get(node.getName()))
+                    .map(GaneshaNode::getStatus);
+            boolean fresh = report.flatMap(r -> instant(r.getLastSeen()))
+                    .map(seen -> !seen.plus(staleAfter).isBefore(now)).orElse(false);
+            members.add(new Member(node, report, fresh));
+        }
+        return new ClusterHealth(members);
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public List<NodeStatus> nodeStatuses() {
+        List<NodeStatus> out = new ArrayList<>();
+        for (Member m : members) {
+            NodeStatus s = new NodeStatus();
+            s.setName(m.name());
+            s.setPacemakerName(SpecValidator.pacemakerName(m.spec()));
+            m.report().ifPresent(r -> {
+                s.setNfsd(r.getNfsd());
+                s.setGaneshaActive(r.getGaneshaActive());
+                s.setGraceActive(r.getGraceActive());
+                s.setInGrace(r.getInGrace());
+                s.setVirtualIps(r.getVirtualIps() == null ? new ArrayList<>() : new ArrayList<>(r.getVirtualIps()));
+                s.setLastSeen(r.getLastSeen());
+                s.setLastFailover(r.getLastFailover());
+            });
+            s.setAgentReady(m.fresh() && m.report().map(r -> Boolean.TRUE.equals(r.getAgentReady())).orElse(false));
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** "2/3": members serving with a live agent, of all members. */
+    public String readyNodes() {
+        return members.stream().filter(Member::serving).count() + "/" + members.size();
+    }
+
+    /** Every VIP of the spec, in spec order, with the members that hold it now. */
+    public Map<String, List<String>> placement() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Member home : members) {
+            for (VirtualIpSpec vip : home.spec().getVirtualIps()) {
+                out.put(vip.getAddress(), members.stream().filter(m -> m.heldVips().contains(vip.getAddress()))
+                        .map(Member::name).toList());
+            }
+        }
+        return out;
+    }
+
+    /** "192.0.2.11=nfs-1,192.0.2.12=nfs-1": where each VIP is; "none" while nobody holds it. */
+    public String placementSummary() {
+        return placement().entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue().isEmpty() ? "none" : String.join("+", e.getValue())))
+                .collect(Collectors.joining(","));
+    }
+
+    /** VIPs held by no member serving NFS (nobody, or only a failed node). */
+    public List<String> unservedVips() {
+        List<String> out = new ArrayList<>();
+        placement().forEach((vip, holders) -> {
+            boolean served = holders.size() == 1 && members.stream()
+                    .anyMatch(m -> m.name().equals(holders.get(0)) && m.serving());
+            if (!served) {
+                out.add(vip);
+            }
+        });
+        return out;
+    }
+
+    public List<String> notReported() {
+        return members.stream().filter(m -> !m.reported()).map(Member::name).toList();
+    }
+
+    public List<String> stale() {
+        return members.stream().filter(m -> m.reported() && !m.fresh()).map(Member::name).toList();
+    }
+
+    public List<String> failed() {
+        return members.stream().filter(Member::failed).map(Member::name).toList();
+    }
+
+    public List<String> awaitingGrace() {
+        return members.stream().filter(Member::awaitingGrace).map(Member::name).toList();
+    }
+
+    /** A failover or fail-back is under way: a node is in its grace window, or a VIP is unserved. */
+    public boolean failoverInProgress() {
+        return !awaitingGrace().isEmpty() || (!failed().isEmpty() && !unservedVips().isEmpty());
+    }
+
+    /** The most recent failover or fail-back any member recorded. */
+    public Optional<FailoverRecord> lastFailover() {
+        return members.stream().map(Member::report).flatMap(Optional::stream)
+                .map(NodeObservation::getLastFailover).filter(f -> f != null && f.getDetected() != null)
+                .max(Comparator.comparing(f -> instant(f.getDetected()).orElse(Instant.MIN)));
+    }
+}
