@@ -53,18 +53,30 @@ public final class KubernetesApi implements AutoCloseable {
         return client;
     }
 
-    /** The agent settings that point it at this API (Fabric8 reads kubernetes.* system properties). */
-    public List<String> agentSettings(String namespace, String cluster, String nodeName, List<String> vips) {
+    /** The API as seen from the host (the test JVM, an operator process). */
+    public String hostUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    /** What points an agent inside a lab node at this API (Fabric8 reads kubernetes.* system properties). */
+    public static List<String> apiSettings() {
         return List.of(
                 "kubernetes.master=http://127.0.0.1:" + NODE_PORT,
                 "kubernetes.auth.tryKubeConfig=false",
-                "kubernetes.auth.tryServiceAccount=false",
+                "kubernetes.auth.tryServiceAccount=false");
+    }
+
+    /** The agent settings that point it at this API and tell it which cluster and node it reports. */
+    public List<String> agentSettings(String namespace, String cluster, String nodeName, List<String> vips) {
+        List<String> settings = new java.util.ArrayList<>(apiSettings());
+        settings.addAll(List.of(
                 "ganesha-ha.agent.kubernetes.cluster=" + cluster,
                 "ganesha-ha.agent.kubernetes.namespace=" + namespace,
                 "ganesha-ha.agent.kubernetes.node-name=" + nodeName,
                 "ganesha-ha.agent.kubernetes.virtual-ips=" + String.join(",", vips),
                 "ganesha-ha.agent.kubernetes.poll-interval=200ms",
-                "ganesha-ha.agent.kubernetes.request-timeout=2s");
+                "ganesha-ha.agent.kubernetes.request-timeout=2s"));
+        return settings;
     }
 
     /** Connects the node to the API. */
