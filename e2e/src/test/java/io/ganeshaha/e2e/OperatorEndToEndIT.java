@@ -154,6 +154,9 @@ class OperatorEndToEndIT {
         settings.add("ganesha-ha.agent.kubernetes.namespace=" + NAMESPACE);
         settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
         settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
+        // The lab mounts the source tree as the provider directory: install into a directory of
+        // the test's instead, and check what arrives there.
+        settings.add("ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName));
         return new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start();
     }
 
@@ -191,6 +194,9 @@ class OperatorEndToEndIT {
         });
         assertThat(probe1.holds(VIP1)).isTrue();
         assertThat(probe2.holds(VIP2)).isTrue();
+        // The agent installed the entry points it serves.
+        assertThat(work.resolve("ocf-" + K1 + "/ganesha_mon")).isExecutable()
+                .hasSameTextualContentAs(io.ganeshaha.agent.testing.ProjectPaths.ocfDir().resolve("ganesha_mon"));
     }
 
     @Test

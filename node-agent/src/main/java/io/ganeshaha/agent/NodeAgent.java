@@ -8,6 +8,7 @@ import io.ganeshaha.agent.actions.TakeoverActions;
 import io.ganeshaha.agent.config.AgentConfig;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.dbus.GaneshaDbusException;
+import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.failover.LocalAttributes;
@@ -78,6 +79,7 @@ public class NodeAgent {
     private LocalAttributes attributes;
     private KubernetesClient kubernetes;
     private NodeMirror mirror;
+    private volatile String entryPoints = "not managed by the agent";
     private NfsdWatch watch;
     private OcfSocketServer server;
     private LocalNode localNode;
@@ -113,6 +115,7 @@ public class NodeAgent {
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, grace, nfsd, takeover, clock, meters);
 
+        installEntryPoints();
         // Order matters for an agent restart: resume the mon Pacemaker had started before nfsd's
         // health is known, so the first verdict already acts; open the socket last.
         monController.start();
@@ -151,6 +154,27 @@ public class NodeAgent {
         if (monController != null) {
             monController.close();
         }
+    }
+
+    /**
+     * Before the socket opens: Pacemaker may call an entry point as soon as it exists. A failure is
+     * logged and shown in readiness; the agent still serves entry points installed earlier.
+     */
+    private void installEntryPoints() {
+        config.ocfProviderDir().ifPresent(dir -> {
+            try {
+                EntryPointInstaller.Result result = new EntryPointInstaller(dir).install();
+                entryPoints = "installed in " + dir + " (" + result.installed().size() + " updated)";
+            } catch (IOException | RuntimeException e) {
+                entryPoints = "failed to install in " + dir + ": " + e.getMessage();
+                LOG.errorf("cannot install the OCF entry points in %s: %s", dir, e.getMessage());
+            }
+        });
+    }
+
+    /** Where the entry points were installed, or why not; "not managed" without a provider dir. */
+    public String entryPoints() {
+        return entryPoints;
     }
 
     /** The GaneshaNode mirror, when the operator told this agent which cluster it belongs to. */

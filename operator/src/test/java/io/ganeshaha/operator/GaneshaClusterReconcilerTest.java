@@ -477,7 +477,8 @@ class GaneshaClusterReconcilerTest {
                 .contains("/usr/lib/ocf/resource.d/site").doesNotContain("/usr/lib/ocf/resource.d/ganesha-ha");
         assertThat(configMap(name).getData().get("agent.properties"))
                 .contains("ganesha-ha.agent.dbus-address=unix:path=/run/ganesha-bus/socket")
-                .contains("ganesha-ha.agent.pid-file=/var/run/ganesha.pid");
+                .contains("ganesha-ha.agent.pid-file=/var/run/ganesha.pid")
+                .contains("ganesha-ha.agent.ocf-provider-dir=/usr/lib/ocf/resource.d/site");
     }
 
     @Test

@@ -77,6 +77,12 @@ public interface AgentConfig {
     @WithDefault("1s")
     Duration peerWatchInterval();
 
+    /**
+     * Where to install the OCF entry points at start-up (the host's provider directory, e.g.
+     * /usr/lib/ocf/resource.d/ganesha-ha). Unset: they are installed some other way (a package).
+     */
+    Optional<Path> ocfProviderDir();
+
     /** Threads serving OCF actions at once. */
     @WithDefault("8")
     int workers();

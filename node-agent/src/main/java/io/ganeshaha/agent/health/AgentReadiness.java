@@ -28,6 +28,7 @@ public class AgentReadiness implements HealthCheck {
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
                 .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
                 .withData("kubernetesMirror", agent.mirrorState())
+                .withData("ocfEntryPoints", agent.entryPoints())
                 .build();
     }
 

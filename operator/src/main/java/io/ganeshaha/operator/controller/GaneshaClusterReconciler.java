@@ -22,6 +22,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
@@ -40,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Optional;
@@ -76,6 +79,8 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     private final KubernetesClient client;
     private final ClusterEvents events;
     private final Duration staleAfter;
+    private final Map<ResourceID, GaneshaClusterStatus> written = new ConcurrentHashMap<>();
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     public GaneshaClusterReconciler(KubernetesClient client,
             @ConfigProperty(name = "ganesha-ha.operator.agent-stale-after", defaultValue = "90s") Duration staleAfter) {
@@ -106,7 +111,10 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     @Override
     public UpdateControl<GaneshaCluster> reconcile(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         String name = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-        GaneshaClusterStatus before = cluster.getStatus();
+        // This reconciler is the status's only writer: what it wrote last is the status, even
+        // while the informer's copy of the cluster has not caught up with that write yet.
+        GaneshaClusterStatus before = written.getOrDefault(ResourceID.fromResource(cluster), cluster.getStatus());
+        cluster.setStatus(before);
         Optional<SpecValidator.Problem> problem = SpecValidator.validate(cluster.getSpec());
         GaneshaClusterStatus after;
         if (problem.isPresent()) {
@@ -125,25 +133,35 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
             after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
                     missingNodes(cluster));
         }
+        writeStatus(cluster, before, after);
+        // After the write: a write that fails is retried, and must not record its events twice.
         List<ClusterEvents.Change> changes = ClusterEvents.changes(before, after);
         changes.forEach(c -> LOG.infof("GaneshaCluster %s: %s %s: %s", name, c.type(), c.reason(), c.message()));
         events.record(cluster, changes, status.now());
         if (problem.isEmpty()) {
             // Look again when a silent agent's report goes stale, even if nothing else happens.
-            return write(cluster, before, after).rescheduleAfter(staleAfter);
+            return UpdateControl.<GaneshaCluster>noUpdate().rescheduleAfter(staleAfter);
         }
-        return write(cluster, before, after);
+        return UpdateControl.noUpdate();
     }
 
-    /** Patches the status only when it changed: the agents' heartbeats alone do not cause a write. */
-    private static UpdateControl<GaneshaCluster> write(GaneshaCluster cluster, GaneshaClusterStatus before,
-            GaneshaClusterStatus after) {
-        KubernetesSerialization json = new KubernetesSerialization();
-        if (before != null && json.asJson(before).equals(json.asJson(after))) {
-            return UpdateControl.noUpdate();
+    /**
+     * Writes the status only when it changed: the agents' heartbeats alone do not cause a write.
+     * One JSON Patch operation sets the whole status ("add" replaces a member that exists). A
+     * patch diffed against the informer's copy would move list items by index and fail once that
+     * copy is behind; a merge patch would do here, but the mock API server merges lists instead
+     * of replacing them. A failed write throws, and JOSDK retries the reconciliation with back-off.
+     */
+    private void writeStatus(GaneshaCluster cluster, GaneshaClusterStatus before, GaneshaClusterStatus after) {
+        if (before != null && JSON.asJson(before).equals(JSON.asJson(after))) {
+            return;
         }
+        client.resources(GaneshaCluster.class).inNamespace(cluster.getMetadata().getNamespace())
+                .withName(cluster.getMetadata().getName()).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON),
+                        JSON.asJson(List.of(Map.of("op", "add", "path", "/status", "value", after))));
+        written.put(ResourceID.fromResource(cluster), after);
         cluster.setStatus(after);
-        return UpdateControl.patchStatus(cluster);
     }
 
     /**
@@ -167,8 +185,15 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
             Context<GaneshaCluster> context, Exception e) {
         LOG.errorf(e, "GaneshaCluster %s/%s: reconciliation failed, retrying",
                 cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
-        cluster.setStatus(status.failed(cluster, e));
-        return ErrorStatusUpdateControl.patchStatus(cluster);
+        GaneshaClusterStatus before = written.getOrDefault(ResourceID.fromResource(cluster), cluster.getStatus());
+        cluster.setStatus(before);
+        try {
+            writeStatus(cluster, before, status.failed(cluster, e));
+        } catch (RuntimeException writeFailure) {
+            LOG.warnf("GaneshaCluster %s/%s: cannot write the failure into status either: %s",
+                    cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), writeFailure.getMessage());
+        }
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
     /**
@@ -179,6 +204,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     @Override
     public DeleteControl cleanup(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+        written.remove(ResourceID.fromResource(cluster));
         String namespace = cluster.getMetadata().getNamespace();
         var labels = Labels.of(cluster);
         client.apps().daemonSets().inNamespace(namespace).withLabels(labels).delete();

@@ -92,6 +92,7 @@ public record HaConfiguration(Map<String, String> data) {
                 "ganesha-ha.agent.dbus-address=" + orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
                 "ganesha-ha.agent.pid-file=" + orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE),
                 "ganesha-ha.agent.nfs-state-dir=/var/lib/nfs",
+                "ganesha-ha.agent.ocf-provider-dir=" + ocfProviderDir(spec),
                 "ganesha-ha.agent.kubernetes.cluster=" + cluster.getMetadata().getName(),
                 "ganesha-ha.agent.kubernetes.virtual-ips=" + vips,
                 "");

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** examples/ganeshacluster.yaml is what a user copies first: it must be a cluster the operator accepts. */
@@ -38,9 +37,11 @@ class ExampleManifestTest {
         assertThat(example.getApiVersion()).isEqualTo(GaneshaCluster.GROUP + "/" + GaneshaCluster.VERSION);
         assertThat(example.getKind()).isEqualTo("GaneshaCluster");
         assertThat(example.getMetadata().getNamespace()).isEqualTo("storage");
-        // Fields the model does not know (yet) are left to the schema check below.
-        GaneshaClusterSpec spec = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        // Strict: a field the model does not know fails here.
+        GaneshaClusterSpec spec = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .convertValue(example.getAdditionalProperties().get("spec"), GaneshaClusterSpec.class);
+        assertThat(spec.getAgent().getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(spec.getGanesha().getPidFile()).isEqualTo("/run/ganesha/ganesha.pid");
         assertThat(spec.getNodes()).hasSize(3);
         assertThat(SpecValidator.validate(spec)).as("operator's validation").isEmpty();
         // Documentation addresses only (TEST-NET-1), so nobody copies a real network by accident.
@@ -49,12 +50,6 @@ class ExampleManifestTest {
                     .extracting(VirtualIpSpec::getAddress).allMatch(a -> a.matches("192\\.0\\.2\\.\\d{1,3}"));
         }
     }
-
-    /**
-     * Spec fields the example shows that are being added to the model (issue 4) and that the CRD
-     * may not declare yet. Once the CRD has them, their sub-fields are checked like all others.
-     */
-    static final Set<String> PENDING = Set.of("spec.ganesha", "spec.agent", "spec.ocfProviderDir");
 
     /**
      * The API server rejects (kubectl: strict field validation) or prunes a field its CRD does not
@@ -72,7 +67,7 @@ class ExampleManifestTest {
         List<String> undeclared = new ArrayList<>();
         undeclared("spec", example.getAdditionalProperties().get("spec"), schema.getProperties().get("spec"),
                 undeclared);
-        assertThat(undeclared).as("fields of the example the CRD does not declare").isSubsetOf(PENDING);
+        assertThat(undeclared).as("fields of the example the CRD does not declare").isEmpty();
     }
 
     @Test

@@ -206,10 +206,13 @@ class K3sOperatorIT {
             GaneshaCluster cluster = cluster();
             assertThat(cluster.getStatus()).isNotNull();
             assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(cluster.getMetadata().getGeneration());
+            // The example's hosts are not nodes of this K3s cluster: configured anyway, and said so.
             assertThat(cluster.getStatus().getConditions())
                     .anySatisfy(c -> {
                         assertThat(c.getType()).isEqualTo(StatusAggregator.DEGRADED);
-                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo(StatusAggregator.REASON_NODE_NOT_FOUND);
+                        assertThat(c.getMessage()).startsWith("spec.nodes[0].name: node nfs-1 does not exist");
                     });
         });
     }
