@@ -148,15 +148,23 @@ class OperatorEndToEndIT {
     }
 
     /** The agent as the DaemonSet's pod runs it: the rendered agent.properties, the downward API's values. */
-    static AgentProcess agent(String node, String kubernetesName, Path properties) {
+    static AgentProcess agent(String node, String kubernetesName, String rendered) {
+        // The lab mounts the source tree, read-only, as the provider directory: the agent installs
+        // into a directory of the test's instead, and the test checks what arrives there.
+        String ocfLine = "ganesha-ha.agent.ocf-provider-dir=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
+        assertThat(rendered).contains(ocfLine);
+        Path properties;
+        try {
+            properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered.replace(
+                    ocfLine, "ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> settings = new ArrayList<>(KubernetesApi.apiSettings());
         settings.add("quarkus.config.locations=" + properties);
         settings.add("ganesha-ha.agent.kubernetes.namespace=" + NAMESPACE);
         settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
         settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
-        // The lab mounts the source tree as the provider directory: install into a directory of
-        // the test's instead, and check what arrives there.
-        settings.add("ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName));
         return new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start();
     }
 
@@ -168,9 +176,8 @@ class OperatorEndToEndIT {
         // The operator renders the configuration; the agents and Pacemaker are given exactly that.
         await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get() != null);
         ConfigMap config = client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get();
-        Path properties = Files.writeString(work.resolve("agent.properties"), config.getData().get("agent.properties"));
-        agent1 = agent(N1, K1, properties);
-        agent2 = agent(N2, K2, properties);
+        agent1 = agent(N1, K1, config.getData().get("agent.properties"));
+        agent2 = agent(N2, K2, config.getData().get("agent.properties"));
         ClusterView pacemaker = new ClusterView(lab, N1);
         pacemaker.replaceSection("resources", config.getData().get("resources.xml"));
         pacemaker.replaceSection("constraints", config.getData().get("constraints.xml"));

@@ -154,7 +154,8 @@ public final class NodeMirror implements Runnable {
     static FailoverRecord record(String node, FailoverTimeline t) {
         FailoverRecord r = new FailoverRecord();
         r.setNode(node);
-        r.setDirection(t.direction());
+        // The API's words: failover, failback.
+        r.setDirection("fail-back".equals(t.direction()) ? "failback" : t.direction());
         r.setEpoch(t.epoch());
         r.setDetected(t.detected().toString());
         r.setGraceActiveChanged(t.graceAttributeChanged().toString());
