@@ -17,8 +17,11 @@ import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,7 @@ class OperatorEndToEndIT {
     static final String K2 = "node-2";
     static final String VIP1 = "198.18.0.101";
     static final String VIP2 = "198.18.0.102";
+    static final String VIP2B = "198.18.0.112";
     static final String NAMESPACE = "lab";
     static final String NAME = "nfs";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -147,18 +151,27 @@ class OperatorEndToEndIT {
                 .filter(e -> NAME.equals(e.getInvolvedObject().getName())).toList();
     }
 
-    /** The agent as the DaemonSet's pod runs it: the rendered agent.properties, the downward API's values. */
-    static AgentProcess agent(String node, String kubernetesName, String rendered) {
+    /**
+     * The agent as the DaemonSet's pod runs it: the rendered agent.properties, the downward API's
+     * values, and the ConfigMap projected into a directory (here written by the test, as the
+     * kubelet would, with {@link #project}).
+     */
+    static AgentProcess agent(String node, String kubernetesName, ConfigMap config) {
+        String rendered = config.getData().get("agent.properties");
         // The lab mounts the source tree, read-only, as the provider directory: the agent installs
         // into a directory of the test's instead, and the test checks what arrives there.
         String ocfLine = "ganesha-ha.agent.ocf-provider-dir=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
-        assertThat(rendered).contains(ocfLine);
+        String cibLine = "ganesha-ha.agent.pacemaker-config-dir=/etc/ganesha-ha";
+        assertThat(rendered).contains(ocfLine).contains(cibLine);
+        project(kubernetesName, config);
         Path properties;
         try {
-            properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered.replace(
-                    ocfLine, "ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered
+                    .replace(ocfLine, "ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName))
+                    .replace(cibLine, "ganesha-ha.agent.pacemaker-config-dir=" + projection(kubernetesName))
+                    + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         List<String> settings = new ArrayList<>(KubernetesApi.apiSettings());
         settings.add("quarkus.config.locations=" + properties);
@@ -168,19 +181,41 @@ class OperatorEndToEndIT {
         return new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start();
     }
 
+    static Path projection(String kubernetesName) {
+        return work.resolve("config-" + kubernetesName);
+    }
+
+    /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
+    static void project(String kubernetesName, ConfigMap config) {
+        try {
+            Path dir = Files.createDirectories(projection(kubernetesName));
+            for (var entry : config.getData().entrySet()) {
+                Path staged = dir.resolve("." + entry.getKey() + ".new");
+                Files.writeString(staged, entry.getValue());
+                Files.move(staged, dir.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ConfigMap haConfig() {
+        return client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get();
+    }
+
     @Test
     @Order(1)
     void aNewGaneshaClusterComesUpReadyWithEachVipAtHome() throws Exception {
         client.resource(ganeshaCluster()).create();
 
         // The operator renders the configuration; the agents and Pacemaker are given exactly that.
-        await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get() != null);
-        ConfigMap config = client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get();
-        agent1 = agent(N1, K1, config.getData().get("agent.properties"));
-        agent2 = agent(N2, K2, config.getData().get("agent.properties"));
-        ClusterView pacemaker = new ClusterView(lab, N1);
-        pacemaker.replaceSection("resources", config.getData().get("resources.xml"));
-        pacemaker.replaceSection("constraints", config.getData().get("constraints.xml"));
+        // The agents write the rendered resources and constraints into the CIB themselves.
+        await().atMost(TIMEOUT).until(() -> haConfig() != null);
+        ConfigMap config = haConfig();
+        assertThat(config.getData()).containsEntry("cib-generation", "1");
+        agent1 = agent(N1, K1, config);
+        agent2 = agent(N2, K2, config);
 
         // No kubelet: what the DaemonSet controller would report once both agent pods are ready.
         await().atMost(TIMEOUT).until(() -> client.apps().daemonSets().inNamespace(NAMESPACE)
@@ -195,6 +230,8 @@ class OperatorEndToEndIT {
             assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");
             assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
             assertThat(conditionStatus("Progressing")).isEqualTo("False/AgentsUpToDate");
+            assertThat(cluster().getStatus().getNodes()).extracting(n -> n.getPacemakerConfigGeneration())
+                    .containsOnly(1L);
             assertThat(conditionStatus("FailoverInProgress")).isEqualTo("False/NoFailover");
             assertThat(cluster().getStatus().getReadyNodes()).isEqualTo("2/2");
             assertThat(cluster().getStatus().getVirtualIpPlacement()).isEqualTo(VIP1 + "=" + K1 + "," + VIP2 + "=" + K2);
@@ -255,5 +292,61 @@ class OperatorEndToEndIT {
             assertThat(cluster().getStatus().getLastFailover().getDirection()).isEqualTo("failback");
         });
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason).contains("Recovered"));
+    }
+
+    @Test
+    @Order(4)
+    void aNewVipInTheSpecReachesPacemakerWithoutRollingBackOnALaggingNode() {
+        client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
+            VirtualIpSpec extra = new VirtualIpSpec();
+            extra.setAddress(VIP2B);
+            extra.setPrefixLength(24);
+            extra.setNetworkInterface("eth0");
+            c.getSpec().getNodes().get(1).getVirtualIps().add(extra);
+            return c;
+        });
+        await().atMost(TIMEOUT).until(() -> "2".equals(haConfig().getData().get("cib-generation")));
+        // The agents' settings list the cluster's VIPs: the DaemonSet's template changed, it rolls.
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(conditionStatus("Progressing"))
+                .isEqualTo("True/RollingOutAgents"));
+
+        // The rollout replaces node-2's pod first; node-1's agent keeps its old ConfigMap copy.
+        long changed = System.nanoTime();
+        agent2.stop();
+        agent2 = agent(N2, K2, haConfig());
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> probe2.holds(VIP2B));
+        System.out.printf("end to end, a VIP added to the spec: up on %s %d ms after its agent pod was replaced (stop, start, CIB write, IPaddr2 start)%n", N2,
+                (System.nanoTime() - changed) / 1_000_000);
+        // node-1's agent still has generation 1 and keeps running its ticks: it must not roll back.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> probe2.holds(VIP2B));
+        assertThat(new ClusterView(lab, N1).startedOn(io.ganeshaha.cib.CibRenderer.vipId(N2, 2)))
+                .containsExactly(N2);
+        assertThat(lab.exec(N1, "crm_attribute", "--type", "crm_config", "--name", "ganesha-ha-cib-generation",
+                "--query", "--quiet").orFail("crm_attribute").stdout().strip()).isEqualTo("2");
+        String health = lab.exec(N1, "sh", "-c",
+                "printf 'GET /q/health/ready HTTP/1.0\\r\\n\\r\\n' | nc.openbsd -w 5 127.0.0.1 9746")
+                .orFail("GET /q/health/ready").stdout();
+        assertThat(health).as("node-1's agent sees a newer CIB and leaves it").contains("generation 2 (STALE_VIEW)");
+
+        // The rollout finishes: node-1's agent too, and the DaemonSet controller says so.
+        agent1.stop();
+        agent1 = agent(N1, K1, haConfig());
+        rolledOut();
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(conditionStatus("Progressing")).isEqualTo("False/AgentsUpToDate");
+            assertThat(cluster().getStatus().getVirtualIpPlacement()).contains(VIP2B + "=" + K2);
+            assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");
+            assertThat(cluster().getStatus().getNodes()).extracting(n -> n.getPacemakerConfigGeneration())
+                    .containsOnly(2L);
+        });
+    }
+
+    /** What the DaemonSet controller reports once both agent pods run the current template. */
+    static void rolledOut() {
+        var ds = client.apps().daemonSets().inNamespace(NAMESPACE).withName(NAME + "-node-agent").get();
+        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2)
+                .withUpdatedNumberScheduled(2).withNumberReady(2).withObservedGeneration(ds.getMetadata().getGeneration())
+                .build());
+        client.apps().daemonSets().inNamespace(NAMESPACE).resource(ds).updateStatus();
     }
 }

@@ -8,6 +8,7 @@ import io.ganeshaha.agent.actions.TakeoverActions;
 import io.ganeshaha.agent.config.AgentConfig;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.dbus.GaneshaDbusException;
+import io.ganeshaha.agent.converge.PacemakerConfigSync;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.GraceNotifier;
@@ -22,6 +23,7 @@ import io.ganeshaha.agent.mirror.NodeMirror;
 import io.ganeshaha.agent.mirror.NodeReport;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.Attrd;
+import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.LocalNode;
@@ -79,6 +81,12 @@ public class NodeAgent {
     private LocalAttributes attributes;
     private KubernetesClient kubernetes;
     private NodeMirror mirror;
+    private PacemakerConfigSync pacemakerConfig;
+    private final ScheduledExecutorService pacemakerConfigThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pacemaker-config");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile String entryPoints = "not managed by the agent";
     private NfsdWatch watch;
     private OcfSocketServer server;
@@ -132,6 +140,7 @@ public class NodeAgent {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.socket(), e);
         }
+        startPacemakerConfigSync(runner);
         startMirror(clock);
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
@@ -145,6 +154,7 @@ public class NodeAgent {
         }
         housekeeping.shutdownNow();
         mirrorThread.shutdownNow();
+        pacemakerConfigThread.shutdownNow();
         if (kubernetes != null) {
             kubernetes.close();
         }
@@ -175,6 +185,25 @@ public class NodeAgent {
     /** Where the entry points were installed, or why not; "not managed" without a provider dir. */
     public String entryPoints() {
         return entryPoints;
+    }
+
+    /**
+     * Converges the CIB to the operator's rendering, on its own thread: a slow cibadmin must not
+     * hold up the peer watch or the attribute refresh.
+     */
+    private void startPacemakerConfigSync(CommandRunner runner) {
+        config.pacemakerConfigDir().ifPresent(dir -> {
+            pacemakerConfig = new PacemakerConfigSync(dir, new Cib(runner, config.pacemakerTimeout()));
+            long every = config.pacemakerConfigInterval().toMillis();
+            pacemakerConfigThread.scheduleWithFixedDelay(pacemakerConfig, 0, every, TimeUnit.MILLISECONDS);
+            LOG.infof("converging Pacemaker's resources and constraints to the rendering in %s every %s", dir,
+                    config.pacemakerConfigInterval());
+        });
+    }
+
+    /** The CIB convergence's last result; "off" without a rendering directory. */
+    public String pacemakerConfigState() {
+        return pacemakerConfig == null ? "off" : pacemakerConfig.state();
     }
 
     /** The GaneshaNode mirror, when the operator told this agent which cluster it belongs to. */
@@ -213,7 +242,8 @@ public class NodeAgent {
         return new NodeReport(health,
                 attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
-                inGrace, addresses.held(vips), ready(), lastFailover());
+                inGrace, addresses.held(vips), ready(), lastFailover(),
+                pacemakerConfig == null ? Optional.empty() : pacemakerConfig.appliedGeneration());
     }
 
     /** From the agent's view of attrd (refreshed every few seconds); unknown reads as unset. */

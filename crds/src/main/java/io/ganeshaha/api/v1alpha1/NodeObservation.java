@@ -36,6 +36,9 @@ public class NodeObservation {
     @JsonPropertyDescription("What the node agent did the last time this node's nfsd left or came back.")
     private FailoverRecord lastFailover;
 
+    @JsonPropertyDescription("The GaneshaCluster generation Pacemaker's resources and constraints were configured from, as this agent last read it from the CIB.")
+    private Long pacemakerConfigGeneration;
+
     public String getNfsd() {
         return nfsd;
     }
@@ -98,5 +101,13 @@ public class NodeObservation {
 
     public void setLastFailover(FailoverRecord lastFailover) {
         this.lastFailover = lastFailover;
+    }
+
+    public Long getPacemakerConfigGeneration() {
+        return pacemakerConfigGeneration;
+    }
+
+    public void setPacemakerConfigGeneration(Long pacemakerConfigGeneration) {
+        this.pacemakerConfigGeneration = pacemakerConfigGeneration;
     }
 }

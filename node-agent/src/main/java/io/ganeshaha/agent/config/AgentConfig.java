@@ -83,6 +83,16 @@ public interface AgentConfig {
      */
     Optional<Path> ocfProviderDir();
 
+    /**
+     * Where the operator's rendering of the Pacemaker configuration is (the ConfigMap's mount:
+     * resources.xml, constraints.xml, cib-generation). Unset: the agent leaves the CIB alone.
+     */
+    Optional<Path> pacemakerConfigDir();
+
+    /** How often the CIB is compared with the rendering. */
+    @WithDefault("10s")
+    Duration pacemakerConfigInterval();
+
     /** Threads serving OCF actions at once. */
     @WithDefault("8")
     int workers();

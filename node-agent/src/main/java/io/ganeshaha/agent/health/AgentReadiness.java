@@ -29,6 +29,7 @@ public class AgentReadiness implements HealthCheck {
                 .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
                 .withData("kubernetesMirror", agent.mirrorState())
                 .withData("ocfEntryPoints", agent.entryPoints())
+                .withData("pacemakerConfig", agent.pacemakerConfigState())
                 .build();
     }
 

@@ -148,6 +148,7 @@ public final class NodeMirror implements Runnable {
         o.setAgentReady(report.agentReady());
         o.setLastSeen(now.truncatedTo(ChronoUnit.SECONDS).toString());
         o.setLastFailover(report.lastFailover().map(t -> record(node, t)).orElse(null));
+        o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
         return o;
     }
 

@@ -11,9 +11,12 @@ import java.util.Optional;
  *
  * @param inGrace empty when it could not be asked (nfsd not serving, bus down)
  * @param virtualIps the cluster's virtual IPs that are addresses of this host now, sorted
+ * @param pacemakerConfigGeneration the GaneshaCluster generation the CIB was configured from, as
+ *     this agent last read it
  */
 public record NodeReport(NfsdHealth nfsd, boolean ganeshaActive, boolean graceActive, Optional<Boolean> inGrace,
-        List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover) {
+        List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
+        Optional<Long> pacemakerConfigGeneration) {
 
     public NodeReport {
         virtualIps = virtualIps.stream().sorted().toList();

@@ -42,7 +42,7 @@ class NodeMirrorTest {
 
     static NodeReport serving() {
         return new NodeReport(NfsdHealth.SERVING, true, true, Optional.of(false), List.of("192.0.2.11"), true,
-                Optional.empty());
+                Optional.empty(), Optional.of(3L));
     }
 
     @BeforeEach
@@ -101,6 +101,7 @@ class NodeMirrorTest {
         assertThat(status.getInGrace()).isFalse();
         assertThat(status.getVirtualIps()).containsExactly("192.0.2.11");
         assertThat(status.getLastSeen()).isEqualTo("2026-11-25T10:00:00Z");
+        assertThat(status.getPacemakerConfigGeneration()).isEqualTo(3L);
         assertThat(mirror.state()).isEqualTo("written at 2026-11-25T10:00:00Z");
     }
 
@@ -124,7 +125,7 @@ class NodeMirrorTest {
         Instant died = clock.instant();
         report.set(new NodeReport(NfsdHealth.DOWN, false, false, Optional.empty(), List.of(), true,
                 Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
-                        Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5))))));
+                        Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L)));
         mirror.run();
         NodeObservation status = node().getStatus();
         assertThat(status.getNfsd()).isEqualTo("DOWN");
@@ -156,7 +157,7 @@ class NodeMirrorTest {
         }
         createCluster();
         report.set(new NodeReport(NfsdHealth.HUNG, true, false, Optional.empty(), List.of("192.0.2.11"), true,
-                Optional.empty()));
+                Optional.empty(), Optional.empty()));
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");
         assertThat(mirror.state()).startsWith("written at");

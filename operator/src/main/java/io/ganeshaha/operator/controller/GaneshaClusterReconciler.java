@@ -130,8 +130,11 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                 }
             });
             ClusterHealth health = ClusterHealth.of(cluster, reports, status.now(), staleAfter);
+            long pacemakerGeneration = context.getSecondaryResource(ConfigMap.class)
+                    .map(cm -> cm.getData().get(HaConfigMapDependent.CIB_GENERATION)).map(Long::parseLong)
+                    .orElse(cluster.getMetadata().getGeneration());
             after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
-                    missingNodes(cluster));
+                    missingNodes(cluster), pacemakerGeneration);
         }
         writeStatus(cluster, before, after);
         // After the write: a write that fails is retried, and must not record its events twice.

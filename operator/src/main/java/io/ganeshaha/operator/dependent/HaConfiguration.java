@@ -93,6 +93,8 @@ public record HaConfiguration(Map<String, String> data) {
                 "ganesha-ha.agent.pid-file=" + orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE),
                 "ganesha-ha.agent.nfs-state-dir=/var/lib/nfs",
                 "ganesha-ha.agent.ocf-provider-dir=" + ocfProviderDir(spec),
+                // The agents converge the CIB to resources.xml/constraints.xml of this mount.
+                "ganesha-ha.agent.pacemaker-config-dir=" + MOUNT_PATH,
                 "ganesha-ha.agent.kubernetes.cluster=" + cluster.getMetadata().getName(),
                 "ganesha-ha.agent.kubernetes.virtual-ips=" + vips,
                 "");

@@ -105,6 +105,7 @@ public final class ClusterHealth {
                 s.setVirtualIps(r.getVirtualIps() == null ? new ArrayList<>() : new ArrayList<>(r.getVirtualIps()));
                 s.setLastSeen(r.getLastSeen());
                 s.setLastFailover(r.getLastFailover());
+                s.setPacemakerConfigGeneration(r.getPacemakerConfigGeneration());
             });
             s.setAgentReady(m.fresh() && m.report().map(r -> Boolean.TRUE.equals(r.getAgentReady())).orElse(false));
             out.add(s);
@@ -168,6 +169,12 @@ public final class ClusterHealth {
     /** A failover or fail-back is under way: a node is in its grace window, or a VIP is unserved. */
     public boolean failoverInProgress() {
         return !awaitingGrace().isEmpty() || (!failed().isEmpty() && !unservedVips().isEmpty());
+    }
+
+    /** The generation the CIB was configured from, as the freshest agents read it. */
+    public Optional<Long> pacemakerConfigGeneration() {
+        return members.stream().filter(Member::fresh).map(Member::report).flatMap(Optional::stream)
+                .map(NodeObservation::getPacemakerConfigGeneration).filter(g -> g != null).max(Long::compare);
     }
 
     /** The most recent failover or fail-back any member recorded. */

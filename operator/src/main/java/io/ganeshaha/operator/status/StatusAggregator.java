@@ -22,7 +22,8 @@ import java.util.Objects;
  * <li>{@code Ready}: every virtual IP is held by exactly one member serving NFS.
  * <li>{@code Degraded}: the spec cannot be applied, a member node does not exist, a member's nfsd
  * failed, or its agent stopped reporting; the service may still be available (failed over).
- * <li>{@code Progressing}: the agents are rolling out, or have not all reported yet.
+ * <li>{@code Progressing}: the agents are rolling out, have not all reported yet, or have not
+ * written the current rendering into the CIB.
  * <li>{@code FailoverInProgress}: a member is in its grace window (survivors entering grace) or a
  * failed member's virtual IP is not served yet.
  * </ul>
@@ -43,6 +44,7 @@ public final class StatusAggregator {
     public static final String REASON_AGENT_NOT_REPORTING = "AgentNotReporting";
     public static final String REASON_ROLLING_OUT = "RollingOutAgents";
     public static final String REASON_UP_TO_DATE = "AgentsUpToDate";
+    public static final String REASON_CONFIGURING_PACEMAKER = "ConfiguringPacemaker";
     public static final String REASON_AWAITING_GRACE = "AwaitingGrace";
     public static final String REASON_VIPS_MOVING = "VirtualIpsMoving";
     public static final String REASON_FAILED_OVER = "FailedOver";
@@ -68,9 +70,10 @@ public final class StatusAggregator {
      * The configuration of this generation is in place; the rest is what the agents report.
      *
      * @param missingNodes messages naming the member nodes Kubernetes does not know, by field path
+     * @param pacemakerGeneration the generation of the rendering the CIB should be configured from
      */
     public GaneshaClusterStatus applied(GaneshaCluster cluster, ClusterHealth health, AgentRollout rollout,
-            List<String> missingNodes) {
+            List<String> missingNodes, long pacemakerGeneration) {
         List<Condition> conditions = new ArrayList<>();
         List<String> unserved = health.unservedVips();
         List<String> notReported = health.notReported();
@@ -107,9 +110,15 @@ public final class StatusAggregator {
         } else if (!notReported.isEmpty()) {
             conditions.add(condition(cluster, PROGRESSING, "True", REASON_AWAITING_AGENTS,
                     "Waiting for the first report of the node agents on " + String.join(", ", notReported) + "."));
+        } else if (health.pacemakerConfigGeneration().orElse(0L) < pacemakerGeneration) {
+            conditions.add(condition(cluster, PROGRESSING, "True", REASON_CONFIGURING_PACEMAKER,
+                    "Pacemaker's resources and constraints are from generation "
+                            + health.pacemakerConfigGeneration().map(Object::toString).orElse("(none)")
+                            + "; the agents are writing generation " + pacemakerGeneration + " into the CIB."));
         } else {
             conditions.add(condition(cluster, PROGRESSING, "False", REASON_UP_TO_DATE,
-                    "Every node agent runs the current configuration and reports."));
+                    "Every node agent runs the current configuration and reports, and Pacemaker is configured "
+                            + "from generation " + pacemakerGeneration + "."));
         }
 
         if (!health.awaitingGrace().isEmpty()) {

@@ -56,6 +56,7 @@ class StatusAggregatorTest {
         o.setGraceActive(graceActive);
         o.setAgentReady(true);
         o.setLastSeen(seen);
+        o.setPacemakerConfigGeneration(1L);
         o.setVirtualIps(new ArrayList<>(List.of(vips)));
         n.setStatus(o);
         return n;
@@ -71,7 +72,7 @@ class StatusAggregatorTest {
 
     static GaneshaClusterStatus applied(String now, GaneshaCluster c, Map<String, GaneshaNode> reports) {
         StatusAggregator aggregator = at(now);
-        return aggregator.applied(c, ClusterHealth.of(c, reports, aggregator.now(), STALE_AFTER), ROLLED_OUT, List.of());
+        return aggregator.applied(c, ClusterHealth.of(c, reports, aggregator.now(), STALE_AFTER), ROLLED_OUT, List.of(), 1L);
     }
 
     static Map<String, GaneshaNode> bothServing(String seen) {
@@ -133,6 +134,16 @@ class StatusAggregatorTest {
         assertThat(ClusterEvents.changes(moving, done)).extracting(ClusterEvents.Change::reason)
                 .containsExactly("FailoverFinished");
         assertThat(ClusterEvents.changes(done, done)).as("no change, no event").isEmpty();
+    }
+
+    @Test
+    void progressingUntilTheAgentsWroteTheRenderingIntoTheCib() {
+        GaneshaCluster c = cluster(2, null);
+        StatusAggregator aggregator = at("2026-01-01T00:00:10Z");
+        GaneshaClusterStatus s = aggregator.applied(c, ClusterHealth.of(c, bothServing("2026-01-01T00:00:00Z"),
+                aggregator.now(), STALE_AFTER), ROLLED_OUT, List.of(), 2L);
+        assertThat(get(s, "Progressing").getReason()).isEqualTo("ConfiguringPacemaker");
+        assertThat(get(s, "Progressing").getMessage()).contains("from generation 1").contains("generation 2");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package io.ganeshaha.agent.converge;
+
+import java.io.IOException;
+import java.io.StringReader;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+/** CIB sections compared as XML, not as text: indentation and attribute order do not count. */
+final class CibXml {
+
+    private CibXml() {}
+
+    static boolean sameContent(String a, String b) throws IOException {
+        return parse(a).getDocumentElement().isEqualNode(parse(b).getDocumentElement());
+    }
+
+    static Document parse(String xml) throws IOException {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            Document doc = builder.parse(new InputSource(new StringReader(xml)));
+            stripWhitespace(doc.getDocumentElement());
+            doc.normalizeDocument();
+            return doc;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stripWhitespace(Node node) {
+        NodeList children = node.getChildNodes();
+        for (int i = children.getLength() - 1; i >= 0; i--) {
+            Node child = children.item(i);
+            if (child.getNodeType() == Node.TEXT_NODE && child.getTextContent().isBlank()
+                    || child.getNodeType() == Node.COMMENT_NODE) {
+                node.removeChild(child);
+            } else {
+                stripWhitespace(child);
+            }
+        }
+    }
+}

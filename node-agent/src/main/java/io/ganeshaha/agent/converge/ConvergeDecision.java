@@ -1,0 +1,28 @@
+package io.ganeshaha.agent.converge;
+
+import java.util.Optional;
+
+/** What to do with the CIB, given the operator's rendering and what the CIB holds. Pure. */
+public enum ConvergeDecision {
+    /** The CIB holds this rendering and says so. */
+    UP_TO_DATE,
+    /** The CIB already holds this rendering; only its generation marker is behind. */
+    MARK,
+    /** Write the sections, then the marker. */
+    APPLY,
+    /**
+     * The CIB was configured from a newer generation than this node's copy of the ConfigMap (the
+     * kubelet updates projected volumes with a delay): leave it, never roll it back.
+     */
+    STALE_VIEW;
+
+    public static ConvergeDecision decide(long desired, Optional<Long> applied, boolean sectionsEqual) {
+        if (applied.isPresent() && applied.get() > desired) {
+            return STALE_VIEW;
+        }
+        if (sectionsEqual) {
+            return applied.isPresent() && applied.get() == desired ? UP_TO_DATE : MARK;
+        }
+        return APPLY;
+    }
+}

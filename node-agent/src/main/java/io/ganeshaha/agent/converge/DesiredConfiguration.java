@@ -1,0 +1,36 @@
+package io.ganeshaha.agent.converge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The Pacemaker configuration the operator rendered for this cluster, as the kubelet projects its
+ * ConfigMap into the agent's pod: the resources and constraints sections, and the generation of
+ * the GaneshaCluster they were rendered from (which orders two renderings).
+ */
+public record DesiredConfiguration(long generation, String resources, String constraints) {
+
+    public static final String RESOURCES = "resources.xml";
+    public static final String CONSTRAINTS = "constraints.xml";
+    public static final String GENERATION = "cib-generation";
+
+    /** Empty while the directory does not hold all three files (the volume is being updated). */
+    public static Optional<DesiredConfiguration> read(Path dir) throws IOException {
+        Path resources = dir.resolve(RESOURCES);
+        Path constraints = dir.resolve(CONSTRAINTS);
+        Path generation = dir.resolve(GENERATION);
+        if (!Files.isRegularFile(resources) || !Files.isRegularFile(constraints) || !Files.isRegularFile(generation)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(generation).strip();
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(generation + " holds \"" + text + "\", not a generation number");
+        }
+        return Optional.of(new DesiredConfiguration(value, Files.readString(resources), Files.readString(constraints)));
+    }
+}
