@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubernetesApi implements AutoCloseable {
 
+    /** Held, so the level sticks: the mock logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     /** Where the agents inside the lab nodes find the API. */
     public static final int NODE_PORT = 16443;
 
@@ -35,6 +38,7 @@ public final class KubernetesApi implements AutoCloseable {
     public KubernetesApi(Lab lab, Path work) throws IOException {
         this.lab = lab;
         this.socket = work.resolve("kube-api.sock");
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Files.deleteIfExists(socket);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);

@@ -59,7 +59,10 @@ public final class ClusterEvents {
 
         FailoverRecord lastBefore = before == null ? null : before.getLastFailover();
         FailoverRecord lastAfter = after == null ? null : after.getLastFailover();
-        if (lastAfter != null && (lastBefore == null || !Objects.equals(lastBefore.getEpoch(), lastAfter.getEpoch())
+        // A node starting with no peer serving (the cluster's first start) hands nothing over: no event.
+        boolean handover = lastAfter != null && (!"failback".equals(lastAfter.getDirection())
+                || (lastAfter.getSurvivors() != null && !lastAfter.getSurvivors().isEmpty()));
+        if (handover && (lastBefore == null || !Objects.equals(lastBefore.getEpoch(), lastAfter.getEpoch())
                 || !Objects.equals(lastBefore.getNode(), lastAfter.getNode())
                 || !Objects.equals(lastBefore.getGaneshaActiveChanged(), lastAfter.getGaneshaActiveChanged()))
                 && lastAfter.getGaneshaActiveChanged() != null) {

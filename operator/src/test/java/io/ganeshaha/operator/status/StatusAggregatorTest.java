@@ -147,6 +147,29 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void aFailbackIsAnEventOnlyWhenItHandsSomethingBack() {
+        GaneshaClusterStatus before = new GaneshaClusterStatus();
+        GaneshaClusterStatus after = new GaneshaClusterStatus();
+        io.ganeshaha.api.v1alpha1.FailoverRecord start = new io.ganeshaha.api.v1alpha1.FailoverRecord();
+        start.setNode("a");
+        start.setDirection("failback");
+        start.setEpoch("1");
+        start.setDetected("2026-01-01T00:00:00Z");
+        start.setGaneshaActiveChanged("2026-01-01T00:00:01Z");
+        after.setLastFailover(start);
+        assertThat(ClusterEvents.changes(before, after)).as("the first start of a node").isEmpty();
+
+        start.setSurvivors(List.of("b"));
+        start.setAcknowledged(List.of("b"));
+        start.setAcknowledgementsComplete("2026-01-01T00:00:00.500Z");
+        assertThat(ClusterEvents.changes(before, after)).singleElement().satisfies(c -> {
+            assertThat(c.reason()).isEqualTo("Failback");
+            assertThat(c.type()).isEqualTo("Normal");
+            assertThat(c.message()).contains("in grace: [b] of [b] (all by");
+        });
+    }
+
+    @Test
     void aReportOlderThanStaleAfterIsNotTrusted() {
         GaneshaClusterStatus s = applied("2026-01-01T00:05:00Z", cluster(1, null), bothServing("2026-01-01T00:00:00Z"));
         assertThat(get(s, "Degraded").getReason()).isEqualTo("AgentNotReporting");
