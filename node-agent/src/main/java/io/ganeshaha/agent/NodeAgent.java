@@ -243,7 +243,7 @@ public class NodeAgent {
                 attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
                 inGrace, addresses.held(vips), ready(), lastFailover(),
-                pacemakerConfig == null ? Optional.empty() : pacemakerConfig.appliedGeneration());
+                pacemakerConfig == null ? Optional.empty() : pacemakerConfig.generation());
     }
 
     /** From the agent's view of attrd (refreshed every few seconds); unknown reads as unset. */

@@ -15,6 +15,8 @@ public final class Labels {
 
     public static final String AGENT_APP = "ganesha-ha-node-agent";
     public static final String OPERATOR = "ganesha-ha-operator";
+    /** Selects every object the operator made, for its informers. */
+    public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
     /** Pod-template annotation: SHA-256 of the rendered configuration the agents run with. */
     public static final String CONFIG_HASH = GaneshaCluster.GROUP + "/config-hash";

@@ -153,7 +153,8 @@ class GaneshaClusterReconcilerTest {
         o.setLastSeen(seen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         o.setLastFailover(lastFailover);
         // The agents wrote the current rendering into the CIB.
-        o.setPacemakerConfigGeneration(Long.parseLong(configMap(cluster).getData().get("cib-generation")));
+        o.setPacemakerConfigGeneration(io.ganeshaha.api.v1alpha1.CibGeneration
+                .parse(configMap(cluster).getData().get("cib-generation")).orElseThrow().generation());
         current.setStatus(o);
         nodes.resource(current).updateStatus();
     }
@@ -262,7 +263,7 @@ class GaneshaClusterReconcilerTest {
         assertOwnedBy(cm, observed);
         assertThat(cm.getData()).containsOnlyKeys("resources.xml", "constraints.xml", "agent.properties",
                 "cib-generation");
-        assertThat(cm.getData().get("cib-generation")).isEqualTo("1");
+        assertThat(cm.getData().get("cib-generation")).isEqualTo(observed.getMetadata().getUid() + "/1");
         Document resources = xml(cm.getData().get("resources.xml"));
         assertThat(childIds(resources, "clone")).containsExactly("nfs_setup-clone", "nfs-mon-clone", "nfs-grace-clone");
         assertThat(childIds(resources, "group")).containsExactly("pcmk-a-group", "k8s-b-group", "k8s-c-group");
@@ -500,7 +501,7 @@ class GaneshaClusterReconcilerTest {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(configHash(daemonSet(name))).isNotEqualTo(hashBefore));
         assertThat(resourcesBefore).doesNotContain("10.0.0.22");
         assertThat(configMap(name).getData().get("resources.xml")).contains("k8s-b-cluster_ip-2");
-        assertThat(configMap(name).getData().get("cib-generation")).as("a new rendering, a new generation").isEqualTo("2");
+        assertThat(configMap(name).getData().get("cib-generation")).as("a new rendering, a new generation").endsWith("/2");
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
@@ -523,7 +524,7 @@ class GaneshaClusterReconcilerTest {
         assertThat(configHash(after)).isEqualTo(configHash(before));
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
         assertThat(configMap(name).getMetadata().getResourceVersion()).isEqualTo(cmVersionBefore);
-        assertThat(configMap(name).getData().get("cib-generation")).as("the CIB is not rewritten").isEqualTo("1");
+        assertThat(configMap(name).getData().get("cib-generation")).as("the CIB is not rewritten").endsWith("/1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,6 +16,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(GaneshaCluster.GROUP)
 @Version(GaneshaCluster.VERSION)
 @ShortNames("gcl")
+// The name labels the agents' objects (label values: 63 characters) and prefixes their names
+// ("<name>-node-agent", "<name>-<node>").
+@ValidationRule(value = "self.metadata.name.size() <= 52",
+        message = "metadata.name of a GaneshaCluster may have at most 52 characters")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
         type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Failover", jsonPath = ".status.conditions[?(@.type==\"FailoverInProgress\")].status",

@@ -48,7 +48,7 @@ class CelRulesTest {
 
     @Test
     void everyRuleCompiles() throws Exception {
-        assertThat(rules.allRules()).hasSize(4);
+        assertThat(rules.allRules()).hasSize(5);
         for (String rule : rules.allRules()) {
             CrdRules.compile(rule);
         }
@@ -90,6 +90,16 @@ class CelRulesTest {
                 node("nfs-2", null, vip("192.0.2.12", 24)));
         assertThat(rules.violations(bad)).containsExactly(
                 new Violation("spec.nodes", "a virtual IP address may appear only once in the cluster"));
+    }
+
+    @Test
+    void aNameTooLongToLabelTheAgentsObjectsIsRejected() throws Exception {
+        GaneshaCluster bad = cluster(node("nfs-1", null, vip("192.0.2.11", 24)), node("nfs-2", null, vip("192.0.2.12", 24)));
+        bad.getMetadata().setName("n".repeat(53));
+        assertThat(rules.violations(bad)).containsExactly(
+                new Violation("", "metadata.name of a GaneshaCluster may have at most 52 characters"));
+        bad.getMetadata().setName("n".repeat(52));
+        assertThat(rules.violations(bad)).isEmpty();
     }
 
     @Test

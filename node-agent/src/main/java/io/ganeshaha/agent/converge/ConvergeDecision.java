@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.converge;
 
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.util.Optional;
 
 /** What to do with the CIB, given the operator's rendering and what the CIB holds. Pure. */
@@ -16,12 +17,13 @@ public enum ConvergeDecision {
      */
     STALE_VIEW;
 
-    public static ConvergeDecision decide(long desired, Optional<Long> applied, boolean sectionsEqual) {
-        if (applied.isPresent() && applied.get() > desired) {
+    public static ConvergeDecision decide(CibGeneration desired, Optional<CibGeneration> applied,
+            boolean sectionsEqual) {
+        if (applied.isPresent() && applied.get().newerThan(desired)) {
             return STALE_VIEW;
         }
         if (sectionsEqual) {
-            return applied.isPresent() && applied.get() == desired ? UP_TO_DATE : MARK;
+            return applied.isPresent() && applied.get().equals(desired) ? UP_TO_DATE : MARK;
         }
         return APPLY;
     }

@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.converge;
 
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,10 +8,10 @@ import java.util.Optional;
 
 /**
  * The Pacemaker configuration the operator rendered for this cluster, as the kubelet projects its
- * ConfigMap into the agent's pod: the resources and constraints sections, and the generation of
- * the GaneshaCluster they were rendered from (which orders two renderings).
+ * ConfigMap into the agent's pod: the resources and constraints sections, and which cluster and
+ * generation they were rendered from (which orders two renderings).
  */
-public record DesiredConfiguration(long generation, String resources, String constraints) {
+public record DesiredConfiguration(CibGeneration generation, String resources, String constraints) {
 
     public static final String RESOURCES = "resources.xml";
     public static final String CONSTRAINTS = "constraints.xml";
@@ -25,12 +26,8 @@ public record DesiredConfiguration(long generation, String resources, String con
             return Optional.empty();
         }
         String text = Files.readString(generation).strip();
-        long value;
-        try {
-            value = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(generation + " holds \"" + text + "\", not a generation number");
-        }
+        CibGeneration value = CibGeneration.parse(text).orElseThrow(() -> new IOException(
+                generation + " holds \"" + text + "\", not <cluster uid>/<generation number>"));
         return Optional.of(new DesiredConfiguration(value, Files.readString(resources), Files.readString(constraints)));
     }
 }

@@ -2,6 +2,7 @@ package io.ganeshaha.agent.converge;
 
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,10 +12,11 @@ import org.jboss.logging.Logger;
 /**
  * Converges the CIB's resources and constraints sections to the operator's rendering, as
  * GlusterFS's ganesha-ha.sh wrote them by hand: the GaneshaCluster owns those two sections. Every
- * agent runs it; they agree because the CIB records the generation it was configured from
- * (cluster property {@value #GENERATION_PROPERTY}) and no agent writes an older one, so agents
- * whose ConfigMap copy lags cannot roll a newer configuration back. A CIB edited by hand is
- * rewritten at the next tick. Failures are bounded (the tools' timeout), logged, retried.
+ * agent runs it; they agree because the CIB records which cluster and generation it was configured
+ * from (cluster property {@value #GENERATION_PROPERTY}, {@code <uid>/<generation>}), every write
+ * first moves that marker with a compare-and-set, and no agent writes an older generation of the
+ * same cluster: an agent whose ConfigMap copy lags cannot roll a newer configuration back. A CIB
+ * edited by hand is rewritten at the next tick. Failures are bounded (the tools' timeout), logged, retried.
  */
 public final class PacemakerConfigSync implements Runnable {
 
@@ -24,7 +26,8 @@ public final class PacemakerConfigSync implements Runnable {
 
     private final Path dir;
     private final Cib cib;
-    private volatile Optional<Long> applied = Optional.empty();
+    private volatile Optional<CibGeneration> applied = Optional.empty();
+    private volatile Optional<Long> generation = Optional.empty();
     private volatile String state = "not checked yet";
     private String lastProblem;
 
@@ -49,40 +52,41 @@ public final class PacemakerConfigSync implements Runnable {
     }
 
     ConvergeDecision converge(DesiredConfiguration desired) throws IOException, PacemakerCommandException {
-        Optional<Long> current = generation(cib.property(GENERATION_PROPERTY));
+        Optional<String> marker = cib.marker(GENERATION_PROPERTY);
+        Optional<CibGeneration> current = marker.flatMap(CibGeneration::parse);
         boolean equal = CibXml.sameContent(cib.query("resources"), desired.resources())
                 && CibXml.sameContent(cib.query("constraints"), desired.constraints());
         ConvergeDecision decision = ConvergeDecision.decide(desired.generation(), current, equal);
+        String target = desired.generation().toString();
         switch (decision) {
-            case APPLY -> {
-                // Resources first: constraints may only name resources that exist.
-                cib.replace("resources", desired.resources());
-                cib.replace("constraints", desired.constraints());
-                cib.setProperty(GENERATION_PROPERTY, Long.toString(desired.generation()));
-                LOG.infof("configured Pacemaker's resources and constraints from generation %d (the CIB had %s)",
-                        desired.generation(), current.map(Object::toString).orElse("none"));
+            case APPLY, MARK -> {
+                // The marker first, and only if nobody moved it since it was read: an agent whose
+                // copy lags loses here and writes nothing; once the marker is newer than its copy,
+                // it stops trying (STALE_VIEW).
+                if (!cib.compareAndSetMarker(GENERATION_PROPERTY, marker, target)) {
+                    state = "the CIB changed while comparing; looking again next tick";
+                    LOG.infof("another writer changed %s (was %s) while comparing: looking again next tick",
+                            GENERATION_PROPERTY, marker.orElse("unset"));
+                    return decision;
+                }
+                if (decision == ConvergeDecision.APPLY) {
+                    // Resources first: constraints may only name resources that exist.
+                    cib.replace("resources", desired.resources());
+                    cib.replace("constraints", desired.constraints());
+                    LOG.infof("configured Pacemaker's resources and constraints from %s (the CIB had %s)", target,
+                            marker.orElse("none"));
+                }
                 current = Optional.of(desired.generation());
             }
-            case MARK -> {
-                cib.setProperty(GENERATION_PROPERTY, Long.toString(desired.generation()));
-                current = Optional.of(desired.generation());
-            }
-            case STALE_VIEW -> LOG.debugf("the CIB is configured from generation %d, newer than this node's %d",
-                    (Object) current.get(), (Object) desired.generation());
+            case STALE_VIEW -> LOG.debugf("the CIB is configured from %s, newer than this node's %s", marker.get(),
+                    target);
             case UP_TO_DATE -> { }
         }
         applied = current;
-        state = "generation " + current.map(Object::toString).orElse("none") + " (" + decision + ")";
+        String uid = desired.generation().clusterUid();
+        generation = current.filter(g -> g.clusterUid().equals(uid)).map(CibGeneration::generation);
+        state = current.map(CibGeneration::toString).orElse("none") + " (" + decision + ")";
         return decision;
-    }
-
-    private static Optional<Long> generation(Optional<String> text) {
-        try {
-            return text.map(Long::parseLong);
-        } catch (NumberFormatException e) {
-            // Someone else's value: treat as unconfigured, the next apply overwrites it.
-            return Optional.empty();
-        }
     }
 
     private void problem(String message) {
@@ -93,9 +97,14 @@ public final class PacemakerConfigSync implements Runnable {
         state = "failing: " + message;
     }
 
-    /** The generation the CIB was configured from, as last read. */
-    public Optional<Long> appliedGeneration() {
+    /** What the CIB was configured from, as last read. */
+    public Optional<CibGeneration> applied() {
         return applied;
+    }
+
+    /** The generation the CIB was configured from, when it is this node's cluster's (for the status). */
+    public Optional<Long> generation() {
+        return generation;
     }
 
     public String state() {

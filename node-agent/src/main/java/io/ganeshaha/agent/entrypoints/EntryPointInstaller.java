@@ -1,11 +1,14 @@
 package io.ganeshaha.agent.entrypoints;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -56,7 +59,13 @@ public final class EntryPointInstaller {
                 continue;
             }
             Path staging = providerDir.resolve("." + name + ".ganesha-ha-new");
-            Files.write(staging, content);
+            // Durable before it is visible: after a crash, an empty entry point would exit 0, and a
+            // monitor answering "running" for nothing is worse than a missing one.
+            try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(ByteBuffer.wrap(content));
+                out.force(true);
+            }
             Files.setPosixFilePermissions(staging, EXECUTABLE);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -64,6 +73,11 @@ public final class EntryPointInstaller {
                 Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING);
             }
             installed.add(name);
+        }
+        if (!installed.isEmpty()) {
+            try (FileChannel dir = FileChannel.open(providerDir, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
         }
         if (!installed.isEmpty()) {
             LOG.infof("installed OCF entry points %s in %s (unchanged: %s)", installed, providerDir, unchanged);

@@ -103,6 +103,15 @@ public final class NodeMirror implements Runnable {
                 client.resources(GaneshaNode.class);
         Resource<GaneshaNode> resource = nodes.inNamespace(identity.namespace()).withName(identity.objectName());
         GaneshaNode current = resource.get();
+        if (current != null && (current.getSpec() == null
+                || !identity.cluster().equals(current.getSpec().getCluster())
+                || !identity.nodeName().equals(current.getSpec().getNodeName()))) {
+            // "<cluster>-<node>" is ambiguous ("a" + "b-c", "a-b" + "c"): never write another's report.
+            throw new MirrorException("GaneshaNode " + identity.namespace() + "/" + identity.objectName()
+                    + " belongs to cluster " + (current.getSpec() == null ? "?" : current.getSpec().getCluster())
+                    + ", node " + (current.getSpec() == null ? "?" : current.getSpec().getNodeName())
+                    + "; this agent reports cluster " + identity.cluster() + ", node " + identity.nodeName());
+        }
         if (current == null) {
             current = nodes.inNamespace(identity.namespace()).resource(newNode()).create();
             LOG.infof("created GaneshaNode %s/%s for node %s", identity.namespace(), identity.objectName(),

@@ -3,15 +3,19 @@ package io.ganeshaha.agent.pacemaker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The CIB's configuration sections and cluster properties, through cibadmin and crm_attribute;
- * every call bounded like the other Pacemaker tools.
+ * The CIB's configuration sections and ganesha-ha's marker property, through cibadmin; every call
+ * bounded like the other Pacemaker tools.
  */
 public class Cib {
 
-    /** crm_attribute's exit code for an attribute that is not set (CRM_EX_NOSUCH). */
-    static final int NO_SUCH = 105;
+    /** cibadmin's exit code when an XPath matches nothing (CRM_EX_NOSUCH). */
+    static final int NO_SUCH_OBJECT = 105;
+    /** cibadmin's exit code when --create finds the element there already (CRM_EX_EXISTS). */
+    static final int ALREADY_EXISTS = 108;
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -41,27 +45,50 @@ public class Cib {
         }
     }
 
-    /** A cluster property (crm_config), if set. */
-    public Optional<String> property(String name) throws PacemakerCommandException {
-        CommandRunner.Result r = runner.run(List.of("crm_attribute", "--type", "crm_config", "--name", name,
-                "--query", "--quiet"), timeout);
-        if (r.exitCode() == NO_SUCH) {
+    /** The property set holding the marker; created with it, owned by ganesha-ha. */
+    public static final String MARKER_SET = "ganesha-ha";
+
+    /** The marker's value, a cluster property in crm_config, if set. */
+    public Optional<String> marker(String name) throws PacemakerCommandException {
+        CommandRunner.Result r = runner.run(List.of("cibadmin", "--query", "--xpath", markerXpath(name)), timeout);
+        if (r.exitCode() == NO_SUCH_OBJECT) {
             return Optional.empty();
         }
         if (r.exitCode() != 0) {
-            throw new PacemakerCommandException("crm_attribute --query " + name + " failed with " + r.exitCode() + ": "
-                    + r.stderr().strip());
-        }
-        String value = r.stdout().strip();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
-    public void setProperty(String name, String value) throws PacemakerCommandException {
-        CommandRunner.Result r = runner.run(List.of("crm_attribute", "--type", "crm_config", "--name", name,
-                "--update", value), timeout);
-        if (r.exitCode() != 0) {
-            throw new PacemakerCommandException("crm_attribute --update " + name + "=" + value + " failed with "
+            throw new PacemakerCommandException("cibadmin --query --xpath " + markerXpath(name) + " failed with "
                     + r.exitCode() + ": " + r.stderr().strip());
         }
+        Matcher value = VALUE.matcher(r.stdout());
+        return value.find() ? Optional.of(value.group(1)) : Optional.empty();
     }
+
+    /**
+     * Sets the marker to {@code value} only if it still holds {@code expected} (absent: only if it
+     * does not exist yet), in one CIB operation: cibadmin fails when the XPath matches nothing, or
+     * when the property set exists already. False when another writer got there first.
+     */
+    public boolean compareAndSetMarker(String name, Optional<String> expected, String value)
+            throws PacemakerCommandException {
+        String nvpair = "<nvpair id=\"" + MARKER_SET + "-" + name + "\" name=\"" + name + "\" value=\"" + value + "\"/>";
+        List<String> argv = expected.isPresent()
+                ? List.of("cibadmin", "--replace", "--xpath",
+                        markerXpath(name) + "[@value='" + expected.get() + "']", "--xml-text", nvpair)
+                : List.of("cibadmin", "--create", "--scope", "crm_config", "--xml-text",
+                        "<cluster_property_set id=\"" + MARKER_SET + "\">" + nvpair + "</cluster_property_set>");
+        CommandRunner.Result r = runner.run(argv, timeout);
+        if (r.exitCode() == NO_SUCH_OBJECT || r.exitCode() == ALREADY_EXISTS) {
+            return false;
+        }
+        if (r.exitCode() != 0) {
+            throw new PacemakerCommandException(String.join(" ", argv.subList(0, 3)) + " for " + name + " failed with "
+                    + r.exitCode() + ": " + r.stderr().strip());
+        }
+        return true;
+    }
+
+    private static String markerXpath(String name) {
+        return "//crm_config//nvpair[@name='" + name + "']";
+    }
+
+    private static final Pattern VALUE = Pattern.compile("value=\"([^\"]*)\"");
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +28,11 @@ class PacemakerConfigSyncTest {
     /** A CIB in memory, recording writes; {@code down} makes every call fail like a stopped Pacemaker. */
     static final class MemoryCib extends Cib {
         final Map<String, String> sections = new HashMap<>(Map.of("resources", "<resources/>", "constraints", "<constraints/>"));
-        final Map<String, String> properties = new HashMap<>();
+        Optional<String> marker = Optional.empty();
         final List<String> writes = new ArrayList<>();
         boolean down;
+        /** Runs between an agent's read of the marker and its compare-and-set: another writer. */
+        Runnable meanwhile = () -> { };
 
         MemoryCib() {
             super(null, Duration.ZERO);
@@ -55,16 +58,22 @@ class PacemakerConfigSyncTest {
         }
 
         @Override
-        public Optional<String> property(String name) throws PacemakerCommandException {
+        public Optional<String> marker(String name) throws PacemakerCommandException {
             check();
-            return Optional.ofNullable(properties.get(name));
+            return marker;
         }
 
         @Override
-        public void setProperty(String name, String value) throws PacemakerCommandException {
+        public boolean compareAndSetMarker(String name, Optional<String> expected, String value)
+                throws PacemakerCommandException {
             check();
+            meanwhile.run();
+            if (!marker.equals(expected)) {
+                return false;
+            }
             writes.add(name + "=" + value);
-            properties.put(name, value);
+            marker = Optional.of(value);
+            return true;
         }
     }
 
@@ -72,7 +81,7 @@ class PacemakerConfigSyncTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("resources.xml"), resources);
         Files.writeString(dir.resolve("constraints.xml"), CONSTRAINTS);
-        Files.writeString(dir.resolve("cib-generation"), generation + "\n");
+        Files.writeString(dir.resolve("cib-generation"), "u1/" + generation + "\n");
         return dir;
     }
 
@@ -81,16 +90,16 @@ class PacemakerConfigSyncTest {
         MemoryCib cib = new MemoryCib();
         PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib);
         sync.run();
-        assertThat(cib.writes).containsExactly("resources", "constraints", "ganesha-ha-cib-generation=3");
-        assertThat(sync.appliedGeneration()).contains(3L);
-        assertThat(sync.state()).isEqualTo("generation 3 (APPLY)");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
+        assertThat(sync.generation()).contains(3L);
+        assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
 
         cib.writes.clear();
         // Pacemaker hands the section back indented: the same content.
         cib.sections.put("resources", RESOURCES_V1.replace("><", ">\n  <"));
         sync.run();
         assertThat(cib.writes).isEmpty();
-        assertThat(sync.state()).isEqualTo("generation 3 (UP_TO_DATE)");
+        assertThat(sync.state()).isEqualTo("u1/3 (UP_TO_DATE)");
     }
 
     @Test
@@ -101,7 +110,7 @@ class PacemakerConfigSyncTest {
         cib.sections.put("resources", "<resources/>");
         cib.writes.clear();
         sync.run();
-        assertThat(cib.writes).containsExactly("resources", "constraints", "ganesha-ha-cib-generation=3");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
         assertThat(cib.sections.get("resources")).isEqualTo(RESOURCES_V1);
     }
 
@@ -115,8 +124,38 @@ class PacemakerConfigSyncTest {
         lagging.run();
         assertThat(cib.writes).isEmpty();
         assertThat(cib.sections.get("resources")).isEqualTo(RESOURCES_V2);
-        assertThat(lagging.appliedGeneration()).contains(4L);
-        assertThat(lagging.state()).isEqualTo("generation 4 (STALE_VIEW)");
+        assertThat(lagging.generation()).contains(4L);
+        assertThat(lagging.state()).isEqualTo("u1/4 (STALE_VIEW)");
+    }
+
+    @Test
+    void anAgentThatLosesTheRaceForTheMarkerWritesNoSection(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        new PacemakerConfigSync(rendering(dir.resolve("g3"), 3, RESOURCES_V1), cib).run();
+        cib.writes.clear();
+        // While the lagging agent compares (generation 3, but the sections are being rewritten),
+        // the up-to-date agent moves the marker to 4.
+        cib.sections.put("resources", RESOURCES_V2);
+        cib.meanwhile = () -> cib.marker = Optional.of("u1/4");
+        PacemakerConfigSync lagging = new PacemakerConfigSync(rendering(dir.resolve("old"), 3, RESOURCES_V1), cib);
+        lagging.run();
+        assertThat(cib.writes).isEmpty();
+        assertThat(cib.sections.get("resources")).isEqualTo(RESOURCES_V2);
+        assertThat(lagging.state()).isEqualTo("the CIB changed while comparing; looking again next tick");
+        cib.meanwhile = () -> { };
+        lagging.run();
+        assertThat(lagging.state()).isEqualTo("u1/4 (STALE_VIEW)");
+    }
+
+    @Test
+    void aClusterCreatedAgainReplacesWhatItsPredecessorLeft(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        cib.marker = Optional.of("old-uid/7");
+        cib.sections.put("resources", RESOURCES_V2);
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 1, RESOURCES_V1), cib);
+        sync.run();
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/1", "resources", "constraints");
+        assertThat(sync.generation()).contains(1L);
     }
 
     @Test
@@ -125,7 +164,7 @@ class PacemakerConfigSyncTest {
         new PacemakerConfigSync(rendering(dir.resolve("g3"), 3, RESOURCES_V1), cib).run();
         cib.writes.clear();
         new PacemakerConfigSync(rendering(dir.resolve("g5"), 5, RESOURCES_V1), cib).run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=5");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/5");
     }
 
     @Test
@@ -141,7 +180,7 @@ class PacemakerConfigSyncTest {
         assertThat(sync.state()).isEqualTo("failing: cibadmin --query --scope resources failed with 102: Not connected");
         cib.down = false;
         sync.run();
-        assertThat(sync.state()).isEqualTo("generation 3 (APPLY)");
+        assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
     }
 
     @Test
@@ -149,7 +188,7 @@ class PacemakerConfigSyncTest {
         rendering(dir, 3, RESOURCES_V1);
         Files.writeString(dir.resolve("cib-generation"), "three");
         assertThatThrownBy(() -> DesiredConfiguration.read(dir)).hasMessageContaining("cib-generation")
-                .hasMessageContaining("not a generation number");
+                .hasMessageContaining("not <cluster uid>/<generation number>");
 
         rendering(dir, 3, "<resources><primitive></resources>");
         MemoryCib cib = new MemoryCib();
@@ -159,13 +198,21 @@ class PacemakerConfigSyncTest {
         assertThat(cib.writes).isEmpty();
     }
 
+    static CibGeneration g(String uid, long generation) {
+        return new CibGeneration(uid, generation);
+    }
+
     @Test
     void decisions() {
-        assertThat(ConvergeDecision.decide(3, Optional.empty(), false)).isEqualTo(ConvergeDecision.APPLY);
-        assertThat(ConvergeDecision.decide(3, Optional.empty(), true)).isEqualTo(ConvergeDecision.MARK);
-        assertThat(ConvergeDecision.decide(3, Optional.of(2L), false)).isEqualTo(ConvergeDecision.APPLY);
-        assertThat(ConvergeDecision.decide(3, Optional.of(3L), true)).isEqualTo(ConvergeDecision.UP_TO_DATE);
-        assertThat(ConvergeDecision.decide(3, Optional.of(3L), false)).isEqualTo(ConvergeDecision.APPLY);
-        assertThat(ConvergeDecision.decide(3, Optional.of(4L), false)).isEqualTo(ConvergeDecision.STALE_VIEW);
+        CibGeneration three = g("u1", 3);
+        assertThat(ConvergeDecision.decide(three, Optional.empty(), false)).isEqualTo(ConvergeDecision.APPLY);
+        assertThat(ConvergeDecision.decide(three, Optional.empty(), true)).isEqualTo(ConvergeDecision.MARK);
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u1", 2)), false)).isEqualTo(ConvergeDecision.APPLY);
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u1", 3)), true)).isEqualTo(ConvergeDecision.UP_TO_DATE);
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u1", 3)), false)).isEqualTo(ConvergeDecision.APPLY);
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u1", 4)), false)).isEqualTo(ConvergeDecision.STALE_VIEW);
+        // Another cluster's generations are not ordered against this one's.
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u0", 9)), false)).isEqualTo(ConvergeDecision.APPLY);
+        assertThat(ConvergeDecision.decide(three, Optional.of(g("u0", 9)), true)).isEqualTo(ConvergeDecision.MARK);
     }
 }

@@ -164,6 +164,23 @@ class NodeMirrorTest {
     }
 
     @Test
+    void anotherClustersReportUnderTheSameNameIsNeverOverwritten() {
+        createCluster();
+        // Cluster "nfs" node "node-a" and cluster "nfs-node" node "a" share the name "nfs-node-a".
+        GaneshaNode other = new GaneshaNode();
+        other.getMetadata().setName("nfs-node-a");
+        other.getMetadata().setNamespace(NS);
+        io.ganeshaha.api.v1alpha1.GaneshaNodeSpec spec = new io.ganeshaha.api.v1alpha1.GaneshaNodeSpec();
+        spec.setCluster("nfs-node");
+        spec.setNodeName("a");
+        other.setSpec(spec);
+        client.resource(other).create();
+        mirror.run();
+        assertThat(mirror.state()).startsWith("failing: GaneshaNode storage/nfs-node-a belongs to cluster nfs-node, node a");
+        assertThat(node().getStatus()).isNull();
+    }
+
+    @Test
     void aFailingReportSourceDoesNotStopTheMirror() {
         createCluster();
         report.set(null);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.operator.Labels;
 import io.ganeshaha.operator.dependent.AgentDaemonSetDependent;
@@ -25,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.ganeshaha.api.v1alpha1.MemberNode;
@@ -79,7 +81,8 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     private final KubernetesClient client;
     private final ClusterEvents events;
     private final Duration staleAfter;
-    private final Map<ResourceID, GaneshaClusterStatus> written = new ConcurrentHashMap<>();
+    /** By uid: a cluster deleted and created again under the same name starts afresh. */
+    private final Map<String, GaneshaClusterStatus> written = new ConcurrentHashMap<>();
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     public GaneshaClusterReconciler(KubernetesClient client,
@@ -113,7 +116,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
         String name = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
         // This reconciler is the status's only writer: what it wrote last is the status, even
         // while the informer's copy of the cluster has not caught up with that write yet.
-        GaneshaClusterStatus before = written.getOrDefault(ResourceID.fromResource(cluster), cluster.getStatus());
+        GaneshaClusterStatus before = written.getOrDefault(cluster.getMetadata().getUid(), cluster.getStatus());
         cluster.setStatus(before);
         Optional<SpecValidator.Problem> problem = SpecValidator.validate(cluster.getSpec());
         GaneshaClusterStatus after;
@@ -131,7 +134,8 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
             });
             ClusterHealth health = ClusterHealth.of(cluster, reports, status.now(), staleAfter);
             long pacemakerGeneration = context.getSecondaryResource(ConfigMap.class)
-                    .map(cm -> cm.getData().get(HaConfigMapDependent.CIB_GENERATION)).map(Long::parseLong)
+                    .flatMap(cm -> CibGeneration.parse(cm.getData().get(HaConfigMapDependent.CIB_GENERATION)))
+                    .map(CibGeneration::generation)
                     .orElse(cluster.getMetadata().getGeneration());
             after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
                     missingNodes(cluster), pacemakerGeneration);
@@ -163,7 +167,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                 .withName(cluster.getMetadata().getName()).subresource("status")
                 .patch(PatchContext.of(PatchType.JSON),
                         JSON.asJson(List.of(Map.of("op", "add", "path", "/status", "value", after))));
-        written.put(ResourceID.fromResource(cluster), after);
+        written.put(cluster.getMetadata().getUid(), after);
         cluster.setStatus(after);
     }
 
@@ -176,8 +180,14 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
         List<MemberNode> nodes = cluster.getSpec().getNodes();
         for (int i = 0; i < nodes.size(); i++) {
             String node = nodes.get(i).getName();
-            if (client.nodes().withName(node).get() == null) {
-                missing.add("spec.nodes[" + i + "].name: node " + node + " does not exist in this Kubernetes cluster");
+            try {
+                if (client.nodes().withName(node).get() == null) {
+                    missing.add("spec.nodes[" + i + "].name: node " + node + " does not exist in this Kubernetes cluster");
+                }
+            } catch (KubernetesClientException e) {
+                // Unknown is not missing: a failed lookup must not turn a serving cluster Degraded.
+                LOG.warnf("GaneshaCluster %s/%s: cannot look up node %s: %s", cluster.getMetadata().getNamespace(),
+                        cluster.getMetadata().getName(), node, e.getMessage());
             }
         }
         return missing;
@@ -188,7 +198,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
             Context<GaneshaCluster> context, Exception e) {
         LOG.errorf(e, "GaneshaCluster %s/%s: reconciliation failed, retrying",
                 cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
-        GaneshaClusterStatus before = written.getOrDefault(ResourceID.fromResource(cluster), cluster.getStatus());
+        GaneshaClusterStatus before = written.getOrDefault(cluster.getMetadata().getUid(), cluster.getStatus());
         cluster.setStatus(before);
         try {
             writeStatus(cluster, before, status.failed(cluster, e));
@@ -207,7 +217,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     @Override
     public DeleteControl cleanup(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
-        written.remove(ResourceID.fromResource(cluster));
+        written.remove(cluster.getMetadata().getUid());
         String namespace = cluster.getMetadata().getNamespace();
         var labels = Labels.of(cluster);
         client.apps().daemonSets().inNamespace(namespace).withLabels(labels).delete();

@@ -12,7 +12,9 @@ import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.operator.Labels;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ import java.util.Map;
  * works on. The pod template carries the hash of the rendered configuration, so a CR change rolls
  * the agents only when what they run with really changed.
  */
+// Cache only the objects this operator made, not every one of the kind in the watched namespaces.
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<DaemonSet, GaneshaCluster> {
 
     public static final String CONTAINER = "node-agent";

@@ -6,13 +6,17 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.operator.Labels;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
  * Least privilege for the node agents, in the cluster's namespace only (a Role, not a ClusterRole):
  * read their own GaneshaCluster (resourceNames), and write the GaneshaNode objects through which
  * each agent reports its host. Nothing else: the agents read Pacemaker and ganesha on the host.
  */
+// Cache only the objects this operator made, not every one of the kind in the watched namespaces.
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class AgentRoleDependent extends CRUDKubernetesDependentResource<Role, GaneshaCluster> {
 
     public static final String RESOURCE = "ganeshaclusters";

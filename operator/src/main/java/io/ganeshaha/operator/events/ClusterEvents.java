@@ -8,11 +8,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ganeshaha.api.v1alpha1.FailoverRecord;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.NodeStatus;
 import io.ganeshaha.operator.status.StatusAggregator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -50,11 +53,26 @@ public final class ClusterEvents {
 
         Condition degradedBefore = StatusAggregator.find(before, StatusAggregator.DEGRADED);
         Condition degradedAfter = StatusAggregator.find(after, StatusAggregator.DEGRADED);
-        if (isTrue(degradedAfter) && (!isTrue(degradedBefore)
-                || !Objects.equals(degradedBefore.getReason(), degradedAfter.getReason()))) {
+        // A failed node is an event of its own, below, so a second node failing is one too.
+        if (isTrue(degradedAfter) && !StatusAggregator.REASON_NODE_FAILED.equals(degradedAfter.getReason())
+                && (!isTrue(degradedBefore) || !Objects.equals(degradedBefore.getReason(), degradedAfter.getReason()))) {
             out.add(new Change("Warning", degradedAfter.getReason(), degradedAfter.getMessage()));
         } else if (isTrue(degradedBefore) && degradedAfter != null && !isTrue(degradedAfter)) {
             out.add(new Change("Normal", "Recovered", degradedAfter.getMessage()));
+        }
+
+        Map<String, NodeStatus> nodesBefore = byName(before);
+        for (NodeStatus node : after == null || after.getNodes() == null ? List.<NodeStatus>of() : after.getNodes()) {
+            boolean was = failed(nodesBefore.get(node.getName()));
+            boolean is = failed(node);
+            if (is && !was) {
+                out.add(new Change("Warning", "NodeFailed", node.getName() + " (Pacemaker node " + node.getPacemakerName()
+                        + "): nfsd " + node.getNfsd() + ", ganesha-active " + set(node.getGaneshaActive())
+                        + ", grace-active " + set(node.getGraceActive()) + "."));
+            } else if (was && !is) {
+                out.add(new Change("Normal", "NodeRecovered", node.getName() + " (Pacemaker node "
+                        + node.getPacemakerName() + ") serves NFS again."));
+            }
         }
 
         FailoverRecord lastBefore = before == null ? null : before.getLastFailover();
@@ -70,6 +88,24 @@ public final class ClusterEvents {
                     "failback".equals(lastAfter.getDirection()) ? "Failback" : "Failover", describe(lastAfter)));
         }
         return out;
+    }
+
+    private static Map<String, NodeStatus> byName(GaneshaClusterStatus status) {
+        Map<String, NodeStatus> out = new HashMap<>();
+        if (status != null && status.getNodes() != null) {
+            status.getNodes().forEach(n -> out.put(n.getName(), n));
+        }
+        return out;
+    }
+
+    /** What its agent reported says nfsd failed there (a node without a report has not failed yet). */
+    private static boolean failed(NodeStatus node) {
+        return node != null && node.getNfsd() != null && (!"SERVING".equals(node.getNfsd())
+                || !Boolean.TRUE.equals(node.getGaneshaActive()) || !Boolean.TRUE.equals(node.getGraceActive()));
+    }
+
+    private static String set(Boolean attribute) {
+        return Boolean.TRUE.equals(attribute) ? "set" : "unset";
     }
 
     /** One line: what the failing node's agent did, and whether every survivor was in grace first. */

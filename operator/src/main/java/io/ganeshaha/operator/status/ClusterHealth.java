@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 public final class ClusterHealth {
 
     /** One member as reported. */
-    public record Member(MemberNode spec, Optional<NodeObservation> report, boolean fresh) {
+    public record Member(MemberNode spec, Optional<NodeObservation> report, boolean fresh, Optional<Instant> seen) {
 
         String name() {
             return spec.getName();
@@ -76,9 +76,9 @@ public final class ClusterHealth {
         for (MemberNode node : cluster.getSpec().getNodes()) {
             Optional<NodeObservation> report = Optional.ofNullable(reportsByNodeName.get(node.getName()))
                     .map(GaneshaNode::getStatus);
-            boolean fresh = report.flatMap(r -> instant(r.getLastSeen()))
-                    .map(seen -> !seen.plus(staleAfter).isBefore(now)).orElse(false);
-            members.add(new Member(node, report, fresh));
+            Optional<Instant> seen = report.flatMap(r -> instant(r.getLastSeen()));
+            boolean fresh = seen.map(at -> !at.plus(staleAfter).isBefore(now)).orElse(false);
+            members.add(new Member(node, report, fresh, seen));
         }
         return new ClusterHealth(members);
     }
@@ -118,17 +118,29 @@ public final class ClusterHealth {
         return members.stream().filter(Member::serving).count() + "/" + members.size();
     }
 
-    /** Every VIP of the spec, in spec order, with the members that hold it now. */
+    /**
+     * Every VIP of the spec, in spec order, with the members that hold it now. Two reports can
+     * claim one VIP when it moved: a node that died still has its last report (until it goes
+     * stale) while the taker reports the VIP. The newest report wins; claims within
+     * {@link #SAME_MOMENT} of it count too, so a VIP really up on two hosts shows as such.
+     */
     public Map<String, List<String>> placement() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Member home : members) {
             for (VirtualIpSpec vip : home.spec().getVirtualIps()) {
-                out.put(vip.getAddress(), members.stream().filter(m -> m.heldVips().contains(vip.getAddress()))
+                List<Member> claims = members.stream().filter(m -> m.heldVips().contains(vip.getAddress())).toList();
+                Instant newest = claims.stream().map(m -> m.seen().orElse(Instant.MIN)).max(Instant::compareTo)
+                        .orElse(Instant.MIN);
+                out.put(vip.getAddress(), claims.stream()
+                        .filter(m -> !m.seen().orElse(Instant.MIN).isBefore(newest.minus(SAME_MOMENT)))
                         .map(Member::name).toList());
             }
         }
         return out;
     }
+
+    /** Reports this close together describe the same moment. */
+    static final Duration SAME_MOMENT = Duration.ofSeconds(5);
 
     /** "192.0.2.11=nfs-1,192.0.2.12=nfs-1": where each VIP is; "none" while nobody holds it. */
     public String placementSummary() {
@@ -166,9 +178,16 @@ public final class ClusterHealth {
         return members.stream().filter(Member::awaitingGrace).map(Member::name).toList();
     }
 
+    /** Members whose agent says nfsd failed, and members whose agent went silent (a lost node). */
+    public List<String> failedOrSilent() {
+        List<String> out = new java.util.ArrayList<>(failed());
+        out.addAll(stale());
+        return out;
+    }
+
     /** A failover or fail-back is under way: a node is in its grace window, or a VIP is unserved. */
     public boolean failoverInProgress() {
-        return !awaitingGrace().isEmpty() || (!failed().isEmpty() && !unservedVips().isEmpty());
+        return !awaitingGrace().isEmpty() || (!failedOrSilent().isEmpty() && !unservedVips().isEmpty());
     }
 
     /** The generation the CIB was configured from, as the freshest agents read it. */

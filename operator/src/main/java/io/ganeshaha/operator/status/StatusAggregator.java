@@ -127,7 +127,7 @@ public final class StatusAggregator {
                             + ": the survivors enter NFS grace before its virtual IPs move."));
         } else if (health.failoverInProgress()) {
             conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "True", REASON_VIPS_MOVING,
-                    "Virtual IPs of " + String.join(", ", health.failed()) + " are not served yet: "
+                    "Virtual IPs of " + String.join(", ", health.failedOrSilent()) + " are not served yet: "
                             + String.join(", ", unserved) + "."));
         } else if (!health.failed().isEmpty()) {
             conditions.add(condition(cluster, FAILOVER_IN_PROGRESS, "False", REASON_FAILED_OVER,
@@ -169,12 +169,17 @@ public final class StatusAggregator {
                         "Nothing is rolled out until the spec is fixed.")));
     }
 
-    /** A dependent could not be reconciled (API error): JOSDK retries with back-off. */
+    /**
+     * A dependent could not be reconciled (API error): JOSDK retries with back-off. The service is
+     * as it was, so {@code Ready} and the observed generation stay; {@code Degraded} says why the
+     * spec is not (fully) applied.
+     */
     public GaneshaClusterStatus failed(GaneshaCluster cluster, Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return next(cluster, List.of(
-                condition(cluster, READY, "False", REASON_RECONCILE_FAILED, message),
+        GaneshaClusterStatus status = next(cluster, List.of(
                 condition(cluster, DEGRADED, "True", REASON_RECONCILE_FAILED, message)));
+        status.setObservedGeneration(cluster.getStatus() == null ? null : cluster.getStatus().getObservedGeneration());
+        return status;
     }
 
     /** The new status: these conditions, the others and the node entries carried over. */

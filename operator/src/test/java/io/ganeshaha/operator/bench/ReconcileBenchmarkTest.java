@@ -497,7 +497,7 @@ class ReconcileBenchmarkTest {
             ConfigMap cm = configMaps.get(c.getMetadata().getNamespace() + "/" + Labels.configMapName(c));
             assertThat(cm).as("ConfigMap of %s", key(c)).isNotNull();
             assertThat(cm.getData()).as("ConfigMap data of %s", key(c)).containsAllEntriesOf(rendered.data())
-                    .containsEntry("cib-generation", "2");
+                    .containsEntry("cib-generation", c.getMetadata().getUid() + "/2");
             assertThat(cm.getData().get(HaConfiguration.RESOURCES))
                     .contains("name=\"grace_delay\" value=\"" + GRACE_AFTER + "\"");
             DaemonSet ds = daemonSets.get(c.getMetadata().getNamespace() + "/" + Labels.agentName(c));
