@@ -415,7 +415,10 @@ class GaneshaClusterReconcilerTest {
         assertThat(events(name)).filteredOn(e -> e.getReason().equals("Failover")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("in grace: [k8s-b, k8s-c] of [k8s-b, k8s-c] (all by"));
 
-        // nfsd back on k8s-a, the VIP home: recovered.
+        // Fail-back, in the order it happens: nfsd serves again on k8s-a (grace-active, then
+        // ganesha-active), then Pacemaker moves the VIP from k8s-b home. The moment the VIP is on
+        // neither node is not a failover: no member has failed.
+        report(name, "k8s-a", "SERVING", true, true, List.of(), record);
         report(name, "k8s-b", "SERVING", true, true, List.of("10.0.0.12"), null);
         report(name, "k8s-a", "SERVING", true, true, List.of("10.0.0.11"), record);
         await().atMost(TIMEOUT).untilAsserted(() -> {
