@@ -220,11 +220,7 @@ class OperatorEndToEndIT {
         // No kubelet: what the DaemonSet controller would report once both agent pods are ready.
         await().atMost(TIMEOUT).until(() -> client.apps().daemonSets().inNamespace(NAMESPACE)
                 .withName(NAME + "-node-agent").get() != null);
-        var ds = client.apps().daemonSets().inNamespace(NAMESPACE).withName(NAME + "-node-agent").get();
-        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2)
-                .withUpdatedNumberScheduled(2).withNumberReady(2).withObservedGeneration(ds.getMetadata().getGeneration())
-                .build());
-        client.apps().daemonSets().inNamespace(NAMESPACE).resource(ds).updateStatus();
+        rolledOut();
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");

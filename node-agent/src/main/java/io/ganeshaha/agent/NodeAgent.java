@@ -81,6 +81,7 @@ public class NodeAgent {
     private LocalAttributes attributes;
     private KubernetesClient kubernetes;
     private NodeMirror mirror;
+    private final BusGrace busGrace = new BusGrace();
     private PacemakerConfigSync pacemakerConfig;
     private final ScheduledExecutorService pacemakerConfigThread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pacemaker-config");
@@ -114,7 +115,7 @@ public class NodeAgent {
         meters.gauge("ganesha_ha_nfsd_serving", watch, w -> w.health() == NfsdHealth.SERVING ? 1 : 0);
         meters.gauge("ganesha_ha_dbus_connected", watch, w -> w.busConnected() ? 1 : 0);
 
-        GraceNotifier notifier = new GraceNotifier(new BusGrace(), attrd, attributes, () -> watch.health().serving(), clock,
+        GraceNotifier notifier = new GraceNotifier(busGrace, attrd, attributes, () -> watch.health().serving(), clock,
                 config.dbusCallTimeout());
         MonActions mon = new MonActions(instances, monController);
         GraceActions grace = new GraceActions(instances, attributes, notifier, () -> watch.health().serving(),
@@ -234,7 +235,7 @@ public class NodeAgent {
         Optional<Boolean> inGrace = Optional.empty();
         if (health.serving()) {
             try {
-                inGrace = Optional.of(new BusGrace().inGrace(config.dbusCallTimeout()));
+                inGrace = Optional.of(busGrace.inGrace(config.dbusCallTimeout()));
             } catch (NfsdGrace.GraceFailure e) {
                 // unknown this tick
             }

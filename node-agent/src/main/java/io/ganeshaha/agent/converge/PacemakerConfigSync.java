@@ -26,7 +26,6 @@ public final class PacemakerConfigSync implements Runnable {
 
     private final Path dir;
     private final Cib cib;
-    private volatile Optional<CibGeneration> applied = Optional.empty();
     private volatile Optional<Long> generation = Optional.empty();
     private volatile String state = "not checked yet";
     private String lastProblem;
@@ -82,7 +81,6 @@ public final class PacemakerConfigSync implements Runnable {
                     target);
             case UP_TO_DATE -> { }
         }
-        applied = current;
         String uid = desired.generation().clusterUid();
         generation = current.filter(g -> g.clusterUid().equals(uid)).map(CibGeneration::generation);
         state = current.map(CibGeneration::toString).orElse("none") + " (" + decision + ")";
@@ -95,11 +93,6 @@ public final class PacemakerConfigSync implements Runnable {
         }
         lastProblem = message;
         state = "failing: " + message;
-    }
-
-    /** What the CIB was configured from, as last read. */
-    public Optional<CibGeneration> applied() {
-        return applied;
     }
 
     /** The generation the CIB was configured from, when it is this node's cluster's (for the status). */

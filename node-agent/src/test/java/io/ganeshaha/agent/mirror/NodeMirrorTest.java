@@ -47,17 +47,32 @@ class NodeMirrorTest {
 
     @BeforeEach
     void startServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-                false);
-        server.init();
+        server = apiServer(null);
         // As the agent's own client: no retry loop inside a call.
         client = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig());
+        registerCrds();
+        mirror = new NodeMirror(client, new NodeMirror.Identity(NS, "nfs", "node-a", () -> Optional.of("nfs-a.example")),
+                report::get, HEARTBEAT, clock);
+    }
+
+    /** Fabric8's mock in CRUD mode, on {@code port} when given (an API server back at its address). */
+    static KubernetesMockServer apiServer(Integer port) {
+        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        if (port == null) {
+            mock.init();
+        } else {
+            mock.init(java.net.InetAddress.getLoopbackAddress(), port);
+        }
+        return mock;
+    }
+
+    /** The project's CRDs: the mock honours the status subresource only for registered ones. */
+    void registerCrds() {
         for (String crd : List.of("ganeshaclusters.ganeshaha.io-v1.yml", "ganeshanodes.ganeshaha.io-v1.yml")) {
             client.apiextensions().v1().customResourceDefinitions()
                     .load(Path.of("../crds").resolve(crd).toFile()).create();
         }
-        mirror = new NodeMirror(client, new NodeMirror.Identity(NS, "nfs", "node-a", () -> Optional.of("nfs-a.example")),
-                report::get, HEARTBEAT, clock);
     }
 
     @AfterEach
@@ -148,13 +163,8 @@ class NodeMirrorTest {
         assertThat(mirror.state()).startsWith("failing:");
 
         // The same address answers again (an API server back from a restart), with the CRDs and cluster.
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-                false);
-        server.init(java.net.InetAddress.getLoopbackAddress(), port);
-        for (String crd : List.of("ganeshaclusters.ganeshaha.io-v1.yml", "ganeshanodes.ganeshaha.io-v1.yml")) {
-            client.apiextensions().v1().customResourceDefinitions()
-                    .load(Path.of("../crds").resolve(crd).toFile()).create();
-        }
+        server = apiServer(port);
+        registerCrds();
         createCluster();
         report.set(new NodeReport(NfsdHealth.HUNG, true, false, Optional.empty(), List.of("192.0.2.11"), true,
                 Optional.empty(), Optional.empty()));

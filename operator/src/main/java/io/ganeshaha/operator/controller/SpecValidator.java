@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What the operator judges before it touches anything: input the API server cannot reject yet (no
- * CEL rules in the CRD so far) and that would render a Pacemaker configuration that fails over
- * wrongly. A problem is reported as a {@code Degraded} reason naming the field; it is never an
+ * What the operator judges before it touches anything: the CRD's schema and CEL rules again, for
+ * an API server that does not enforce them (one without CEL, the mock in tests), since such a spec
+ * would render a Pacemaker configuration that fails over wrongly. A problem is reported as a {@code Degraded} reason naming the field; it is never an
  * exception, so a bad spec causes no retry storm.
  */
 public final class SpecValidator {

@@ -9,6 +9,7 @@ import io.ganeshaha.api.v1alpha1.FailoverRecord;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
 import io.ganeshaha.api.v1alpha1.NodeStatus;
+import io.ganeshaha.operator.status.ClusterHealth;
 import io.ganeshaha.operator.status.StatusAggregator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -100,8 +101,7 @@ public final class ClusterEvents {
 
     /** What its agent reported says nfsd failed there (a node without a report has not failed yet). */
     private static boolean failed(NodeStatus node) {
-        return node != null && node.getNfsd() != null && (!"SERVING".equals(node.getNfsd())
-                || !Boolean.TRUE.equals(node.getGaneshaActive()) || !Boolean.TRUE.equals(node.getGraceActive()));
+        return node != null && node.getNfsd() != null && ClusterHealth.reportsFailure(node);
     }
 
     private static String set(Boolean attribute) {

@@ -48,9 +48,7 @@ public final class ClusterHealth {
 
         /** The agent says nfsd is not serving (or an attribute is gone): this node is failing or failed. */
         boolean failed() {
-            return fresh && report.map(r -> !"SERVING".equals(r.getNfsd())
-                    || !Boolean.TRUE.equals(r.getGaneshaActive()) || !Boolean.TRUE.equals(r.getGraceActive()))
-                    .orElse(false);
+            return fresh && report.map(ClusterHealth::reportsFailure).orElse(false);
         }
 
         /** grace-active gone, ganesha-active still set: the survivors are being put in grace. */
@@ -65,6 +63,12 @@ public final class ClusterHealth {
     }
 
     private final List<Member> members;
+
+    /** A report saying nfsd does not serve there, or that an attribute is gone: failing or failed. */
+    public static boolean reportsFailure(NodeObservation report) {
+        return !"SERVING".equals(report.getNfsd()) || !Boolean.TRUE.equals(report.getGaneshaActive())
+                || !Boolean.TRUE.equals(report.getGraceActive());
+    }
 
     private ClusterHealth(List<Member> members) {
         this.members = members;
