@@ -103,7 +103,7 @@ public class NodeAgent {
         CommandRunner runner = new CommandRunner();
         Attrd attrd = new Attrd(runner, config.pacemakerTimeout());
         CrmNode crmNode = new CrmNode(runner, config.pacemakerTimeout());
-        localNode = new LocalNode(crmNode);
+        localNode = new LocalNode(crmNode::localName);
         attributes = new LocalAttributes(attrd, localNode);
         InstanceStore instances = new InstanceStore(config.instanceDir());
 

@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.failover;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -73,5 +74,34 @@ public final class GraceAcks {
             }
         });
         return survivors;
+    }
+
+    /**
+     * Where the wait for the survivors stands: who counts as a survivor now, who has not
+     * acknowledged {@code epoch} yet, and whether the deadline ({@code grace_delay} after the first
+     * attribute moved) has passed. The wait is over when nobody is missing or the deadline passed.
+     */
+    public record Progress(Set<String> survivors, Set<String> missing, boolean deadlinePassed) {
+
+        public boolean complete() {
+            return missing.isEmpty();
+        }
+
+        public boolean over() {
+            return complete() || deadlinePassed;
+        }
+
+        public Set<String> acknowledged() {
+            Set<String> acked = new TreeSet<>(survivors);
+            acked.removeAll(missing);
+            return acked;
+        }
+    }
+
+    /** Judges the wait from the three attributes as every node holds them, at {@code now}. */
+    public static Progress progress(Map<String, String> ganeshaActive, Map<String, String> graceActive,
+            Map<String, String> ackValuesByNode, String self, String epoch, Instant now, Instant deadline) {
+        Set<String> survivors = survivors(ganeshaActive, graceActive, self);
+        return new Progress(survivors, missing(survivors, ackValuesByNode, self, epoch), !now.isBefore(deadline));
     }
 }

@@ -1,7 +1,7 @@
 package io.ganeshaha.agent.failover;
 
 import io.ganeshaha.agent.ocf.NotifyEvent;
-import io.ganeshaha.agent.pacemaker.Attrd;
+import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,14 +28,14 @@ public final class GraceNotifier {
     private static final Duration CONFIRM_POLL = Duration.ofMillis(20);
 
     private final NfsdGrace nfsd;
-    private final Attrd attrd;
+    private final NodeAttributes attrd;
     private final LocalAttributes local;
     private final BooleanSupplier nfsdServing;
     private final Clock clock;
     private final Duration callTimeout;
     private final Object ackLock = new Object();
 
-    public GraceNotifier(NfsdGrace nfsd, Attrd attrd, LocalAttributes local, BooleanSupplier nfsdServing,
+    public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
             Clock clock, Duration callTimeout) {
         this.nfsd = nfsd;
         this.callTimeout = callTimeout;

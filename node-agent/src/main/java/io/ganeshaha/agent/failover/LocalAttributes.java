@@ -1,6 +1,6 @@
 package io.ganeshaha.agent.failover;
 
-import io.ganeshaha.agent.pacemaker.Attrd;
+import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.util.Map;
@@ -18,11 +18,11 @@ public class LocalAttributes {
 
     private static final Logger LOG = Logger.getLogger(LocalAttributes.class);
 
-    private final Attrd attrd;
+    private final NodeAttributes attrd;
     private final LocalNode localNode;
     private final Map<String, Optional<String>> values = new ConcurrentHashMap<>();
 
-    public LocalAttributes(Attrd attrd, LocalNode localNode) {
+    public LocalAttributes(NodeAttributes attrd, LocalNode localNode) {
         this.attrd = attrd;
         this.localNode = localNode;
     }

@@ -1,7 +1,7 @@
 package io.ganeshaha.agent.failover;
 
 import io.ganeshaha.agent.ocf.OcfParameters;
-import io.ganeshaha.agent.pacemaker.Attrd;
+import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.time.Clock;
@@ -24,7 +24,7 @@ public final class PeerLossWatch implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(PeerLossWatch.class);
 
-    private final Attrd attrd;
+    private final NodeAttributes attrd;
     private final LocalNode localNode;
     private final GraceNotifier notifier;
     private final BooleanSupplier nfsdServing;
@@ -33,7 +33,7 @@ public final class PeerLossWatch implements Runnable {
     private final Duration callBudget;
     private Set<String> serving;
 
-    public PeerLossWatch(Attrd attrd, LocalNode localNode, GraceNotifier notifier, BooleanSupplier nfsdServing,
+    public PeerLossWatch(NodeAttributes attrd, LocalNode localNode, GraceNotifier notifier, BooleanSupplier nfsdServing,
             Supplier<String> ganeshaActiveName, Clock clock, Duration callBudget) {
         this.attrd = attrd;
         this.localNode = localNode;

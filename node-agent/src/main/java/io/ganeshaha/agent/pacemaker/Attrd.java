@@ -8,10 +8,11 @@ import java.util.Optional;
 
 /**
  * Transient node attributes through Pacemaker's attribute daemon ({@code attrd_updater}). Only
- * transient attributes are ever written (GlusterFS lesson 7): they vanish when a node leaves the
+ * transient attributes are ever written (a name written both as a permanent and a transient
+ * attribute behaves unpredictably, as GlusterFS learned): they vanish when a node leaves the
  * cluster, which is exactly when its virtual IP must move.
  */
-public class Attrd {
+public class Attrd implements NodeAttributes {
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -21,22 +22,22 @@ public class Attrd {
         this.timeout = timeout;
     }
 
-    /** Sets the attribute on the local node. */
+    @Override
     public void update(String name, String value) throws PacemakerCommandException {
         check(runner.run(List.of("attrd_updater", "-n", name, "-U", value), timeout), "set " + name + "=" + value);
     }
 
-    /** Deletes the attribute on the local node. */
+    @Override
     public void delete(String name) throws PacemakerCommandException {
         check(runner.run(List.of("attrd_updater", "-n", name, "-D"), timeout), "delete " + name);
     }
 
-    /** The attribute's value on one node, empty when it is not set there. */
+    @Override
     public Optional<String> query(String name, String node) throws PacemakerCommandException {
         return Optional.ofNullable(queryOrEmpty(List.of("-N", node), name).get(node));
     }
 
-    /** The attribute's value on every node where it is set. */
+    @Override
     public Map<String, String> queryAll(String name) throws PacemakerCommandException {
         return queryOrEmpty(List.of("-A"), name);
     }

@@ -2,6 +2,7 @@ package io.ganeshaha.agent.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,5 +35,46 @@ class GraceAcksTest {
     void garbageTokensAreIgnored() {
         assertThat(GraceAcks.parse("=1 n2= n3=7 junk")).isEqualTo(Map.of("n3", "7"));
         assertThat(GraceAcks.parse(null)).isEmpty();
+    }
+
+    private static final Instant NOW = Instant.parse("2026-12-01T00:00:10Z");
+
+    @Test
+    void theWaitIsOverWhenEverySurvivorAcknowledgedTheCurrentEpoch() {
+        GraceAcks.Progress progress = GraceAcks.progress(Map.of("n1", "1", "n2", "1", "n3", "1"),
+                Map.of("n1", "1", "n3", "1"), Map.of("n1", "n2=E", "n3", "n2=E n1=OLD"), "n2", "E", NOW,
+                NOW.plusSeconds(5));
+        assertThat(progress.survivors()).containsExactly("n1", "n3");
+        assertThat(progress.complete()).isTrue();
+        assertThat(progress.over()).isTrue();
+        assertThat(progress.acknowledged()).containsExactly("n1", "n3");
+    }
+
+    @Test
+    void aMissingAcknowledgementKeepsTheWaitGoingUntilTheDeadline() {
+        Map<String, String> serving = Map.of("n1", "1", "n3", "1");
+        Map<String, String> acks = Map.of("n1", "n2=E", "n3", "n2=EARLIER");
+        GraceAcks.Progress before = GraceAcks.progress(serving, serving, acks, "n2", "E", NOW, NOW.plusMillis(1));
+        assertThat(before.over()).isFalse();
+        assertThat(before.missing()).containsExactly("n3");
+        assertThat(before.acknowledged()).containsExactly("n1");
+
+        GraceAcks.Progress at = GraceAcks.progress(serving, serving, acks, "n2", "E", NOW, NOW);
+        assertThat(at.deadlinePassed()).isTrue();
+        assertThat(at.complete()).isFalse();
+        assertThat(at.over()).isTrue();
+    }
+
+    @Test
+    void aPeerThatStoppedServingIsNoSurvivorToWaitFor() {
+        GraceAcks.Progress progress = GraceAcks.progress(Map.of("n1", "1"), Map.of("n1", "1", "n3", "1"), Map.of(),
+                "n2", "E", NOW, NOW.plusSeconds(5));
+        assertThat(progress.survivors()).containsExactly("n1");
+        assertThat(progress.missing()).containsExactly("n1");
+
+        GraceAcks.Progress alone = GraceAcks.progress(Map.of("n2", "1"), Map.of("n2", "1"), Map.of(), "n2", "E", NOW,
+                NOW.plusSeconds(5));
+        assertThat(alone.survivors()).isEmpty();
+        assertThat(alone.complete()).as("no survivor: nothing to wait for").isTrue();
     }
 }

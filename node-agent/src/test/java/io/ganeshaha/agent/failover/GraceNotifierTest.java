@@ -1,0 +1,135 @@
+package io.ganeshaha.agent.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ganeshaha.agent.ocf.NotifyEvent;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The survivor side of the handshake: grace over D-Bus, confirmed, then the acknowledgement. */
+class GraceNotifierTest {
+
+    private final InMemoryCluster cluster = new InMemoryCluster("n1", "n2", "n3");
+    private final InMemoryCluster.Node n1 = cluster.node("n1");
+
+    @AfterEach
+    void close() throws InterruptedException {
+        cluster.close();
+    }
+
+    private static NotifyEvent postStop(String... stopped) {
+        return new NotifyEvent("post", "stop", List.of(stopped), List.of(), List.of(), List.of());
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(5);
+    }
+
+    @Test
+    void postStopTakesOverEachStoppedPeerAndAcknowledgesItsEpoch() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        cluster.node("n3").given(GraceAcks.REQUEST_ATTRIBUTE, "E3");
+        n1.given(GraceAcks.ACK_ATTRIBUTE, "n4=OLD");
+
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2", "n3", "n1"), "n1", soon());
+
+        assertThat(outcome.acknowledged()).containsExactly("n2", "n3");
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(cluster.journal.first("n1", "grace 5:n2")).isGreaterThanOrEqualTo(0)
+                .isLessThan(cluster.journal.first("n1", "set ganesha-grace-ack=n4=OLD n2=E2"));
+        assertThat(cluster.journal.contains("n1", "grace 5:n1")).as("never for itself").isFalse();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n4=OLD n2=E2 n3=E3");
+        assertThat(outcome.logLines("post-stop", "n1")).containsExactly("post-stop: nfsd on n1 in grace for n2",
+                "post-stop: nfsd on n1 in grace for n3");
+    }
+
+    @Test
+    void preStartJustEntersGrace() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        NotifyEvent preStart = new NotifyEvent("pre", "start", List.of(), List.of("n2"), List.of(), List.of());
+
+        assertThat(n1.notifier.handle(preStart, "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.contains("n1", "grace 0:n2")).isTrue();
+    }
+
+    @Test
+    void otherNotificationsAskForNothing() {
+        NotifyEvent postStart = new NotifyEvent("post", "start", List.of(), List.of("n2"), List.of(), List.of());
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStart, "n1", soon());
+        assertThat(outcome.acknowledged()).isEmpty();
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(cluster.journal.entries()).isEmpty();
+    }
+
+    @Test
+    void aNodeWhoseNfsdIsNotServingIsNoSurvivorAndAcknowledgesNothing() {
+        n1.serving = false;
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", soon());
+
+        assertThat(outcome.acknowledged()).isEmpty();
+        assertThat(outcome.failures()).singleElement().asString().contains("not serving");
+        assertThat(cluster.journal.entries()).isEmpty();
+    }
+
+    @Test
+    void aRefusedGraceCallIsReportedAndNotAcknowledged() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        n1.nfsd.refuse("org.freedesktop.DBus.Error.ServiceUnknown: org.ganesha.nfsd");
+
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", soon());
+
+        assertThat(outcome.acknowledged()).isEmpty();
+        assertThat(outcome.failures()).singleElement().asString()
+                .contains("could not put nfsd on n1 in grace for n2").contains("ServiceUnknown");
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).isEmpty();
+    }
+
+    @Test
+    void graceThatGetGraceNeverConfirmsIsNotAcknowledged() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        n1.nfsd.neverConfirm(true);
+
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", soon());
+
+        assertThat(outcome.failures()).singleElement().asString().contains("get_grace does not report grace");
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).isEmpty();
+    }
+
+    @Test
+    void aPassedDeadlineMakesNoCall() {
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", Instant.now().minusMillis(1));
+        assertThat(outcome.failures()).singleElement().asString().contains("deadline passed");
+        assertThat(cluster.journal.entries()).isEmpty();
+    }
+
+    @Test
+    void aPeerWithoutAGraceRequestGetsGraceButNoAcknowledgement() {
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", soon());
+        assertThat(outcome.acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.contains("n1", "grace 5:n2")).isTrue();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).isEmpty();
+    }
+
+    @Test
+    void attrdDownAfterTheGraceCallIsAFailureNamingIt() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        cluster.attrd.down(true);
+
+        GraceNotifier.Outcome outcome = n1.notifier.handle(postStop("n2"), "n1", soon());
+
+        assertThat(cluster.journal.contains("n1", "grace 5:n2")).as("grace first, whatever attrd does").isTrue();
+        assertThat(outcome.failures()).singleElement().asString().contains("Could not connect to the CIB manager");
+    }
+
+    @Test
+    void takeOverIsTheGraceOfAPostStopForTheHomeNode() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        assertThat(n1.notifier.takeOver("n2", "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.contains("n1", "grace 5:n2")).isTrue();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2");
+    }
+}

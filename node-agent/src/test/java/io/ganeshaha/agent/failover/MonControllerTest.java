@@ -1,0 +1,211 @@
+package io.ganeshaha.agent.failover;
+
+import static io.ganeshaha.agent.failover.InMemoryCluster.GANESHA;
+import static io.ganeshaha.agent.failover.InMemoryCluster.GRACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ganeshaha.agent.watch.NfsdHealth;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ganesha_mon's side of failover on an in-memory three-node cluster: the order of the attribute
+ * changes, the handshake with the survivors, and what happens when the sequence is interrupted.
+ * Orderings are read from the cluster's journal; durations only where a deadline guarantees them.
+ */
+class MonControllerTest {
+
+    private static final Duration LONG_GRACE_DELAY = Duration.ofSeconds(30);
+
+    private final InMemoryCluster cluster = new InMemoryCluster("n1", "n2", "n3");
+    private final LinkedBlockingQueue<FailoverTimeline> timelines = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void close() throws InterruptedException {
+        cluster.close();
+    }
+
+    private MonController healthyClusterWithMonOnN2(Duration graceDelay) {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        MonController mon = cluster.node("n2").mon(InMemoryCluster.mon(graceDelay), timelines);
+        mon.healthChanged(NfsdHealth.SERVING);
+        return mon;
+    }
+
+    private FailoverTimeline nextTimeline() throws InterruptedException {
+        FailoverTimeline timeline = timelines.poll(20, TimeUnit.SECONDS);
+        assertThat(timeline).as("a finished sequence; journal:\n%s", cluster.journal).isNotNull();
+        return timeline;
+    }
+
+    @Test
+    void nfsdDyingMovesTheVipOnlyOnceEverySurvivorIsInGrace() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.direction()).isEqualTo("failover");
+        assertThat(timeline.survivors()).containsExactly("n1", "n3");
+        assertThat(timeline.acknowledged()).containsExactly("n1", "n3");
+        assertThat(timeline.acksComplete()).as("moved on the acknowledgements, not the 30 s grace_delay").isPresent();
+
+        var journal = cluster.journal;
+        long request = journal.matching(e -> e.node().equals("n2") && e.what().startsWith("set ganesha-grace-request="))
+                .get(0).seq();
+        long graceGone = journal.first("n2", "delete " + GRACE);
+        long vipMoves = journal.first("pacemaker", "vip of n2 moves");
+        assertThat(request).as("the epoch is published first").isLessThan(graceGone);
+        assertThat(graceGone).isLessThan(journal.first("n2", "delete " + GANESHA));
+        for (String survivor : Set.of("n1", "n3")) {
+            long inGrace = journal.first(survivor, "grace 5:n2");
+            assertThat(inGrace).as("%s in grace for n2 after grace-active went; journal:%n%s", survivor, journal)
+                    .isGreaterThan(graceGone).isLessThan(vipMoves);
+            long acked = journal.matching(e -> e.node().equals(survivor) && e.what().startsWith("set ganesha-grace-ack="))
+                    .get(0).seq();
+            assertThat(acked).isGreaterThan(inGrace).isLessThan(vipMoves);
+        }
+        assertThat(cluster.attrd.value("n1", "ganesha-grace-ack")).contains("n2=" + timeline.epoch());
+    }
+
+    @Test
+    void failBackPutsTheSurvivorsInGraceBeforeTheVipComesHome() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+        nextTimeline();
+
+        mon.healthChanged(NfsdHealth.SERVING);
+        FailoverTimeline back = nextTimeline();
+        assertThat(back.direction()).isEqualTo("fail-back");
+        assertThat(back.acksComplete()).isPresent();
+        var journal = cluster.journal;
+        long graceBack = journal.first("n2", "set " + GRACE + "=1");
+        long vipHome = journal.first("pacemaker", "vip of n2 home");
+        assertThat(graceBack).isLessThan(vipHome);
+        for (String survivor : Set.of("n1", "n3")) {
+            assertThat(journal.first(survivor, "grace 0:n2")).as(survivor).isGreaterThan(graceBack).isLessThan(vipHome);
+        }
+        assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
+    }
+
+    @Test
+    void aSurvivorThatNeverAcknowledgesHoldsTheVipForGraceDelayAndNoLonger() throws Exception {
+        cluster.node("n3").agentAnswers = false;
+        MonController mon = healthyClusterWithMonOnN2(Duration.ofSeconds(1));
+        mon.healthChanged(NfsdHealth.DOWN);
+
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.survivors()).containsExactly("n1", "n3");
+        assertThat(timeline.acknowledged()).containsExactly("n1");
+        assertThat(timeline.acksComplete()).isEmpty();
+        assertThat(Duration.between(timeline.graceAttributeChanged(), timeline.ganeshaAttributeChanged().orElseThrow()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(cluster.attrd.value("n2", GANESHA)).isEmpty();
+    }
+
+    @Test
+    void aSurvivorLostDuringTheWaitNoLongerCounts() throws Exception {
+        cluster.node("n3").agentAnswers = false;
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.contains("n1", "grace 5:n2"));
+
+        cluster.attrd.lose("n3"); // n3 leaves the membership: attrd drops all its attributes
+
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.acksComplete()).as("complete without n3, long before grace_delay").isPresent();
+        assertThat(timeline.survivors()).containsExactly("n1");
+    }
+
+    @Test
+    void nfsdBackDuringTheWaitStopsTheFailoverBeforeTheVipMoves() throws Exception {
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false;
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+
+        mon.healthChanged(NfsdHealth.SERVING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).equals(Optional.of("1")));
+        assertThat(cluster.journal.contains("n2", "delete " + GANESHA)).as("the VIP never left").isFalse();
+        assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
+    }
+
+    @Test
+    void anAgentRestartedMidFailoverFinishesItOnTheEpochItHadPublished() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        // What the agent that stopped left behind: epoch E published, grace-active gone, both acks in.
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E").without(GRACE);
+        cluster.node("n1").given(GraceAcks.ACK_ATTRIBUTE, "n2=E");
+        cluster.node("n3").given(GraceAcks.ACK_ATTRIBUTE, "n2=E");
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false;
+        long before = cluster.journal.entries().size();
+
+        MonController restarted = cluster.node("n2").mon(InMemoryCluster.mon(LONG_GRACE_DELAY), timelines);
+        restarted.healthChanged(NfsdHealth.DOWN);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GANESHA).isEmpty());
+        assertThat(cluster.journal.matching(e -> e.seq() >= before && e.node().equals("n2")))
+                .as("no new epoch, grace-active untouched: only ganesha-active goes")
+                .extracting(e -> e.what()).containsExactly("delete " + GANESHA);
+    }
+
+    @Test
+    void anAgentRestartedMidFailBackWaitsForTheMissingAcknowledgementUpToGraceDelay() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E").without(GANESHA);
+        cluster.node("n1").given(GraceAcks.ACK_ATTRIBUTE, "n2=E");
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false; // n3 never acknowledged E
+
+        long started = System.nanoTime();
+        MonController restarted = cluster.node("n2").mon(InMemoryCluster.mon(Duration.ofSeconds(1)), timelines);
+        restarted.healthChanged(NfsdHealth.SERVING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GANESHA).equals(Optional.of("1")));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void pacemakerUnreachableIsRetriedAndTheOrderHoldsOnceItAnswers() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        cluster.attrd.down(true);
+        mon.healthChanged(NfsdHealth.DOWN);
+        Thread.sleep(300); // several attempts fail meanwhile
+        assertThat(cluster.attrd.value("n2", GANESHA)).as("nothing moves while attrd does not answer").contains("1");
+
+        cluster.attrd.down(false);
+
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.acksComplete()).isPresent();
+        assertThat(cluster.journal.first("n2", "delete " + GRACE))
+                .isLessThan(cluster.journal.first("n2", "delete " + GANESHA));
+    }
+
+    @Test
+    void anAttributeLostOutsideTheAgentIsSetAgain() throws Exception {
+        healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        cluster.attrd.remove("n2", GANESHA); // attrd lost it, e.g. after a brief partition
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GANESHA).equals(Optional.of("1")));
+    }
+
+    @Test
+    void aMonPacemakerHasNotStartedChangesNothing() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.configure(Optional.empty());
+        mon.healthChanged(NfsdHealth.DOWN);
+        Thread.sleep(500); // two re-assert periods
+
+        assertThat(cluster.attrd.value("n2", GRACE)).contains("1");
+        assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
+        assertThat(timelines).isEmpty();
+    }
+}
