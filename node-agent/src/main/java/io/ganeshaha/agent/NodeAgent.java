@@ -120,7 +120,7 @@ public class NodeAgent {
         MonActions mon = new MonActions(instances, monController);
         GraceActions grace = new GraceActions(instances, attributes, notifier, () -> watch.health().serving(),
                 () -> monController.parameters().isPresent(), clock);
-        NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode);
+        NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames);
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, grace, nfsd, takeover, clock, meters);
 

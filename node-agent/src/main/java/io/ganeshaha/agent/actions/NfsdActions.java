@@ -5,7 +5,6 @@ import io.ganeshaha.agent.ocf.OcfExitCode;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.ocf.OcfRequest;
 import io.ganeshaha.agent.ocf.OcfResponse;
-import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.statedir.StateDirException;
@@ -15,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -28,14 +28,20 @@ public final class NfsdActions {
 
     private static final Logger LOG = Logger.getLogger(NfsdActions.class);
 
+    /** Every node of the Pacemaker cluster ({@code crm_node -l} on a host). */
+    @FunctionalInterface
+    public interface ClusterNodes {
+        List<String> allNames() throws PacemakerCommandException;
+    }
+
     private final StateDirLink link;
     private final LocalNode localNode;
-    private final CrmNode crmNode;
+    private final ClusterNodes clusterNodes;
 
-    public NfsdActions(StateDirLink link, LocalNode localNode, CrmNode crmNode) {
+    public NfsdActions(StateDirLink link, LocalNode localNode, ClusterNodes clusterNodes) {
         this.link = link;
         this.localNode = localNode;
-        this.crmNode = crmNode;
+        this.clusterNodes = clusterNodes;
     }
 
     public OcfResponse handle(OcfRequest request) throws OcfConfigurationException, PacemakerCommandException {
@@ -73,7 +79,7 @@ public final class NfsdActions {
     private Set<String> peers(StateLayout layout, String node) {
         Set<String> peers = new LinkedHashSet<>();
         try {
-            peers.addAll(crmNode.allNames());
+            peers.addAll(clusterNodes.allNames());
         } catch (PacemakerCommandException e) {
             LOG.warnf("cannot list the cluster's nodes (%s); linking only peers found on the shared storage", e.getMessage());
         }

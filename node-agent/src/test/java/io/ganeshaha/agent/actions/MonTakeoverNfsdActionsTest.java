@@ -1,0 +1,192 @@
+package io.ganeshaha.agent.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ganeshaha.agent.failover.GraceNotifier;
+import io.ganeshaha.agent.failover.LocalAttributes;
+import io.ganeshaha.agent.failover.MonController;
+import io.ganeshaha.agent.instances.InstanceStore;
+import io.ganeshaha.agent.ocf.OcfAgent;
+import io.ganeshaha.agent.ocf.OcfConfigurationException;
+import io.ganeshaha.agent.ocf.OcfExitCode;
+import io.ganeshaha.agent.ocf.OcfParameters;
+import io.ganeshaha.agent.pacemaker.LocalNode;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.statedir.StateDirLink;
+import io.ganeshaha.agent.testing.FakeNfsdGrace;
+import io.ganeshaha.agent.testing.InMemoryAttrd;
+import io.ganeshaha.agent.testing.Journal;
+import io.ganeshaha.agent.testing.OcfRequests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ganesha_mon, ganesha_takeover and ganesha_nfsd: what each OCF action does to the agent's state. */
+class MonTakeoverNfsdActionsTest {
+
+    private final Journal journal = new Journal();
+    private final InMemoryAttrd attrd = new InMemoryAttrd(journal);
+    private final LocalAttributes attributes = new LocalAttributes(attrd.node("n1"), LocalNode.named("n1"));
+    @TempDir
+    Path run;
+
+    @Nested
+    class Mon {
+        private final MonController controller = new MonController(attrd.node("n1"), attributes, Clock.systemUTC(),
+                Duration.ofMillis(10), Duration.ofSeconds(10), timeline -> {});
+
+        @AfterEach
+        void close() {
+            controller.close();
+        }
+
+        private MonActions actions() {
+            return new MonActions(new InstanceStore(run), controller);
+        }
+
+        @Test
+        void startHandsTheParametersToTheControllerAndStopTakesThemBack() throws Exception {
+            MonActions mon = actions();
+            assertThat(mon.handle(OcfRequests.call(OcfAgent.MON, "monitor", "n1", "nfs-mon:0"), "nfs-mon:0")
+                    .exitCode()).isEqualTo(OcfExitCode.NOT_RUNNING);
+            mon.handle(OcfRequests.call(OcfAgent.MON, "start", "n1", "nfs-mon:0", "grace_delay=7"), "nfs-mon:0");
+            assertThat(controller.parameters()).contains(new OcfParameters.Mon("ganesha-active", "grace-active",
+                    Duration.ofSeconds(7)));
+            assertThat(mon.handle(OcfRequests.call(OcfAgent.MON, "monitor", "n1", "nfs-mon:0", "grace_delay=9"),
+                    "nfs-mon:0").exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(controller.parameters()).as("a changed parameter arrives with the monitor")
+                    .hasValueSatisfying(p -> assertThat(p.graceDelay()).hasSeconds(9));
+
+            mon.handle(OcfRequests.call(OcfAgent.MON, "stop", "n1", "nfs-mon:0"), "nfs-mon:0");
+            assertThat(controller.parameters()).isEmpty();
+        }
+
+        @Test
+        void anAgentRestartResumesTheMonPacemakerHadStarted() throws Exception {
+            actions().handle(OcfRequests.call(OcfAgent.MON, "start", "n1", "nfs-mon:0", "grace_delay=3"), "nfs-mon:0");
+            MonController afterRestart = new MonController(attrd.node("n1"), attributes, Clock.systemUTC(),
+                    Duration.ofMillis(10), Duration.ofSeconds(10), timeline -> {});
+            new MonActions(new InstanceStore(run), afterRestart).resume();
+            assertThat(afterRestart.parameters()).hasValueSatisfying(p -> assertThat(p.graceDelay()).hasSeconds(3));
+        }
+
+        @Test
+        void aBadParameterIsAConfigurationErrorNamingIt() {
+            assertThatThrownBy(() -> actions().handle(OcfRequests.call(OcfAgent.MON, "start", "n1", "nfs-mon:0",
+                    "grace_delay=soon"), "nfs-mon:0")).isInstanceOf(OcfConfigurationException.class)
+                    .hasMessageContaining("grace_delay");
+            assertThat(controller.parameters()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Takeover {
+        private final FakeNfsdGrace nfsd = new FakeNfsdGrace("n1", journal);
+        private TakeoverActions actions() {
+            return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
+                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"));
+        }
+
+        private OcfExitCode call(String action, String node) throws Exception {
+            return actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, action, node, "n2-takeover", "home_node=n2"),
+                    "n2-takeover", Instant.now().plusSeconds(5)).exitCode();
+        }
+
+        @Test
+        void startAwayFromHomePutsNfsdInGraceForTheHomeNodeBeforeAnswering() throws Exception {
+            attrd.put("n2", "ganesha-grace-request", "E");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n1", "grace 5:n2")).isTrue();
+            assertThat(attrd.value("n1", "ganesha-grace-ack")).contains("n2=E");
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void startAtHomeCallsNoGrace() throws Exception {
+            assertThat(call("start", "n2")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).isEmpty();
+        }
+
+        @Test
+        void aFailedGraceStillStartsTheAddressesAndLogsWhy() throws Exception {
+            nfsd.refuse("no nfsd on the bus");
+            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n1", "n2-takeover",
+                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(response.log()).singleElement().asString().contains("no nfsd on the bus");
+        }
+
+        @Test
+        void homeNodeIsRequired() {
+            assertThatThrownBy(() -> actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n1", "x"), "x",
+                    Instant.now().plusSeconds(5))).isInstanceOf(OcfConfigurationException.class)
+                    .hasMessageContaining("home_node");
+        }
+    }
+
+    @Nested
+    class Nfsd {
+        @TempDir
+        Path host;
+
+        private NfsdActions actions(NfsdActions.ClusterNodes nodes) {
+            return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes);
+        }
+
+        private OcfExitCode call(NfsdActions actions, String action) throws Exception {
+            return actions.handle(OcfRequests.call(OcfAgent.NFSD, action, "n1", "nfs_setup:0",
+                    "ha_vol_mnt=" + host.resolve("shared"))).exitCode();
+        }
+
+        @Test
+        void startLinksTheStateDirectoryAndEveryPeerStopRestoresIt() throws Exception {
+            Files.createDirectories(host.resolve("var-lib-nfs"));
+            Files.writeString(host.resolve("var-lib-nfs/host-state"), "kept");
+            Files.createDirectories(host.resolve("shared/nfs-ganesha/n9/nfs")); // a node removed from the cluster
+            NfsdActions actions = actions(() -> List.of("n1", "n2", "n3"));
+
+            assertThat(call(actions, "monitor")).isEqualTo(OcfExitCode.NOT_RUNNING);
+            assertThat(call(actions, "start")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call(actions, "monitor")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(host.resolve("var-lib-nfs").toRealPath())
+                    .isEqualTo(host.resolve("shared/nfs-ganesha/n1/nfs").toRealPath());
+            for (String peer : List.of("n2", "n3", "n9")) {
+                assertThat(Files.isSymbolicLink(host.resolve("shared/nfs-ganesha/n1/nfs/ganesha/" + peer))).as(peer)
+                        .isTrue();
+            }
+
+            assertThat(call(actions, "stop")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(host.resolve("var-lib-nfs/host-state")).hasContent("kept");
+            assertThat(call(actions, "monitor")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void pacemakerUnreachableStillLinksThePeersFoundOnSharedStorage() throws Exception {
+            Files.createDirectories(host.resolve("shared/nfs-ganesha/n2/nfs"));
+            NfsdActions actions = actions(() -> {
+                throw new PacemakerCommandException("crm_node did not answer within 5000 ms and was killed");
+            });
+            assertThat(call(actions, "start")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(Files.isSymbolicLink(host.resolve("shared/nfs-ganesha/n1/nfs/ganesha/n2"))).isTrue();
+        }
+
+        @Test
+        void aRelativeSharedStoragePathIsAConfigurationError() {
+            assertThatThrownBy(() -> actions(List::of).handle(OcfRequests.call(OcfAgent.NFSD, "start", "n1",
+                    "nfs_setup:0", "ha_vol_mnt=shared"))).isInstanceOf(OcfConfigurationException.class)
+                    .hasMessageContaining("ha_vol_mnt");
+            assertThat(Optional.of(host.resolve("var-lib-nfs")).filter(Files::exists)).isEmpty();
+        }
+    }
+}
