@@ -1,14 +1,15 @@
 package io.ganeshaha.agent;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.actions.GraceActions;
 import io.ganeshaha.agent.actions.MonActions;
 import io.ganeshaha.agent.actions.NfsdActions;
 import io.ganeshaha.agent.actions.OcfDispatcher;
 import io.ganeshaha.agent.actions.TakeoverActions;
 import io.ganeshaha.agent.config.AgentConfig;
-import io.ganeshaha.agent.dbus.GaneshaDbus;
-import io.ganeshaha.agent.dbus.GaneshaDbusException;
 import io.ganeshaha.agent.converge.PacemakerConfigSync;
+import io.ganeshaha.agent.dbus.BusSession;
+import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.GraceNotifier;
@@ -16,25 +17,23 @@ import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.failover.NfsdGrace;
 import io.ganeshaha.agent.failover.PeerLossWatch;
+import io.ganeshaha.agent.health.LastFailover;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.mirror.HostAddresses;
 import io.ganeshaha.agent.mirror.KubernetesMirrorClient;
 import io.ganeshaha.agent.mirror.NodeMirror;
-import io.ganeshaha.agent.mirror.NodeReport;
-import io.ganeshaha.agent.ocf.OcfParameters;
+import io.ganeshaha.agent.mirror.NodeReporter;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.LocalNode;
-import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.server.OcfSocketServer;
 import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import io.ganeshaha.agent.watch.NfsdHealthTracker;
 import io.ganeshaha.agent.watch.NfsdWatch;
 import io.ganeshaha.agent.watch.ProcessProbe;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,15 +46,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * The composition root: builds the agent's parts from its configuration, starts them in the order
- * that makes an agent restart invisible to Pacemaker, and stops them.
+ * that makes an agent restart invisible to Pacemaker, and stops them. It wires; the parts work.
  */
 @ApplicationScoped
 public class NodeAgent {
@@ -64,38 +59,22 @@ public class NodeAgent {
 
     private final AgentConfig config;
     private final MeterRegistry meters;
-    private final AtomicReference<FailoverTimeline> lastFailover = new AtomicReference<>();
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "attribute-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LastFailover lastFailover;
+    private final Schedules schedules = new Schedules();
 
-    private final ScheduledExecutorService mirrorThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kubernetes-mirror");
-        t.setDaemon(true);
-        return t;
-    });
-
+    private GaneshaDbus ganesha;
     private MonController monController;
-    private LocalAttributes attributes;
-    private KubernetesClient kubernetes;
-    private NodeMirror mirror;
-    private final BusGrace busGrace = new BusGrace();
-    private PacemakerConfigSync pacemakerConfig;
-    private final ScheduledExecutorService pacemakerConfigThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pacemaker-config");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile String entryPoints = "not managed by the agent";
     private NfsdWatch watch;
     private OcfSocketServer server;
-    private LocalNode localNode;
+    private KubernetesClient kubernetes;
+    private NodeMirror mirror;
+    private PacemakerConfigSync pacemakerConfig;
+    private volatile String entryPoints = "not managed by the agent";
 
     public NodeAgent(AgentConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
+        this.lastFailover = new LastFailover(meters);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -103,38 +82,40 @@ public class NodeAgent {
         CommandRunner runner = new CommandRunner();
         Attrd attrd = new Attrd(runner, config.pacemakerTimeout());
         CrmNode crmNode = new CrmNode(runner, config.pacemakerTimeout());
-        localNode = new LocalNode(crmNode::localName);
-        attributes = new LocalAttributes(attrd, localNode);
+        LocalNode localNode = new LocalNode(crmNode::localName);
+        LocalAttributes attributes = new LocalAttributes(attrd, localNode);
         InstanceStore instances = new InstanceStore(config.instanceDir());
 
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
-                config.reassertInterval(), this::recordTimeline);
-        watch = new NfsdWatch(config.dbusAddress(), new ProcessProbe(config.pidFile()),
-                new NfsdHealthTracker(config.hangTimeout()), config.processPollInterval(), config.busAnswerTimeout(),
-                monController::healthChanged);
+                config.reassertInterval(), lastFailover);
+        watch = new NfsdWatch(new ProcessProbe(config.pidFile()), new NfsdHealthTracker(config.hangTimeout()),
+                config.processPollInterval(), config.busAnswerTimeout(), monController::healthChanged);
+        // open() never fails: an absent bus is reported to the watch and retried in the background.
+        ganesha = GaneshaDbus.open(config.dbusAddress(), watch, BusSession.Options.defaults());
+        NfsdGrace grace = new BusGrace(ganesha);
         meters.gauge("ganesha_ha_nfsd_serving", watch, w -> w.health() == NfsdHealth.SERVING ? 1 : 0);
         meters.gauge("ganesha_ha_dbus_connected", watch, w -> w.busConnected() ? 1 : 0);
 
-        GraceNotifier notifier = new GraceNotifier(busGrace, attrd, attributes, () -> watch.health().serving(), clock,
+        GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
                 config.dbusCallTimeout());
         MonActions mon = new MonActions(instances, monController);
-        GraceActions grace = new GraceActions(instances, attributes, notifier, () -> watch.health().serving(),
+        GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
         NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames);
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode);
-        OcfDispatcher dispatcher = new OcfDispatcher(mon, grace, nfsd, takeover, clock, meters);
+        OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();
         // Order matters for an agent restart: resume the mon Pacemaker had started before nfsd's
         // health is known, so the first verdict already acts; open the socket last.
         monController.start();
         mon.resume();
-        watch.start();
-        housekeeping.scheduleWithFixedDelay(attributes::refresh, config.attributeRefreshInterval().toMillis(),
-                config.attributeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(new PeerLossWatch(attrd, localNode, notifier, () -> watch.health().serving(),
-                PeerLossWatch.ganeshaActiveOf(monController), clock, config.dbusCallTimeout()),
-                config.peerWatchInterval().toMillis(), config.peerWatchInterval().toMillis(), TimeUnit.MILLISECONDS);
+        watch.start(ganesha);
+        schedules.every("attribute-refresh", config.attributeRefreshInterval(), config.attributeRefreshInterval(),
+                attributes::refresh);
+        schedules.every("peer-loss-watch", config.peerWatchInterval(), config.peerWatchInterval(),
+                new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
+                        PeerLossWatch.ganeshaActiveOf(monController), clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
         try {
             server.start();
@@ -142,7 +123,8 @@ public class NodeAgent {
             throw new UncheckedIOException("cannot listen on " + config.socket(), e);
         }
         startPacemakerConfigSync(runner);
-        startMirror(clock);
+        startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, grace, config.dbusCallTimeout(),
+                attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }
@@ -153,14 +135,15 @@ public class NodeAgent {
         if (server != null) {
             server.close();
         }
-        housekeeping.shutdownNow();
-        mirrorThread.shutdownNow();
-        pacemakerConfigThread.shutdownNow();
+        schedules.close();
         if (kubernetes != null) {
             kubernetes.close();
         }
         if (watch != null) {
             watch.close();
+        }
+        if (ganesha != null) {
+            ganesha.close();
         }
         if (monController != null) {
             monController.close();
@@ -188,15 +171,11 @@ public class NodeAgent {
         return entryPoints;
     }
 
-    /**
-     * Converges the CIB to the operator's rendering, on its own thread: a slow cibadmin must not
-     * hold up the peer watch or the attribute refresh.
-     */
+    /** Converges the CIB to the operator's rendering, on its own thread. */
     private void startPacemakerConfigSync(CommandRunner runner) {
         config.pacemakerConfigDir().ifPresent(dir -> {
             pacemakerConfig = new PacemakerConfigSync(dir, new Cib(runner, config.pacemakerTimeout()));
-            long every = config.pacemakerConfigInterval().toMillis();
-            pacemakerConfigThread.scheduleWithFixedDelay(pacemakerConfig, 0, every, TimeUnit.MILLISECONDS);
+            schedules.every("pacemaker-config", Duration.ZERO, config.pacemakerConfigInterval(), pacemakerConfig);
             LOG.infof("converging Pacemaker's resources and constraints to the rendering in %s every %s", dir,
                     config.pacemakerConfigInterval());
         });
@@ -207,8 +186,12 @@ public class NodeAgent {
         return pacemakerConfig == null ? "off" : pacemakerConfig.state();
     }
 
+    private Optional<Long> pacemakerConfigGeneration() {
+        return pacemakerConfig == null ? Optional.empty() : pacemakerConfig.generation();
+    }
+
     /** The GaneshaNode mirror, when the operator told this agent which cluster it belongs to. */
-    private void startMirror(Clock clock) {
+    private void startMirror(Clock clock, LocalNode localNode, NodeReporter.Sources sources) {
         AgentConfig.Kubernetes k8s = config.kubernetes();
         if (k8s.cluster().isEmpty()) {
             LOG.info("no GaneshaCluster configured (ganesha-ha.agent.kubernetes.cluster): node state is not mirrored");
@@ -219,51 +202,17 @@ public class NodeAgent {
         String nodeName = k8s.nodeName().orElseThrow(() -> new IllegalStateException(
                 "ganesha-ha.agent.kubernetes.node-name must be set with ganesha-ha.agent.kubernetes.cluster"));
         kubernetes = KubernetesMirrorClient.create(namespace, k8s.requestTimeout());
-        HostAddresses addresses = new HostAddresses();
-        List<String> vips = k8s.virtualIps().orElse(List.of());
         mirror = new NodeMirror(kubernetes,
                 new NodeMirror.Identity(namespace, k8s.cluster().get(), nodeName, localNode::known),
-                () -> report(addresses, vips), k8s.heartbeatInterval(), clock);
-        mirrorThread.scheduleWithFixedDelay(mirror, 0, k8s.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                new NodeReporter(sources, new HostAddresses(), k8s.virtualIps().orElse(List.of())),
+                k8s.heartbeatInterval(), clock);
+        schedules.every("kubernetes-mirror", Duration.ZERO, k8s.pollInterval(), mirror);
         LOG.infof("mirroring node %s into GaneshaNode %s/%s every %s (heartbeat %s)", nodeName, namespace,
                 GaneshaNode.nameFor(k8s.cluster().get(), nodeName), k8s.pollInterval(), k8s.heartbeatInterval());
     }
 
-    private NodeReport report(HostAddresses addresses, List<String> vips) {
-        Optional<OcfParameters.Mon> mon = monController.parameters();
-        NfsdHealth health = nfsdHealth();
-        Optional<Boolean> inGrace = Optional.empty();
-        if (health.serving()) {
-            try {
-                inGrace = Optional.of(busGrace.inGrace(config.dbusCallTimeout()));
-            } catch (NfsdGrace.GraceFailure e) {
-                // unknown this tick
-            }
-        }
-        return new NodeReport(health,
-                attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
-                attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
-                inGrace, addresses.held(vips), ready(), lastFailover(),
-                pacemakerConfig == null ? Optional.empty() : pacemakerConfig.generation());
-    }
-
-    /** From the agent's view of attrd (refreshed every few seconds); unknown reads as unset. */
-    private boolean attributeSet(String name) {
-        try {
-            return attributes.get(name).isPresent();
-        } catch (PacemakerCommandException e) {
-            return false;
-        }
-    }
-
-    private void recordTimeline(FailoverTimeline timeline) {
-        lastFailover.set(timeline);
-        meters.counter("ganesha_ha_failovers", "direction", timeline.direction(), "acknowledged",
-                Boolean.toString(timeline.acksComplete().isPresent())).increment();
-    }
-
     public Optional<FailoverTimeline> lastFailover() {
-        return Optional.ofNullable(lastFailover.get());
+        return lastFailover.get();
     }
 
     /** The GaneshaNode mirror's last write or failure; "off" without a configured cluster. */
@@ -279,35 +228,11 @@ public class NodeAgent {
         return watch == null ? NfsdHealth.DOWN : watch.health();
     }
 
-    public boolean busConnected() {
-        return watch != null && watch.busConnected();
+    private boolean nfsdServing() {
+        return nfsdHealth().serving();
     }
 
-    /** Grace calls go to whichever bus connection the watch holds now. */
-    private final class BusGrace implements NfsdGrace {
-        @Override
-        public void grace(int event, String key, Duration timeout) throws GraceFailure {
-            try {
-                connection().grace(event, key, timeout);
-            } catch (GaneshaDbusException e) {
-                throw new GraceFailure(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public boolean inGrace(Duration timeout) throws GraceFailure {
-            try {
-                return connection().inGrace(timeout);
-            } catch (GaneshaDbusException e) {
-                throw new GraceFailure(e.getMessage(), e);
-            }
-        }
-
-        private GaneshaDbus connection() throws GraceFailure {
-            if (watch.bus() == null) {
-                throw new GraceFailure("the node agent is not watching the system bus yet", null);
-            }
-            return watch.bus();
-        }
+    public boolean busConnected() {
+        return watch != null && watch.busConnected();
     }
 }

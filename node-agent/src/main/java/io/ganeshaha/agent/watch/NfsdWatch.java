@@ -27,7 +27,6 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NfsdWatch.class);
     private static final Duration BUS_CHECK_EVERY = Duration.ofSeconds(1);
 
-    private final String busAddress;
     private final ProcessProbe probe;
     private final NfsdHealthTracker tracker;
     private final Duration pollInterval;
@@ -41,9 +40,8 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
     /** The bus connection is up and its daemon answered the last check. */
     private volatile boolean busAnswering;
 
-    public NfsdWatch(String busAddress, ProcessProbe probe, NfsdHealthTracker tracker, Duration pollInterval,
-            Duration busCheckTimeout, Consumer<NfsdHealth> onChange) {
-        this.busAddress = busAddress;
+    public NfsdWatch(ProcessProbe probe, NfsdHealthTracker tracker, Duration pollInterval, Duration busCheckTimeout,
+            Consumer<NfsdHealth> onChange) {
         this.probe = probe;
         this.tracker = tracker;
         this.pollInterval = pollInterval;
@@ -51,9 +49,12 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         this.onChange = onChange;
     }
 
-    public void start() {
-        // open() never fails: an absent bus is reported through busLost and retried in the background.
-        bus = GaneshaDbus.open(busAddress, this, GaneshaDbus.Options.defaults());
+    /**
+     * Starts watching through {@code bus}, whose listener this watch must be (an absent bus is
+     * reported through busLost and retried by the session in the background), and through /proc.
+     */
+    public void start(GaneshaDbus bus) {
+        this.bus = bus;
         processPoller.scheduleWithFixedDelay(this::pollProcess, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
         busChecker.scheduleWithFixedDelay(this::checkBus, 0, BUS_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -62,11 +63,6 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
     public NfsdHealth health() {
         NfsdHealth h = health;
         return h == null ? NfsdHealth.DOWN : h;
-    }
-
-    /** The bus connection (it reconnects by itself); calls on it fail fast while the bus is away. */
-    public GaneshaDbus bus() {
-        return bus;
     }
 
     public boolean busConnected() {
@@ -97,7 +93,7 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
                     tracker.busConnected(owner, System.nanoTime());
                 }
                 busAnswering = true;
-                LOG.infof("connected to the system bus at %s; org.ganesha.nfsd is %s", busAddress,
+                LOG.infof("connected to the system bus at %s; org.ganesha.nfsd is %s", b.address(),
                         owner.isEmpty() ? "not on the bus" : "owned by " + owner);
             }
         } catch (GaneshaDbusException e) {
@@ -107,7 +103,7 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
                     tracker.busLost();
                 }
                 LOG.warnf("the system bus at %s does not answer (%s): hang detection suspended, nfsd watched "
-                        + "through its pid file", busAddress, e.getMessage());
+                        + "through its pid file", b.address(), e.getMessage());
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "checking the system bus failed");
@@ -156,9 +152,14 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         synchronized (tracker) {
             tracker.busLost();
         }
-        LOG.warnf("lost the system bus at %s (%s): nfsd watched through its pid file until it is back", busAddress,
+        LOG.warnf("lost the system bus at %s (%s): nfsd watched through its pid file until it is back", busAddress(),
                 cause == null ? "disconnected" : cause.getMessage());
         evaluate();
+    }
+
+    private String busAddress() {
+        GaneshaDbus b = bus;
+        return b == null ? "(not opened yet)" : b.address();
     }
 
     @Override
@@ -174,13 +175,10 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         });
     }
 
+    /** Stops watching; the bus session belongs to whoever opened it. */
     @Override
     public void close() {
         processPoller.shutdownNow();
         busChecker.shutdownNow();
-        GaneshaDbus b = bus;
-        if (b != null) {
-            b.close();
-        }
     }
 }

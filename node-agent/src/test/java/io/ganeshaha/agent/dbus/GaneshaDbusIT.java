@@ -35,7 +35,7 @@ import io.ganeshaha.agent.testing.GaneshaOnPrivateBus;
 class GaneshaDbusIT {
 
     private static final Duration CALL = Duration.ofSeconds(2);
-    private static final GaneshaDbus.Options FAST = GaneshaDbus.Options.defaults()
+    private static final BusSession.Options FAST = BusSession.Options.defaults()
         .withConnectTimeout(Duration.ofSeconds(2))
         .withReconnectDelays(Duration.ofMillis(50), Duration.ofMillis(500));
 
@@ -279,7 +279,7 @@ class GaneshaDbusIT {
         System.out.println("[timeout] 200 calls to a SIGSTOPped ganesha: " + reasons + "; " + backlogMessage);
         assertThat(reasons).containsExactly(java.util.Map.entry(Reason.TIMEOUT, 200));
         assertThat(backlogMessage).isEqualTo("get_grace() failed: timeout: org.ganesha.nfsd has not answered "
-            + GaneshaDbus.MAX_UNANSWERED_CALLS + " earlier calls (hung?); not sending more until it does");
+            + BusCall.MAX_UNANSWERED_CALLS + " earlier calls (hung?); not sending more until it does");
         // once ganesha runs again it answers the backlog, and calls go through
         await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
             dbus.inGrace(CALL);

@@ -59,21 +59,21 @@ class GaneshaDbusTest {
 
     @Test
     void timeoutsMustBePositiveAndRoundUpToWholeMilliseconds() {
-        assertThatThrownBy(() -> GaneshaDbus.timeoutMillis(Duration.ZERO))
+        assertThatThrownBy(() -> BusSession.timeoutMillis(Duration.ZERO))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, got PT0S");
-        assertThatThrownBy(() -> GaneshaDbus.timeoutMillis(Duration.ofMillis(-5)))
+        assertThatThrownBy(() -> BusSession.timeoutMillis(Duration.ofMillis(-5)))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, got PT-0.005S");
-        assertThatThrownBy(() -> GaneshaDbus.timeoutMillis(null)).isInstanceOf(NullPointerException.class);
-        assertThat(GaneshaDbus.timeoutMillis(Duration.ofNanos(1))).isEqualTo(1);
-        assertThat(GaneshaDbus.timeoutMillis(Duration.ofMillis(1))).isEqualTo(1);
-        assertThat(GaneshaDbus.timeoutMillis(Duration.ofMillis(1).plusNanos(1))).isEqualTo(2);
-        assertThat(GaneshaDbus.timeoutMillis(Duration.ofSeconds(20))).isEqualTo(20_000);
-        assertThat(GaneshaDbus.timeoutMillis(Duration.ofDays(365 * 1000L))).isPositive();
+        assertThatThrownBy(() -> BusSession.timeoutMillis(null)).isInstanceOf(NullPointerException.class);
+        assertThat(BusSession.timeoutMillis(Duration.ofNanos(1))).isEqualTo(1);
+        assertThat(BusSession.timeoutMillis(Duration.ofMillis(1))).isEqualTo(1);
+        assertThat(BusSession.timeoutMillis(Duration.ofMillis(1).plusNanos(1))).isEqualTo(2);
+        assertThat(BusSession.timeoutMillis(Duration.ofSeconds(20))).isEqualTo(20_000);
+        assertThat(BusSession.timeoutMillis(Duration.ofDays(365 * 1000L))).isPositive();
     }
 
     @Test
     void optionsAreValidated() {
-        GaneshaDbus.Options d = GaneshaDbus.Options.defaults();
+        BusSession.Options d = BusSession.Options.defaults();
         assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> d.withConnectTimeout(Duration.ZERO))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("connectTimeout must be positive, got PT0S");
@@ -147,7 +147,7 @@ class GaneshaDbusTest {
         RecordingListener events = new RecordingListener();
         String address = "unix:path=" + dir.resolve("missing.sock");
         GaneshaDbus dbus = GaneshaDbus.open(address, events,
-            GaneshaDbus.Options.defaults().withReconnectDelays(Duration.ofMillis(20), Duration.ofMillis(40)));
+            BusSession.Options.defaults().withReconnectDelays(Duration.ofMillis(20), Duration.ofMillis(40)));
         try {
             await().atMost(Duration.ofSeconds(2)).until(() -> events.count("busLost") == 1);
             assertThat(dbus.isConnected()).isFalse();

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +38,7 @@ final class InMemoryCluster implements AutoCloseable {
     final Map<String, Node> nodes = new LinkedHashMap<>();
     private final ExecutorService pacemaker = Executors.newCachedThreadPool();
     private final List<MonController> controllers = new ArrayList<>();
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
     /** One node: its attributes as its agent sees them, its nfsd, and the survivor side of the handshake. */
     final class Node {
@@ -95,6 +98,15 @@ final class InMemoryCluster implements AutoCloseable {
         return nodes.get(name);
     }
 
+    /**
+     * {@code node} leaves the membership without fencing: attrd drops all its attributes, and
+     * Pacemaker takes its clone instances as stopped with no stop action, so no notify runs.
+     */
+    void lose(String node) {
+        lost.add(node);
+        attrd.lose(node);
+    }
+
     static OcfParameters.Mon mon(Duration graceDelay) {
         return new OcfParameters.Mon(GANESHA, GRACE, graceDelay);
     }
@@ -104,7 +116,7 @@ final class InMemoryCluster implements AutoCloseable {
             journal.add("pacemaker", change.value().isPresent() ? "vip of " + change.node() + " home"
                     : "vip of " + change.node() + " moves");
         }
-        if (!change.name().equals(GRACE)) {
+        if (!change.name().equals(GRACE) || lost.contains(change.node())) {
             return;
         }
         boolean stopped = change.value().isEmpty();

@@ -115,7 +115,7 @@ class MonControllerTest {
         mon.healthChanged(NfsdHealth.DOWN);
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.contains("n1", "grace 5:n2"));
 
-        cluster.attrd.lose("n3"); // n3 leaves the membership: attrd drops all its attributes
+        cluster.lose("n3"); // n3 leaves the membership: attrd drops all its attributes
 
         FailoverTimeline timeline = nextTimeline();
         assertThat(timeline.acksComplete()).as("complete without n3, long before grace_delay").isPresent();

@@ -28,7 +28,7 @@ class PeerLossWatchTest {
         watch.run();
         assertThat(cluster.journal.entries()).as("the first look only learns who serves").isEmpty();
 
-        cluster.attrd.lose("n3");
+        cluster.lose("n3");
         watch.run();
 
         assertThat(cluster.journal.contains("n1", "grace 5:n3")).isTrue();
@@ -42,7 +42,7 @@ class PeerLossWatchTest {
         cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
         watch.run();
         n1.serving = false;
-        cluster.attrd.lose("n3");
+        cluster.lose("n3");
         watch.run();
         assertThat(cluster.journal.matching(e -> e.what().startsWith("grace"))).isEmpty();
     }
@@ -54,7 +54,7 @@ class PeerLossWatchTest {
         cluster.attrd.down(true);
         watch.run(); // logged, nothing thrown
         cluster.attrd.down(false);
-        cluster.attrd.lose("n2");
+        cluster.lose("n2");
         watch.run();
         assertThat(cluster.journal.contains("n1", "grace 5:n2")).isTrue();
     }
