@@ -1,5 +1,6 @@
 # shellcheck shell=sh disable=SC2034  # variables here are read by the entry points sourcing this
-# ganesha-ha-ocf.sh: shared by the ganesha_mon, ganesha_grace and ganesha_nfsd OCF entry points.
+# ganesha-ha-ocf.sh: shared by the ganesha_mon, ganesha_grace, ganesha_nfsd and ganesha_takeover OCF
+# entry points.
 # Sourced from the directory the entry point runs from; never executed on its own.
 #
 # The entry points are thin on purpose. The decisions live in the resident node agent, which holds
@@ -312,7 +313,7 @@ gha_check_seconds() {	# PARAMETER VALUE
 # Helpers of the fallbacks (rare path: forking is fine here, and every external call is bounded).
 
 # Sets GHA_NODE to Pacemaker's name for this node: the name attrd and the notify lists use.
-# Never the host name (GlusterFS lesson 2: short vs. fully qualified names did not match).
+# Never the host name (GlusterFS's agents used it, and short vs. fully qualified names did not match).
 gha_local_node() {
 	GHA_NODE=${OCF_RESKEY_CRM_meta_on_node-}
 	[ -z "$GHA_NODE" ] || return 0
@@ -336,7 +337,7 @@ gha_run() {	# MAX_MS COMMAND...
 
 # Is the ganesha.nfsd named by the pid file alive? Any doubt reads as "gone": a pid file being
 # rewritten, a pid that died between two reads, a pid recycled by another program, a zombie
-# (GlusterFS lesson 5: a racy check must read as gone, never as a shell error).
+# (nfsd dying mid-check must read as gone, never as a shell error, as GlusterFS's agents once failed).
 # Sets GHA_PID, and GHA_GONE to a description of why not.
 gha_nfsd_alive() {	# PID_FILE
 	GHA_PID=
@@ -389,7 +390,7 @@ gha_attr_delete() {	# NAME
 }
 
 # Reads a transient node attribute of this node. attrd_updater -Q prints
-# name="grace-active" host="n1" value="1"; it is parsed field by field (GlusterFS lesson 8), and
+# name="grace-active" host="n1" value="1"; it is parsed field by field (a glob on this output failed on real GlusterFS clusters), and
 # an empty value means deleted (attrd_updater -D empties it). Sets GHA_ATTR to one of
 # set (GHA_ATTR_VALUE holds the value), deleted, absent (never set on this node), error.
 gha_attr_query() {	# NAME

@@ -344,7 +344,7 @@ class GaneshaClusterReconcilerTest {
                 .isEqualTo(ds.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
                         .filter(e -> !e.getKey().equals("app.kubernetes.io/managed-by"))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-        assertThat(configHash(ds)).isEqualTo(HaConfiguration.render(observed).hash()).hasSize(64);
+        assertThat(configHash(ds)).isEqualTo(HaConfiguration.render(observed).agentSettingsHash()).hasSize(64);
 
         // The agents roll out and report: Ready, with the VIP placement and ready nodes shown.
         allServing(name);
@@ -508,6 +508,24 @@ class GaneshaClusterReconcilerTest {
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aGraceDelayEditReachesPacemakerWithoutRestartingTheAgents() {
+        String name = "grace-delay";
+        create(threeNodes(name));
+        awaitObserved(name);
+        String hashBefore = configHash(daemonSet(name));
+
+        edit(name, spec -> spec.setGraceDelaySeconds(17));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(configMap(name).getData().get("resources.xml"))
+                .contains("name=\"grace_delay\" value=\"17\""));
+        assertThat(configMap(name).getData().get("cib-generation")).as("a new rendering for the agents to write")
+                .endsWith("/2");
+        awaitObserved(name);
+        assertThat(configHash(daemonSet(name))).as("the agents read the CIB sections live: no roll")
+                .isEqualTo(hashBefore);
     }
 
     @Test

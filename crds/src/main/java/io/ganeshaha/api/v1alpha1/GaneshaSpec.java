@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.ganeshaha.api.agent.AgentSettings;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,8 +11,8 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GaneshaSpec {
 
-    public static final String DEFAULT_DBUS_ADDRESS = "unix:path=/run/dbus/system_bus_socket";
-    public static final String DEFAULT_PID_FILE = "/run/ganesha/ganesha.pid";
+    public static final String DEFAULT_DBUS_ADDRESS = AgentSettings.DEFAULT_DBUS_ADDRESS;
+    public static final String DEFAULT_PID_FILE = AgentSettings.DEFAULT_PID_FILE;
 
     @Default(DEFAULT_DBUS_ADDRESS)
     @Pattern("^unix:(path|abstract)=.+$")

@@ -48,6 +48,11 @@ public class MemberNode {
         this.pacemakerName = pacemakerName;
     }
 
+    /** The node's name in Pacemaker: {@code pacemakerName}, or the Kubernetes name when that is unset. */
+    public String pacemakerNameOrDefault() {
+        return pacemakerName == null || pacemakerName.isBlank() ? name : pacemakerName;
+    }
+
     public List<VirtualIpSpec> getVirtualIps() {
         return virtualIps;
     }

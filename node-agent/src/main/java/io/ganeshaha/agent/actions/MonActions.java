@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * ganesha_mon. The work (watching nfsd, changing the attributes in order) is done continuously by
  * {@link MonController}; the OCF actions only switch it on and off and report that it runs. The
- * monitor never fails because nfsd died: the attributes do that work (SEMANTICS.md).
+ * monitor never fails because nfsd died: the attributes do that work, as in GlusterFS's ganesha_mon.
  */
 public final class MonActions {
 

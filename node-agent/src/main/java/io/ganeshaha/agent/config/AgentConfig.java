@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.config;
 
+import io.ganeshaha.api.agent.AgentSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -9,30 +10,30 @@ import java.util.Optional;
 
 /**
  * The node agent's own settings (environment variables {@code GANESHA_HA_AGENT_*} or
- * application.properties). What Pacemaker decides (attribute names, grace_delay, ha_vol_mnt) is not
+ * application.properties; the operator renders them as {@link AgentSettings}). What Pacemaker decides (attribute names, grace_delay, ha_vol_mnt) is not
  * here: it arrives with each OCF action, from the CIB.
  */
 @ConfigMapping(prefix = "ganesha-ha.agent")
 public interface AgentConfig {
 
     /** The unix socket the OCF entry points forward to (their {@code agent_socket} parameter). */
-    @WithDefault("/run/ganesha-ha/agent.sock")
+    @WithDefault(AgentSettings.DEFAULT_SOCKET)
     Path socket();
 
     /** Where started resource instances are recorded (tmpfs: survives agent restarts, not reboots). */
-    @WithDefault("/run/ganesha-ha/resources")
+    @WithDefault(AgentSettings.DEFAULT_INSTANCE_DIR)
     Path instanceDir();
 
     /** The system bus ganesha.nfsd is on. */
-    @WithDefault("unix:path=/run/dbus/system_bus_socket")
+    @WithDefault(AgentSettings.DEFAULT_DBUS_ADDRESS)
     String dbusAddress();
 
     /** ganesha.nfsd's pid file: the cross-check, and the only source while the bus is down. */
-    @WithDefault("/run/ganesha/ganesha.pid")
+    @WithDefault(AgentSettings.DEFAULT_PID_FILE)
     Path pidFile();
 
     /** The host's NFS state directory that ganesha_nfsd points at the shared storage. */
-    @WithDefault("/var/lib/nfs")
+    @WithDefault(AgentSettings.DEFAULT_NFS_STATE_DIR)
     Path nfsStateDir();
 
     /** No healthy heartbeat for this long means nfsd hangs; 0 turns hang detection off. */

@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.converge;
 
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,9 +14,9 @@ import java.util.Optional;
  */
 public record DesiredConfiguration(CibGeneration generation, String resources, String constraints) {
 
-    public static final String RESOURCES = "resources.xml";
-    public static final String CONSTRAINTS = "constraints.xml";
-    public static final String GENERATION = "cib-generation";
+    public static final String RESOURCES = HaConfigMap.RESOURCES;
+    public static final String CONSTRAINTS = HaConfigMap.CONSTRAINTS;
+    public static final String GENERATION = HaConfigMap.CIB_GENERATION;
 
     /** Empty while the directory does not hold all three files (the volume is being updated). */
     public static Optional<DesiredConfiguration> read(Path dir) throws IOException {

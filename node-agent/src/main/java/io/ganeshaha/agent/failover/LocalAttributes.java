@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * This node's view of its own transient attributes, so that a {@code ganesha_grace monitor} answers
- * in microseconds instead of a round trip to attrd (GlusterFS lesson 9: no heavyweight cluster query
- * on a monitor path). The agent writes through it; {@link #refresh()} re-reads every attribute it
+ * in microseconds instead of a round trip to attrd (no heavyweight cluster query on a monitor path:
+ * GlusterFS's `pcs status` in a monitor timed out during failovers). The agent writes through it; {@link #refresh()} re-reads every attribute it
  * has been asked about, so a change made by someone else is seen within one refresh period.
  */
 public class LocalAttributes {

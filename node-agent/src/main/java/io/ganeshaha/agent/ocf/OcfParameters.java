@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.ocf;
 
+import io.ganeshaha.cib.CibRenderer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class OcfParameters {
 
-    public static final String DEFAULT_GANESHA_ACTIVE = "ganesha-active";
-    public static final String DEFAULT_GRACE_ACTIVE = "grace-active";
+    public static final String DEFAULT_GANESHA_ACTIVE = CibRenderer.GANESHA_ACTIVE;
+    public static final String DEFAULT_GRACE_ACTIVE = CibRenderer.GRACE_ACTIVE;
     public static final int DEFAULT_GRACE_DELAY_SECONDS = 5;
     public static final int MAX_GRACE_DELAY_SECONDS = 3600;
     public static final String DEFAULT_HA_VOL_MNT = "/var/run/gluster/shared_storage";

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses what {@code attrd_updater -Q} prints, one line per node:
- * {@code name="grace-active" host="nfs-1.example.com" value="1"}. Parsed field by field (GlusterFS
- * lesson 8: a glob on this output failed on real clusters). attrd_updater -D leaves the value empty
+ * {@code name="grace-active" host="nfs-1.example.com" value="1"}. Parsed field by field (a glob
+ * on this output failed on real GlusterFS clusters). attrd_updater -D leaves the value empty
  * rather than removing the line, so an empty value means "deleted".
  */
 public final class AttrdOutput {

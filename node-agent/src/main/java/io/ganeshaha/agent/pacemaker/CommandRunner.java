@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one of Pacemaker's command line tools with a hard deadline. Pacemaker's IPC can stall during
- * a membership change (GlusterFS lesson 9: `pcs status` timing out in a monitor), so every call is
+ * a membership change (GlusterFS's `pcs status` in a monitor timed out then), so every call is
  * bounded and a stuck tool is killed.
  */
 public class CommandRunner {

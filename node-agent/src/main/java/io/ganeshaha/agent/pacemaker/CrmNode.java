@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Node names as Pacemaker knows them. Never from hostname (GlusterFS lesson 2: short names and FQDNs
+ * Node names as Pacemaker knows them. Never from hostname (in GlusterFS's agents short names and FQDNs
  * mismatched Pacemaker's, and names with '-' and '.' broke parsing).
  */
 public class CrmNode {

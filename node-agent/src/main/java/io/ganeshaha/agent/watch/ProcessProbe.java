@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Finds the ganesha.nfsd named by its pid file in /proc. Any doubt reads as "no process": a pid file
- * being rewritten, a pid that died between two reads, a pid recycled by another program (GlusterFS
- * lesson 5: a racy pid check must read as gone, never as a shell error).
+ * being rewritten, a pid that died between two reads, a pid recycled by another program (a racy
+ * pid check must read as gone, never as an error: GlusterFS's agents once failed with a shell error).
  */
 public final class ProcessProbe {
 

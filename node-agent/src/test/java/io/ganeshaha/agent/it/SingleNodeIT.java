@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * One real node: corosync + Pacemaker, a system bus, ganesha.nfsd, the node agent and the OCF entry
  * points, configured with the GlusterFS resource layout. The node's name is an FQDN with '-' and
- * '.' (GlusterFS lesson 2). Tests run in order on one lab; each leaves the node healthy.
+ * '.' (short names against FQDNs broke GlusterFS's agents). Tests run in order on one lab; each leaves the node healthy.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

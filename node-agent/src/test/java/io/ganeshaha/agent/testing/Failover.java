@@ -87,6 +87,25 @@ public final class Failover {
     }
 
     /**
+     * Goes on sampling, at the same pace, the survivors not yet seen in grace when {@code result}'s
+     * sampling stopped (at the VIP's arrival), until each was seen once or {@code within} passed.
+     * A survivor that ganesha lets out of an empty grace early still counts: the assertion is on
+     * each survivor's first sample in grace, never on a moment when all are in grace together.
+     */
+    public Result sampleGraceUntilAllSeen(Result result, Duration within) {
+        Map<String, Long> grace = new LinkedHashMap<>(result.survivorInGraceMs());
+        List<String> survivors = List.copyOf(grace.keySet());
+        long offset = result.vipElsewhereMs().orElse(0L);
+        long start = System.nanoTime() - offset * 1_000_000;
+        while (grace.containsValue(-1L) && elapsed(start) - offset < within.toMillis()) {
+            long round = System.nanoTime();
+            sampleGrace(survivors, grace, start);
+            pace(round);
+        }
+        return new Result(result.node(), grace, result.vipElsewhereMs(), result.vipTakenBy(), result.otherVipsMoved());
+    }
+
+    /**
      * Runs the recovery of {@code node} (its nfsd restarted) and samples until its VIP is home:
      * when each survivor re-entered grace, and how long the VIP was on no node at all.
      */

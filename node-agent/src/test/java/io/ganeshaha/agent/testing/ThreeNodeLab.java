@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * A three-node lab with the GlusterFS layout, a node agent per node and a virtual IP per node,
- * named as FQDNs with '-' and '.' (GlusterFS lesson 2). Shared by the end-to-end failover tests and
+ * named as FQDNs with '-' and '.' (short names against FQDNs broke GlusterFS's agents). Shared by the end-to-end failover tests and
  * the failover benchmark.
  */
 public final class ThreeNodeLab implements AutoCloseable {

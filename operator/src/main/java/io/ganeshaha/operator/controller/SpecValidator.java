@@ -51,7 +51,7 @@ public final class SpecValidator {
                 return Optional.of(new Problem("DuplicateNodeName",
                         at + ".name: node " + node.getName() + " is already listed as " + previous));
             }
-            String pacemakerName = pacemakerName(node);
+            String pacemakerName = node.pacemakerNameOrDefault();
             previous = pacemakerNames.putIfAbsent(pacemakerName, at);
             if (previous != null) {
                 return Optional.of(new Problem("DuplicatePacemakerName",
@@ -82,11 +82,6 @@ public final class SpecValidator {
             }
         }
         return Optional.empty();
-    }
-
-    public static String pacemakerName(MemberNode node) {
-        String name = node.getPacemakerName();
-        return name == null || name.isBlank() ? node.getName() : name;
     }
 
     /** Parses an IP literal only: never a DNS lookup (InetAddress.getByName would resolve names). */

@@ -1,5 +1,6 @@
 package io.ganeshaha.operator.dependent;
 
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -61,7 +62,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     @Override
     protected DaemonSet desired(GaneshaCluster primary, Context<GaneshaCluster> context) {
         Map<String, String> labels = Labels.of(primary);
-        String configHash = HaConfiguration.render(primary).hash();
+        String configHash = HaConfiguration.render(primary).agentSettingsHash();
         List<String> memberNames = primary.getSpec().getNodes().stream().map(MemberNode::getName).toList();
         AgentSpec agent = HaConfiguration.agent(primary.getSpec());
 
@@ -84,7 +85,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .build());
         mounts.add(new VolumeMountBuilder()
                 .withName("ha-config")
-                .withMountPath(HaConfiguration.MOUNT_PATH)
+                .withMountPath(HaConfigMap.MOUNT_PATH)
                 .withReadOnly(true)
                 .build());
 
@@ -129,7 +130,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .withResources(agent.getResources())
                 .addNewEnv()
                 .withName("QUARKUS_CONFIG_LOCATIONS")
-                .withValue(HaConfiguration.MOUNT_PATH + "/" + HaConfiguration.AGENT_PROPERTIES)
+                .withValue(HaConfigMap.MOUNT_PATH + "/" + HaConfigMap.AGENT_PROPERTIES)
                 .endEnv()
                 // Who the agent reports as, for its GaneshaNode.
                 .addNewEnv()

@@ -1,5 +1,6 @@
 package io.ganeshaha.operator.dependent;
 
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
@@ -25,7 +26,7 @@ import java.util.TreeMap;
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class HaConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, GaneshaCluster> {
 
-    public static final String CIB_GENERATION = "cib-generation";
+    public static final String CIB_GENERATION = HaConfigMap.CIB_GENERATION;
 
     public HaConfigMapDependent() {
         super(ConfigMap.class);
@@ -47,8 +48,8 @@ public class HaConfigMapDependent extends CRUDKubernetesDependentResource<Config
         Map<String, String> data = new TreeMap<>(HaConfiguration.render(primary).data());
         String uid = primary.getMetadata().getUid();
         String generation = existing.map(ConfigMap::getData)
-                .filter(old -> Objects.equals(old.get(HaConfiguration.RESOURCES), data.get(HaConfiguration.RESOURCES))
-                        && Objects.equals(old.get(HaConfiguration.CONSTRAINTS), data.get(HaConfiguration.CONSTRAINTS)))
+                .filter(old -> Objects.equals(old.get(HaConfigMap.RESOURCES), data.get(HaConfigMap.RESOURCES))
+                        && Objects.equals(old.get(HaConfigMap.CONSTRAINTS), data.get(HaConfigMap.CONSTRAINTS)))
                 .flatMap(old -> CibGeneration.parse(old.get(CIB_GENERATION)))
                 .filter(old -> old.clusterUid().equals(uid))
                 .orElse(new CibGeneration(uid, primary.getMetadata().getGeneration()))

@@ -1,5 +1,7 @@
 package io.ganeshaha.operator.dependent;
 
+import io.ganeshaha.api.agent.AgentSettings;
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.AgentSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
@@ -10,7 +12,6 @@ import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
 import io.ganeshaha.cib.Member;
 import io.ganeshaha.cib.VirtualIp;
-import io.ganeshaha.operator.controller.SpecValidator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,29 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The configuration the node agents run with, rendered from a (validated) spec: the Pacemaker
  * resources and constraints by {@link CibRenderer}, the same layout the test lab uses, and the
  * agent's own settings. Both the ConfigMap and the DaemonSet's config hash come from here, so the
- * hash changes exactly when the rendered text does.
+ * hash changes exactly when the agents' settings do.
  */
 public record HaConfiguration(Map<String, String> data) {
-
-    public static final String RESOURCES = "resources.xml";
-    public static final String CONSTRAINTS = "constraints.xml";
-    public static final String AGENT_PROPERTIES = "agent.properties";
-
-    /** Where the ConfigMap is mounted in the agent container. */
-    public static final String MOUNT_PATH = "/etc/ganesha-ha";
 
 
     public static HaConfiguration render(GaneshaCluster cluster) {
         HaCluster ha = toHaCluster(cluster.getSpec());
         Map<String, String> data = new TreeMap<>();
-        data.put(RESOURCES, CibRenderer.resources(ha));
-        data.put(CONSTRAINTS, CibRenderer.constraints(ha));
-        data.put(AGENT_PROPERTIES, agentProperties(cluster));
+        data.put(HaConfigMap.RESOURCES, CibRenderer.resources(ha));
+        data.put(HaConfigMap.CONSTRAINTS, CibRenderer.constraints(ha));
+        data.put(HaConfigMap.AGENT_PROPERTIES, agentSettings(cluster).render(
+                "Rendered by ganesha-ha-operator for GaneshaCluster " + cluster.getMetadata().getName() + "."));
         return new HaConfiguration(Map.copyOf(data));
     }
 
@@ -54,7 +50,7 @@ public record HaConfiguration(Map<String, String> data) {
 
     private static Member toMember(MemberNode node) {
         List<VirtualIpSpec> vips = node.getVirtualIps() == null ? List.of() : node.getVirtualIps();
-        return new Member(SpecValidator.pacemakerName(node), vips.stream()
+        return new Member(node.pacemakerNameOrDefault(), vips.stream()
                 .map(v -> new VirtualIp(v.getAddress(), v.getPrefixLength(),
                         Optional.ofNullable(v.getNetworkInterface()).filter(nic -> !nic.isBlank())))
                 .toList());
@@ -70,34 +66,17 @@ public record HaConfiguration(Map<String, String> data) {
         return delay == null ? GaneshaClusterSpec.DEFAULT_GRACE_DELAY_SECONDS : delay;
     }
 
-    /**
-     * The node agent's settings (its AgentConfig, prefix {@code ganesha-ha.agent}): where ganesha
-     * is, the host paths the DaemonSet mounts, and what the Kubernetes mirror needs (the cluster and
-     * all its virtual IPs; namespace and node name come from the pod's downward API). What
-     * Pacemaker decides (grace_delay, ha_vol_mnt) is not here: it reaches the agent with each OCF
-     * action.
-     */
-    private static String agentProperties(GaneshaCluster cluster) {
+    /** What the node agents of {@code cluster} run with (see {@link AgentSettings}). */
+    static AgentSettings agentSettings(GaneshaCluster cluster) {
         GaneshaClusterSpec spec = cluster.getSpec();
         GaneshaSpec ganesha = spec.getGanesha() == null ? new GaneshaSpec() : spec.getGanesha();
-        String vips = spec.getNodes().stream()
-                .flatMap(n -> n.getVirtualIps() == null ? java.util.stream.Stream.<VirtualIpSpec>empty()
-                        : n.getVirtualIps().stream())
+        List<String> vips = spec.getNodes().stream()
+                .flatMap(n -> n.getVirtualIps() == null ? Stream.<VirtualIpSpec>empty() : n.getVirtualIps().stream())
                 .map(VirtualIpSpec::getAddress)
-                .collect(java.util.stream.Collectors.joining(","));
-        return String.join("\n",
-                "# Rendered by ganesha-ha-operator for GaneshaCluster " + cluster.getMetadata().getName() + ".",
-                "ganesha-ha.agent.socket=/run/ganesha-ha/agent.sock",
-                "ganesha-ha.agent.instance-dir=/run/ganesha-ha/resources",
-                "ganesha-ha.agent.dbus-address=" + orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
-                "ganesha-ha.agent.pid-file=" + orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE),
-                "ganesha-ha.agent.nfs-state-dir=/var/lib/nfs",
-                "ganesha-ha.agent.ocf-provider-dir=" + ocfProviderDir(spec),
-                // The agents converge the CIB to resources.xml/constraints.xml of this mount.
-                "ganesha-ha.agent.pacemaker-config-dir=" + MOUNT_PATH,
-                "ganesha-ha.agent.kubernetes.cluster=" + cluster.getMetadata().getName(),
-                "ganesha-ha.agent.kubernetes.virtual-ips=" + vips,
-                "");
+                .toList();
+        return AgentSettings.forCluster(cluster.getMetadata().getName(),
+                orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
+                orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE), ocfProviderDir(spec), vips);
     }
 
     static String orDefault(String value, String fallback) {
@@ -112,11 +91,15 @@ public record HaConfiguration(Map<String, String> data) {
         return spec.getAgent() == null ? new AgentSpec() : spec.getAgent();
     }
 
-    /** SHA-256 over the keys and values in key order: equal configurations, equal hashes. */
-    public String hash() {
+    /**
+     * SHA-256 over what the agents read only at start-up, their settings: the DaemonSet carries it,
+     * so the agents restart exactly when those change. The Pacemaker sections are not in it: the
+     * agents pick those up from the mounted ConfigMap while they run.
+     */
+    public String agentSettingsHash() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            new TreeMap<>(data).forEach((k, v) -> {
+            new TreeMap<>(Map.of(HaConfigMap.AGENT_PROPERTIES, data.get(HaConfigMap.AGENT_PROPERTIES))).forEach((k, v) -> {
                 digest.update(k.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(v.getBytes(StandardCharsets.UTF_8));

@@ -7,7 +7,6 @@ import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.NodeObservation;
 import io.ganeshaha.api.v1alpha1.NodeStatus;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
-import io.ganeshaha.operator.controller.SpecValidator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -100,7 +99,7 @@ public final class ClusterHealth {
         for (Member m : members) {
             NodeStatus s = new NodeStatus();
             s.setName(m.name());
-            s.setPacemakerName(SpecValidator.pacemakerName(m.spec()));
+            s.setPacemakerName(m.spec().pacemakerNameOrDefault());
             m.report().ifPresent(r -> {
                 s.setNfsd(r.getNfsd());
                 s.setGaneshaActive(r.getGaneshaActive());

@@ -1,5 +1,6 @@
 package io.ganeshaha.operator.bench;
 
+import io.ganeshaha.api.agent.HaConfigMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -56,7 +57,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Benchmark (issue 4): the whole operator, in-process, reconciling N (default 200) GaneshaClusters
+ * Benchmark: the whole operator, in-process, reconciling N (default 200) GaneshaClusters
  * created at once on Fabric8's mock API server (CRUD mode), then an update of every one of them.
  * Prints throughput, latency (create or update -> the first status whose observedGeneration equals
  * metadata.generation, seen by an informer of its own), heap and RSS. It asserts nothing about
@@ -498,12 +499,12 @@ class ReconcileBenchmarkTest {
             assertThat(cm).as("ConfigMap of %s", key(c)).isNotNull();
             assertThat(cm.getData()).as("ConfigMap data of %s", key(c)).containsAllEntriesOf(rendered.data())
                     .containsEntry("cib-generation", c.getMetadata().getUid() + "/2");
-            assertThat(cm.getData().get(HaConfiguration.RESOURCES))
+            assertThat(cm.getData().get(HaConfigMap.RESOURCES))
                     .contains("name=\"grace_delay\" value=\"" + GRACE_AFTER + "\"");
             DaemonSet ds = daemonSets.get(c.getMetadata().getNamespace() + "/" + Labels.agentName(c));
             assertThat(ds).as("DaemonSet of %s", key(c)).isNotNull();
             assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations().get(Labels.CONFIG_HASH))
-                    .as("config hash of %s", key(c)).isEqualTo(rendered.hash());
+                    .as("config hash of %s", key(c)).isEqualTo(rendered.agentSettingsHash());
             assertThat(ds.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
                     .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
                     .getMatchFields().get(0).getValues())
