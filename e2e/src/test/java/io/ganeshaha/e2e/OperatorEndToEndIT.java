@@ -1,6 +1,13 @@
 package io.ganeshaha.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ganeshaha.agent.testing.TwoNodeLab.K1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.K2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.NAMESPACE;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP2;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -13,10 +20,12 @@ import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.KubernetesApi;
 import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.NodeProbe;
+import io.ganeshaha.agent.testing.TwoNodeLab;
+import io.ganeshaha.api.agent.AgentSettings;
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
-import io.ganeshaha.api.v1alpha1.MemberNode;
-import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
+import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,17 +55,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorEndToEndIT {
 
-    static final String N1 = "nfs-1.lab.example";
-    static final String N2 = "nfs-2.lab.example";
-    static final String K1 = "node-1";
-    static final String K2 = "node-2";
-    static final String VIP1 = "198.18.0.101";
-    static final String VIP2 = "198.18.0.102";
     static final String VIP2B = "198.18.0.112";
-    static final String NAMESPACE = "lab";
-    static final String NAME = "nfs";
+    static final String NAME = TwoNodeLab.CLUSTER;
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+    static TwoNodeLab two;
     static Path work;
     static Lab lab;
     static KubernetesApi api;
@@ -69,20 +72,18 @@ class OperatorEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Path.of("target/it-operator").toAbsolutePath();
-        Files.createDirectories(work);
-        lab = Lab.up(work.resolve("lab"), List.of(N1, N2));
+        two = TwoNodeLab.up(Path.of("target/it-operator").toAbsolutePath());
+        work = two.work;
+        lab = two.lab;
+        api = two.api;
+        client = api.client();
+        probe1 = two.probe1;
+        probe2 = two.probe2;
         try {
-            api = new KubernetesApi(lab, work);
-            client = api.client();
             for (String node : List.of(K1, K2)) {
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
             }
-            api.connect(N1);
-            api.connect(N2);
-            operator = new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start();
-            probe1 = new NodeProbe(lab, N1);
-            probe2 = new NodeProbe(lab, N2);
+            operator = two.own(new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start());
         } catch (RuntimeException | Error e) {
             stop();
             throw e;
@@ -91,42 +92,9 @@ class OperatorEndToEndIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {probe1, probe2, agent1, agent2, operator, api}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // the lab's teardown below ends whatever is left
-            }
+        if (two != null) {
+            two.close();
         }
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
-    static GaneshaCluster ganeshaCluster() {
-        GaneshaCluster c = new GaneshaCluster();
-        c.getMetadata().setName(NAME);
-        c.getMetadata().setNamespace(NAMESPACE);
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(List.of(member(K1, N1, VIP1), member(K2, N2, VIP2)));
-        spec.setGraceDelaySeconds(10);
-        spec.setHaVolMnt("/var/run/gluster/shared_storage");
-        c.setSpec(spec);
-        return c;
-    }
-
-    static MemberNode member(String name, String pacemakerName, String vip) {
-        MemberNode m = new MemberNode();
-        m.setName(name);
-        m.setPacemakerName(pacemakerName);
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(vip);
-        v.setPrefixLength(24);
-        v.setNetworkInterface("eth0");
-        m.setVirtualIps(new ArrayList<>(List.of(v)));
-        return m;
     }
 
     static GaneshaCluster cluster() {
@@ -157,18 +125,18 @@ class OperatorEndToEndIT {
      * kubelet would, with {@link #project}).
      */
     static AgentProcess agent(String node, String kubernetesName, ConfigMap config) {
-        String rendered = config.getData().get("agent.properties");
+        String rendered = config.getData().get(HaConfigMap.AGENT_PROPERTIES);
         // The lab mounts the source tree, read-only, as the provider directory: the agent installs
         // into a directory of the test's instead, and the test checks what arrives there.
-        String ocfLine = "ganesha-ha.agent.ocf-provider-dir=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
-        String cibLine = "ganesha-ha.agent.pacemaker-config-dir=/etc/ganesha-ha";
+        String ocfLine = AgentSettings.OCF_PROVIDER_DIR + "=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
+        String cibLine = AgentSettings.PACEMAKER_CONFIG_DIR + "=" + HaConfigMap.MOUNT_PATH;
         assertThat(rendered).contains(ocfLine).contains(cibLine);
         project(kubernetesName, config);
         Path properties;
         try {
             properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered
-                    .replace(ocfLine, "ganesha-ha.agent.ocf-provider-dir=" + work.resolve("ocf-" + kubernetesName))
-                    .replace(cibLine, "ganesha-ha.agent.pacemaker-config-dir=" + projection(kubernetesName))
+                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + work.resolve("ocf-" + kubernetesName))
+                    .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
                     + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,7 +146,7 @@ class OperatorEndToEndIT {
         settings.add("ganesha-ha.agent.kubernetes.namespace=" + NAMESPACE);
         settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
         settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
-        return new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start();
+        return two.own(new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start());
     }
 
     static Path projection(String kubernetesName) {
@@ -207,7 +175,7 @@ class OperatorEndToEndIT {
     @Test
     @Order(1)
     void aNewGaneshaClusterComesUpReadyWithEachVipAtHome() throws Exception {
-        client.resource(ganeshaCluster()).create();
+        client.resource(TwoNodeLab.ganeshaCluster(10)).create();
 
         // The operator renders the configuration; the agents and Pacemaker are given exactly that.
         // The agents write the rendered resources and constraints into the CIB themselves.
@@ -280,7 +248,7 @@ class OperatorEndToEndIT {
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> probe1.holds(VIP1));
         assertThat(conditionStatus("Degraded")).as("nobody updated the cluster status").isEqualTo("True/NodeFailed");
 
-        operator = new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start();
+        operator = two.own(new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start());
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
             assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");
@@ -294,11 +262,8 @@ class OperatorEndToEndIT {
     @Order(4)
     void aNewVipInTheSpecReachesPacemakerWithoutRollingBackOnALaggingNode() {
         client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
-            VirtualIpSpec extra = new VirtualIpSpec();
-            extra.setAddress(VIP2B);
-            extra.setPrefixLength(24);
-            extra.setNetworkInterface("eth0");
-            c.getSpec().getNodes().get(1).getVirtualIps().add(extra);
+            c.getSpec().getNodes().get(1).getVirtualIps().add(new VirtualIpSpecBuilder().withAddress(VIP2B)
+                    .withPrefixLength(24).withNetworkInterface("eth0").build());
             return c;
         });
         await().atMost(TIMEOUT).until(() -> haConfig().getData().get("cib-generation").endsWith("/2"));

@@ -23,6 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.FailoverRecord;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
+import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
+import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.ganeshaha.api.v1alpha1.GaneshaNodeSpec;
 import io.ganeshaha.api.v1alpha1.NodeObservation;
@@ -69,30 +72,17 @@ class GaneshaClusterReconcilerTest {
     // ---- fixtures -------------------------------------------------------------------------
 
     static VirtualIpSpec vip(String address, int prefix, String nic) {
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(address);
-        v.setPrefixLength(prefix);
-        v.setNetworkInterface(nic);
-        return v;
+        return new VirtualIpSpecBuilder().withAddress(address).withPrefixLength(prefix).withNetworkInterface(nic)
+                .build();
     }
 
     static MemberNode node(String name, String pacemakerName, VirtualIpSpec... vips) {
-        MemberNode n = new MemberNode();
-        n.setName(name);
-        n.setPacemakerName(pacemakerName);
-        n.setVirtualIps(new ArrayList<>(List.of(vips)));
-        return n;
+        return new MemberNodeBuilder().withName(name).withPacemakerName(pacemakerName).withVirtualIps(vips).build();
     }
 
     static GaneshaCluster cluster(String name, MemberNode... nodes) {
-        GaneshaCluster c = new GaneshaCluster();
-        c.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(new ArrayList<>(List.of(nodes)));
-        spec.setGraceDelaySeconds(7);
-        spec.setHaVolMnt("/run/gluster/shared_storage");
-        c.setSpec(spec);
-        return c;
+        return new GaneshaCluster(new ObjectMetaBuilder().withName(name).build(), new GaneshaClusterSpecBuilder()
+                .withNodes(nodes).withGraceDelaySeconds(7).withHaVolMnt("/run/gluster/shared_storage").build());
     }
 
     static GaneshaCluster threeNodes(String name) {

@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -9,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The node agent container the DaemonSet runs on every member node. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class AgentSpec {
 
     public static final String DEFAULT_IMAGE = "ganesha-ha/node-agent:0.1.0";

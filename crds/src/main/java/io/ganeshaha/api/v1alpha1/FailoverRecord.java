@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
  * virtual IPs.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class FailoverRecord {
 
     @JsonPropertyDescription("The Pacemaker name of the node whose nfsd left (failover) or came back (failback).")

@@ -3,6 +3,7 @@ package io.ganeshaha.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -29,4 +30,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class GaneshaCluster extends CustomResource<GaneshaClusterSpec, GaneshaClusterStatus> implements Namespaced {
     public static final String GROUP = "ganeshaha.io";
     public static final String VERSION = "v1alpha1";
+
+    public GaneshaCluster() {}
+
+    /** A cluster as a user applies it; the spec comes from {@link GaneshaClusterSpecBuilder}. */
+    public GaneshaCluster(ObjectMeta metadata, GaneshaClusterSpec spec) {
+        setMetadata(metadata);
+        setSpec(spec);
+    }
 }

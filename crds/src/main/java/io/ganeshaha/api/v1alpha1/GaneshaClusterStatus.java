@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
@@ -13,6 +15,7 @@ import java.util.List;
  * {@link GaneshaNode}, and the last failover's timeline.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class GaneshaClusterStatus {
 
     @JsonPropertyDescription("The metadata.generation this status describes.")

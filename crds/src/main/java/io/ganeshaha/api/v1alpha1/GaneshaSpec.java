@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import io.ganeshaha.api.agent.AgentSettings;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -9,6 +11,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** Where ganesha.nfsd is found on every host: its D-Bus admin interface and its pid file. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class GaneshaSpec {
 
     public static final String DEFAULT_DBUS_ADDRESS = AgentSettings.DEFAULT_DBUS_ADDRESS;

@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -10,6 +12,7 @@ import java.util.List;
 
 /** One NFS server host: its Kubernetes and Pacemaker names, and the virtual IPs whose home it is. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class MemberNode {
 
     public static final int MAX_VIRTUAL_IPS = 8;

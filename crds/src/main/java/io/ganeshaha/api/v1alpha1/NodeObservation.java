@@ -1,5 +1,7 @@
 package io.ganeshaha.api.v1alpha1;
 
+import io.sundr.builder.annotations.Buildable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.List;
  * the operator copies it, with the node's name, into the cluster's status.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class NodeObservation {
 
     @JsonPropertyDescription("ganesha.nfsd as the agent sees it: SERVING, HUNG (alive, no heartbeat on D-Bus) or DOWN.")

@@ -6,6 +6,7 @@ import io.ganeshaha.api.v1alpha1.CrdRules.Violation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,27 +24,16 @@ class CelRulesTest {
     }
 
     static VirtualIpSpec vip(String address, int prefix) {
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(address);
-        v.setPrefixLength(prefix);
-        return v;
+        return new VirtualIpSpecBuilder().withAddress(address).withPrefixLength(prefix).build();
     }
 
     static MemberNode node(String name, String pacemakerName, VirtualIpSpec... vips) {
-        MemberNode n = new MemberNode();
-        n.setName(name);
-        n.setPacemakerName(pacemakerName);
-        n.setVirtualIps(new ArrayList<>(List.of(vips)));
-        return n;
+        return new MemberNodeBuilder().withName(name).withPacemakerName(pacemakerName).withVirtualIps(vips).build();
     }
 
     static GaneshaCluster cluster(MemberNode... nodes) {
-        GaneshaCluster c = new GaneshaCluster();
-        c.getMetadata().setName("nfs");
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(new ArrayList<>(List.of(nodes)));
-        c.setSpec(spec);
-        return c;
+        return new GaneshaCluster(new ObjectMetaBuilder().withName("nfs").build(),
+                new GaneshaClusterSpecBuilder().withNodes(nodes).build());
     }
 
     @Test

@@ -1,6 +1,14 @@
 package io.ganeshaha.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ganeshaha.agent.testing.TwoNodeLab.CLUSTER;
+import static io.ganeshaha.agent.testing.TwoNodeLab.K1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.K2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.NAMESPACE;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP2;
 import static org.awaitility.Awaitility.await;
 
 import io.ganeshaha.agent.testing.AgentProcess;
@@ -9,17 +17,13 @@ import io.ganeshaha.agent.testing.FailoverTimeline;
 import io.ganeshaha.agent.testing.KubernetesApi;
 import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.NodeProbe;
-import io.ganeshaha.api.v1alpha1.GaneshaCluster;
-import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
-import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.NodeObservation;
-import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
 import io.ganeshaha.cib.Member;
 import io.ganeshaha.cib.VirtualIp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,19 +49,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeIT {
 
-    static final String N1 = "nfs-1.lab.example";
-    static final String N2 = "nfs-2.lab.example";
-    static final String VIP1 = "198.18.0.101";
-    static final String VIP2 = "198.18.0.102";
     static final Duration GRACE_DELAY = Duration.ofSeconds(10);
-    static final String NAMESPACE = "lab";
-    static final String CLUSTER = "nfs";
-    /** The Kubernetes node names of N1 and N2. */
-    static final String K1 = "node-1";
-    static final String K2 = "node-2";
 
+    static TwoNodeLab two;
     static KubernetesApi api;
-
     static Path work;
     static Lab lab;
     static AgentProcess agent1;
@@ -68,19 +63,17 @@ class TwoNodeIT {
 
     @BeforeAll
     static void startLab() throws Exception {
-        work = Path.of("target/it-two-nodes").toAbsolutePath();
-        Files.createDirectories(work);
-        lab = Lab.up(work.resolve("lab"), List.of(N1, N2));
+        two = TwoNodeLab.up(Path.of("target/it-two-nodes").toAbsolutePath());
+        work = two.work;
+        lab = two.lab;
+        api = two.api;
+        probe1 = two.probe1;
+        probe2 = two.probe2;
         try {
-            api = new KubernetesApi(lab, work);
-            api.client().resource(ganeshaCluster()).create();
-            api.connect(N1);
-            api.connect(N2);
+            api.client().resource(TwoNodeLab.ganeshaCluster((int) GRACE_DELAY.toSeconds())).create();
             agent1 = startAgent(N1, K1);
             agent2 = startAgent(N2, K2);
             cluster = new ClusterView(lab, N1);
-            probe1 = new NodeProbe(lab, N1);
-            probe2 = new NodeProbe(lab, N2);
         } catch (RuntimeException | Error e) {
             stopLab();
             throw e;
@@ -89,45 +82,14 @@ class TwoNodeIT {
 
     @AfterAll
     static void stopLab() {
-        for (AutoCloseable c : new AutoCloseable[] {probe1, probe2, agent1, agent2, api}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // the lab's teardown below ends whatever is left
-            }
-        }
-        if (lab != null) {
-            lab.close();
+        if (two != null) {
+            two.close();
         }
     }
 
     static AgentProcess startAgent(String node, String kubernetesName) {
-        return new AgentProcess(lab, node, work.resolve(node.equals(N1) ? "agent-1.log" : "agent-2.log"),
-                api.agentSettings(NAMESPACE, CLUSTER, kubernetesName, List.of(VIP1, VIP2))).start();
-    }
-
-    static GaneshaCluster ganeshaCluster() {
-        GaneshaCluster c = new GaneshaCluster();
-        c.getMetadata().setName(CLUSTER);
-        c.getMetadata().setNamespace(NAMESPACE);
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(List.of(member(K1, N1, VIP1), member(K2, N2, VIP2)));
-        spec.setGraceDelaySeconds((int) GRACE_DELAY.toSeconds());
-        c.setSpec(spec);
-        return c;
-    }
-
-    static MemberNode member(String name, String pacemakerName, String vip) {
-        MemberNode m = new MemberNode();
-        m.setName(name);
-        m.setPacemakerName(pacemakerName);
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(vip);
-        v.setPrefixLength(24);
-        m.setVirtualIps(List.of(v));
-        return m;
+        return two.own(new AgentProcess(lab, node, work.resolve(node.equals(N1) ? "agent-1.log" : "agent-2.log"),
+                api.agentSettings(NAMESPACE, CLUSTER, kubernetesName, List.of(VIP1, VIP2))).start());
     }
 
     /** This node's GaneshaNode status as its agent last wrote it. */

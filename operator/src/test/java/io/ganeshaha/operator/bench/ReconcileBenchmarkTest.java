@@ -1,5 +1,8 @@
 package io.ganeshaha.operator.bench;
 
+import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
+import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
 import io.ganeshaha.api.agent.HaConfigMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,34 +115,21 @@ class ReconcileBenchmarkTest {
         int nodes = 2 + index % 3;
         List<MemberNode> members = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
-            MemberNode node = new MemberNode();
-            node.setName("worker-" + (index * 4 + n) % 500);
-            node.setPacemakerName(n == 0 ? "pcmk-" + index + "-" + n : null);
-            List<VirtualIpSpec> vips = new ArrayList<>();
-            vips.add(vip("10." + (namespaceIndex + 1) + "." + index % 250 + "." + (10 + n), 24, n == 0 ? "eth0" : null));
-            vips.add(n == nodes - 1
-                    ? vip("2001:db8:" + Integer.toHexString(namespaceIndex + 1) + ":" + Integer.toHexString(index)
-                            + "::" + Integer.toHexString(20 + n), 64, null)
-                    : vip("10." + (namespaceIndex + 1) + "." + index % 250 + "." + (100 + n), 24, null));
-            node.setVirtualIps(vips);
-            members.add(node);
+            String net = "10." + (namespaceIndex + 1) + "." + index % 250 + ".";
+            members.add(new MemberNodeBuilder().withName("worker-" + (index * 4 + n) % 500)
+                    .withPacemakerName(n == 0 ? "pcmk-" + index + "-" + n : null)
+                    .addNewVirtualIp().withAddress(net + (10 + n)).withPrefixLength(24)
+                            .withNetworkInterface(n == 0 ? "eth0" : null).endVirtualIp()
+                    .addToVirtualIps(n == nodes - 1
+                            ? new VirtualIpSpecBuilder().withAddress("2001:db8:" + Integer.toHexString(namespaceIndex + 1)
+                                    + ":" + Integer.toHexString(index) + "::" + Integer.toHexString(20 + n))
+                                    .withPrefixLength(64).build()
+                            : new VirtualIpSpecBuilder().withAddress(net + (100 + n)).withPrefixLength(24).build())
+                    .build());
         }
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(members);
-        spec.setGraceDelaySeconds(GRACE_BEFORE);
-        spec.setHaVolMnt("/run/gluster/shared_storage");
-        GaneshaCluster c = new GaneshaCluster();
-        c.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName("nfs-" + index).build());
-        c.setSpec(spec);
-        return c;
-    }
-
-    static VirtualIpSpec vip(String address, int prefix, String nic) {
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(address);
-        v.setPrefixLength(prefix);
-        v.setNetworkInterface(nic);
-        return v;
+        return new GaneshaCluster(new ObjectMetaBuilder().withNamespace(namespace).withName("nfs-" + index).build(),
+                new GaneshaClusterSpecBuilder().withNodes(members).withGraceDelaySeconds(GRACE_BEFORE)
+                        .withHaVolMnt("/run/gluster/shared_storage").build());
     }
 
     static String key(GaneshaCluster c) {

@@ -1,5 +1,7 @@
 package io.ganeshaha.operator.status;
 
+import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -29,23 +31,15 @@ class StatusAggregatorTest {
     static final AgentRollout ROLLED_OUT = new AgentRollout(2, 2, 2, true);
 
     static GaneshaCluster cluster(long generation, GaneshaClusterStatus status) {
-        GaneshaCluster c = new GaneshaCluster();
-        c.setMetadata(new ObjectMetaBuilder().withName("c").withGeneration(generation).build());
-        GaneshaClusterSpec spec = new GaneshaClusterSpec();
-        spec.setNodes(List.of(member("a", "192.0.2.1"), member("b", "192.0.2.2")));
-        c.setSpec(spec);
+        GaneshaCluster c = new GaneshaCluster(new ObjectMetaBuilder().withName("c").withGeneration(generation).build(),
+                new GaneshaClusterSpecBuilder().withNodes(member("a", "192.0.2.1"), member("b", "192.0.2.2")).build());
         c.setStatus(status);
         return c;
     }
 
     static MemberNode member(String name, String vip) {
-        MemberNode m = new MemberNode();
-        m.setName(name);
-        VirtualIpSpec v = new VirtualIpSpec();
-        v.setAddress(vip);
-        v.setPrefixLength(24);
-        m.setVirtualIps(List.of(v));
-        return m;
+        return new MemberNodeBuilder().withName(name).addNewVirtualIp().withAddress(vip).withPrefixLength(24)
+                .endVirtualIp().build();
     }
 
     static GaneshaNode report(String nfsd, boolean ganeshaActive, boolean graceActive, String seen, String... vips) {
