@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.KubernetesApi;
-import io.ganeshaha.agent.testing.Lab;
-import io.ganeshaha.agent.testing.NodeProbe;
 import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
@@ -60,30 +58,20 @@ class OperatorEndToEndIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     static TwoNodeLab two;
-    static Path work;
-    static Lab lab;
-    static KubernetesApi api;
     static KubernetesClient client;
     static OperatorProcess operator;
     static AgentProcess agent1;
     static AgentProcess agent2;
-    static NodeProbe probe1;
-    static NodeProbe probe2;
 
     @BeforeAll
     static void start() throws Exception {
         two = TwoNodeLab.up(Path.of("target/it-operator").toAbsolutePath());
-        work = two.work;
-        lab = two.lab;
-        api = two.api;
-        client = api.client();
-        probe1 = two.probe1;
-        probe2 = two.probe2;
+        client = two.api.client();
         try {
             for (String node : List.of(K1, K2)) {
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
             }
-            operator = two.own(new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start());
+            operator = two.own(new OperatorProcess(two.api.hostUrl(), two.work.resolve("operator.log"), List.of()).start());
         } catch (RuntimeException | Error e) {
             stop();
             throw e;
@@ -134,8 +122,8 @@ class OperatorEndToEndIT {
         project(kubernetesName, config);
         Path properties;
         try {
-            properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered
-                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + work.resolve("ocf-" + kubernetesName))
+            properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
+                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
                     .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
                     + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
         } catch (IOException e) {
@@ -146,11 +134,11 @@ class OperatorEndToEndIT {
         settings.add("ganesha-ha.agent.kubernetes.namespace=" + NAMESPACE);
         settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
         settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
-        return two.own(new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"), settings).start());
+        return two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"), settings).start());
     }
 
     static Path projection(String kubernetesName) {
-        return work.resolve("config-" + kubernetesName);
+        return two.work.resolve("config-" + kubernetesName);
     }
 
     /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
@@ -200,10 +188,10 @@ class OperatorEndToEndIT {
             assertThat(cluster().getStatus().getReadyNodes()).isEqualTo("2/2");
             assertThat(cluster().getStatus().getVirtualIpPlacement()).isEqualTo(VIP1 + "=" + K1 + "," + VIP2 + "=" + K2);
         });
-        assertThat(probe1.holds(VIP1)).isTrue();
-        assertThat(probe2.holds(VIP2)).isTrue();
+        assertThat(two.probe1.holds(VIP1)).isTrue();
+        assertThat(two.probe2.holds(VIP2)).isTrue();
         // The agent installed the entry points it serves.
-        assertThat(work.resolve("ocf-" + K1 + "/ganesha_mon")).isExecutable()
+        assertThat(two.work.resolve("ocf-" + K1 + "/ganesha_mon")).isExecutable()
                 .hasSameTextualContentAs(io.ganeshaha.agent.testing.ProjectPaths.ocfDir().resolve("ganesha_mon"));
     }
 
@@ -211,8 +199,8 @@ class OperatorEndToEndIT {
     @Order(2)
     void nfsdDyingShowsAsAFailoverInTheClusterStatusAndEvents() {
         long killed = System.nanoTime();
-        lab.ganesha(N1, "kill");
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> probe2.holds(VIP1));
+        two.lab.ganesha(N1, "kill");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> two.probe2.holds(VIP1));
         long vipMoved = System.nanoTime();
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             assertThat(conditionStatus("FailoverInProgress")).isEqualTo("False/FailedOver");
@@ -244,11 +232,11 @@ class OperatorEndToEndIT {
     void nfsdBackHomeRecoversAndTheOperatorCatchesUpAfterARestart() {
         // The operator is lost meanwhile: Pacemaker and the agents fail back without it.
         operator.kill();
-        lab.ganesha(N1, "start");
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> probe1.holds(VIP1));
+        two.lab.ganesha(N1, "start");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> two.probe1.holds(VIP1));
         assertThat(conditionStatus("Degraded")).as("nobody updated the cluster status").isEqualTo("True/NodeFailed");
 
-        operator = two.own(new OperatorProcess(api.hostUrl(), work.resolve("operator.log"), List.of()).start());
+        operator = two.own(new OperatorProcess(two.api.hostUrl(), two.work.resolve("operator.log"), List.of()).start());
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
             assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");
@@ -275,17 +263,17 @@ class OperatorEndToEndIT {
         long changed = System.nanoTime();
         agent2.stop();
         agent2 = agent(N2, K2, haConfig());
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> probe2.holds(VIP2B));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> two.probe2.holds(VIP2B));
         System.out.printf("end to end, a VIP added to the spec: up on %s %d ms after its agent pod was replaced (stop, start, CIB write, IPaddr2 start)%n", N2,
                 (System.nanoTime() - changed) / 1_000_000);
         // node-1's agent still has generation 1 and keeps running its ticks: it must not roll back.
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> probe2.holds(VIP2B));
-        assertThat(new ClusterView(lab, N1).startedOn(io.ganeshaha.cib.CibRenderer.vipId(N2, 2)))
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> two.probe2.holds(VIP2B));
+        assertThat(new ClusterView(two.lab, N1).startedOn(io.ganeshaha.cib.CibRenderer.vipId(N2, 2)))
                 .containsExactly(N2);
-        assertThat(lab.exec(N1, "cibadmin", "--query", "--xpath",
+        assertThat(two.lab.exec(N1, "cibadmin", "--query", "--xpath",
                 "//crm_config//nvpair[@name='ganesha-ha-cib-generation']").orFail("cibadmin --query").stdout())
                 .contains("/2\"");
-        String health = lab.exec(N1, "sh", "-c",
+        String health = two.lab.exec(N1, "sh", "-c",
                 "printf 'GET /q/health/ready HTTP/1.0\\r\\n\\r\\n' | nc.openbsd -w 5 127.0.0.1 9746")
                 .orFail("GET /q/health/ready").stdout();
         assertThat(health).as("node-1's agent sees a newer CIB and leaves it").contains("/2 (STALE_VIEW)");

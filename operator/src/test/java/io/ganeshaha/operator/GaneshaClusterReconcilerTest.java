@@ -34,7 +34,10 @@ import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.operator.dependent.HaConfiguration;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +67,9 @@ class GaneshaClusterReconcilerTest {
 
     @Inject
     KubernetesClient client;
+
+    @KubernetesTestServer
+    KubernetesServer mockServer;
 
     String namespace() {
         return client.getNamespace();
@@ -498,6 +504,33 @@ class GaneshaClusterReconcilerTest {
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aFailingApiCallIsReportedAsReconcileFailedAndRetried() {
+        String name = "api-fails";
+        // The first two attempts to create the agents' DaemonSet are refused, as an API server
+        // refuses an operator whose ClusterRole lacks a verb (Fabric8's client itself retries only
+        // 5xx answers); JOSDK retries with back-off, seconds apart, and the failure stays in status.
+        String refusal = "daemonsets.apps is forbidden: User \"system:serviceaccount:ganesha-ha:ganesha-ha\""
+                + " cannot create resource \"daemonsets\"";
+        mockServer.expect().post().withPath("/apis/apps/v1/namespaces/" + namespace() + "/daemonsets")
+                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(refusal).build())
+                .times(2);
+        create(threeNodes(name));
+
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Condition degraded = condition(get(name), "Degraded");
+            assertThat(degraded).as("Degraded condition").isNotNull();
+            assertThat(degraded.getReason()).isEqualTo("ReconcileFailed");
+            assertThat(degraded.getMessage()).contains("cannot create resource \"daemonsets\"");
+        });
+        assertThat(java.util.Optional.ofNullable(condition(get(name), "Ready")).map(Condition::getStatus))
+                .as("nothing served yet, nothing claimed").isNotEqualTo(java.util.Optional.of("True"));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(daemonSet(name)).isNotNull());
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(get(name), "Degraded"))
+                .extracting(Condition::getReason).isEqualTo("AsSpecified"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * and how failover is tuned. The operator reconciles it; the node agents report each host's state
  * through {@link GaneshaNode} objects, which the operator folds into this object's status.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @Group(GaneshaCluster.GROUP)
 @Version(GaneshaCluster.VERSION)
 @ShortNames("gcl")

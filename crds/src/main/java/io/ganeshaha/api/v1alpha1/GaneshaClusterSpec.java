@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.sundr.builder.annotations.Buildable;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -18,6 +19,7 @@ import java.util.List;
  * What the user asks for. Names and defaults follow GlusterFS's ganesha-ha.sh and its resource
  * agents. The schema bounds every list and string so the API server can cost the CEL rules.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class GaneshaClusterSpec {

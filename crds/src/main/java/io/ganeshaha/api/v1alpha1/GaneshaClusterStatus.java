@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.sundr.builder.annotations.Buildable;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -14,6 +15,7 @@ import java.util.List;
  * {@code Progressing}, {@code FailoverInProgress}), one entry per member node from its agent's
  * {@link GaneshaNode}, and the last failover's timeline.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class GaneshaClusterStatus {
@@ -37,6 +39,17 @@ public class GaneshaClusterStatus {
 
     @JsonPropertyDescription("The most recent failover or failback any member reported.")
     private FailoverRecord lastFailover;
+
+    @JsonPropertyDescription("The rendering of the Pacemaker configuration the agents write into the CIB.")
+    private PacemakerConfiguration pacemakerConfiguration;
+
+    public PacemakerConfiguration getPacemakerConfiguration() {
+        return pacemakerConfiguration;
+    }
+
+    public void setPacemakerConfiguration(PacemakerConfiguration pacemakerConfiguration) {
+        this.pacemakerConfiguration = pacemakerConfiguration;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;

@@ -1,5 +1,6 @@
 package io.ganeshaha.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * them and is the only writer of the {@link GaneshaCluster}'s status. Named
  * {@code <cluster>-<node>}, labelled with the cluster, owned by the GaneshaCluster.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @Group(GaneshaCluster.GROUP)
 @Version(GaneshaCluster.VERSION)
 @ShortNames("gnode")

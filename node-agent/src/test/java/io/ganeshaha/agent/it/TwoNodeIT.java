@@ -14,8 +14,6 @@ import static org.awaitility.Awaitility.await;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.FailoverTimeline;
-import io.ganeshaha.agent.testing.KubernetesApi;
-import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.NodeProbe;
 import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
@@ -52,28 +50,18 @@ class TwoNodeIT {
     static final Duration GRACE_DELAY = Duration.ofSeconds(10);
 
     static TwoNodeLab two;
-    static KubernetesApi api;
-    static Path work;
-    static Lab lab;
     static AgentProcess agent1;
     static AgentProcess agent2;
     static ClusterView cluster;
-    static NodeProbe probe1;
-    static NodeProbe probe2;
 
     @BeforeAll
     static void startLab() throws Exception {
         two = TwoNodeLab.up(Path.of("target/it-two-nodes").toAbsolutePath());
-        work = two.work;
-        lab = two.lab;
-        api = two.api;
-        probe1 = two.probe1;
-        probe2 = two.probe2;
         try {
-            api.client().resource(TwoNodeLab.ganeshaCluster((int) GRACE_DELAY.toSeconds())).create();
+            two.api.client().resource(TwoNodeLab.ganeshaCluster((int) GRACE_DELAY.toSeconds())).create();
             agent1 = startAgent(N1, K1);
             agent2 = startAgent(N2, K2);
-            cluster = new ClusterView(lab, N1);
+            cluster = new ClusterView(two.lab, N1);
         } catch (RuntimeException | Error e) {
             stopLab();
             throw e;
@@ -88,13 +76,13 @@ class TwoNodeIT {
     }
 
     static AgentProcess startAgent(String node, String kubernetesName) {
-        return two.own(new AgentProcess(lab, node, work.resolve(node.equals(N1) ? "agent-1.log" : "agent-2.log"),
-                api.agentSettings(NAMESPACE, CLUSTER, kubernetesName, List.of(VIP1, VIP2))).start());
+        return two.own(new AgentProcess(two.lab, node, two.work.resolve(node.equals(N1) ? "agent-1.log" : "agent-2.log"),
+                two.api.agentSettings(NAMESPACE, CLUSTER, kubernetesName, List.of(VIP1, VIP2))).start());
     }
 
     /** This node's GaneshaNode status as its agent last wrote it. */
     static NodeObservation reported(String kubernetesName) {
-        GaneshaNode node = api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
+        GaneshaNode node = two.api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
                 .withName(GaneshaNode.nameFor(CLUSTER, kubernetesName)).get();
         assertThat(node).as("GaneshaNode of %s", kubernetesName).isNotNull();
         assertThat(node.getStatus()).as("status of GaneshaNode of %s", kubernetesName).isNotNull();
@@ -106,8 +94,8 @@ class TwoNodeIT {
             assertThat(cluster.attribute("ganesha-active")).containsEntry(N1, "1").containsEntry(N2, "1");
             assertThat(cluster.attribute("grace-active")).containsEntry(N1, "1").containsEntry(N2, "1");
             assertThat(cluster.startedOn("nfs-grace")).containsExactlyInAnyOrder(N1, N2);
-            assertThat(probe1.holds(VIP1)).as("VIP1 home").isTrue();
-            assertThat(probe2.holds(VIP2)).as("VIP2 home").isTrue();
+            assertThat(two.probe1.holds(VIP1)).as("VIP1 home").isTrue();
+            assertThat(two.probe2.holds(VIP2)).as("VIP2 home").isTrue();
         });
     }
 
@@ -136,7 +124,7 @@ class TwoNodeIT {
             assertThat(n1.getVirtualIps()).containsExactly(VIP1);
             assertThat(reported(K2).getVirtualIps()).containsExactly(VIP2);
         });
-        GaneshaNode node1 = api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
+        GaneshaNode node1 = two.api.client().resources(GaneshaNode.class).inNamespace(NAMESPACE)
                 .withName(GaneshaNode.nameFor(CLUSTER, K1)).get();
         assertThat(node1.getSpec().getPacemakerName()).isEqualTo(N1);
         assertThat(node1.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(CLUSTER);
@@ -146,13 +134,13 @@ class TwoNodeIT {
     @Order(2)
     void theVipMovesOnTheSurvivorsAcknowledgementNotAfterGraceDelay() {
         awaitBothServing();
-        awaitOutOfGrace(probe2);
+        awaitOutOfGrace(two.probe2);
         Map<String, BooleanSupplier> conditions = Map.of(
-                "n2 in grace", probe2::inGrace,
-                "VIP1 on n2", () -> probe2.holds(VIP1),
-                "VIP2 off n2", () -> !probe2.holds(VIP2));
+                "n2 in grace", two.probe2::inGrace,
+                "VIP1 on n2", () -> two.probe2.holds(VIP1),
+                "VIP2 off n2", () -> !two.probe2.holds(VIP2));
         try (FailoverTimeline timeline = new FailoverTimeline(conditions, 20)) {
-            lab.ganesha(N1, "kill");
+            two.lab.ganesha(N1, "kill");
             await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
             System.out.println("two nodes, kill -9 of nfsd on n1: " + timeline.summary());
             long grace = timeline.millisUntil("n2 in grace").orElseThrow();
@@ -165,7 +153,7 @@ class TwoNodeIT {
         assertThat(agent2.logContains("post-stop: nfsd on " + N2 + " is in grace for " + N1)).isTrue();
 
         // The agent's health endpoint tells whoever is on call what the last failover did.
-        String health = lab.exec(N1, "sh", "-c",
+        String health = two.lab.exec(N1, "sh", "-c",
                 "printf 'GET /q/health/ready HTTP/1.0\\r\\n\\r\\n' | nc.openbsd -w 5 127.0.0.1 9746").orFail("GET /q/health/ready")
                 .stdout();
         assertThat(health).contains("\"nfsd\": \"DOWN\"").contains("\"lastFailover\": \"failover at ")
@@ -189,12 +177,12 @@ class TwoNodeIT {
     @Test
     @Order(3)
     void failBackPutsTheSurvivorInGraceBeforeTheVipReturnsHome() {
-        awaitOutOfGrace(probe2);
+        awaitOutOfGrace(two.probe2);
         Map<String, BooleanSupplier> conditions = Map.of(
-                "n2 in grace", probe2::inGrace,
-                "VIP1 home on n1", () -> probe1.holds(VIP1));
+                "n2 in grace", two.probe2::inGrace,
+                "VIP1 home on n1", () -> two.probe1.holds(VIP1));
         try (FailoverTimeline timeline = new FailoverTimeline(conditions, 20)) {
-            lab.ganesha(N1, "start");
+            two.lab.ganesha(N1, "start");
             await().atMost(Duration.ofSeconds(40)).until(() -> timeline.seen("VIP1 home on n1"));
             System.out.println("two nodes, fail-back of n1: " + timeline.summary());
             assertThat(timeline.millisUntil("n2 in grace").orElseThrow())
@@ -209,8 +197,8 @@ class TwoNodeIT {
     void withoutTheSurvivorsAgentTheFailingNodeWaitsGraceDelayOut() {
         awaitBothServing();
         agent2.stop();
-        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> probe2.holds(VIP1)), 50)) {
-            lab.ganesha(N1, "kill");
+        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> two.probe2.holds(VIP1)), 50)) {
+            two.lab.ganesha(N1, "kill");
             await().atMost(GRACE_DELAY.plusSeconds(30)).until(() -> timeline.seen("VIP1 on n2"));
             System.out.println("two nodes, survivor's agent down: " + timeline.summary());
             assertThat(timeline.millisUntil("VIP1 on n2").orElseThrow())
@@ -218,7 +206,7 @@ class TwoNodeIT {
         }
         assertThat(agent1.logContains("ran out for " + N1 + ": no grace acknowledgement from [" + N2 + "]")).isTrue();
         agent2 = startAgent(N2, K2);
-        lab.ganesha(N1, "start");
+        two.lab.ganesha(N1, "start");
         awaitBothServing();
     }
 
@@ -226,10 +214,10 @@ class TwoNodeIT {
     @Order(5)
     void losingTheKubernetesApiChangesNothingForPacemakerAndTheStatusCatchesUp() {
         awaitBothServing();
-        awaitOutOfGrace(probe2);
-        api.disconnect(N1);
-        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> probe2.holds(VIP1)), 20)) {
-            lab.ganesha(N1, "kill");
+        awaitOutOfGrace(two.probe2);
+        two.api.disconnect(N1);
+        try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> two.probe2.holds(VIP1)), 20)) {
+            two.lab.ganesha(N1, "kill");
             await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
             System.out.println("two nodes, n1 cut off the Kubernetes API, kill -9 of nfsd on n1: " + timeline.summary());
             assertThat(timeline.millisUntil("VIP1 on n2").orElseThrow())
@@ -238,13 +226,13 @@ class TwoNodeIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> agent1.logContains("cannot write GaneshaNode"));
         assertThat(reported(K1).getNfsd()).as("the API has not heard of it yet").isEqualTo("SERVING");
 
-        api.connect(N1);
+        two.api.connect(N1);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(reported(K1).getNfsd()).isEqualTo("DOWN");
             assertThat(reported(K1).getGaneshaActive()).isFalse();
         });
         assertThat(agent1.logContains("written again after")).isTrue();
-        lab.ganesha(N1, "start");
+        two.lab.ganesha(N1, "start");
         awaitBothServing();
     }
 }

@@ -57,7 +57,7 @@ class OcfSocketServerTest {
         Path socket = dir.resolve("run/agent.sock");
         try (OcfSocketServer ignored = server(socket)) {
             String reply = exchange(socket, "ganesha-ha-ocf 1\nagent=ganesha_mon\naction=monitor\n\n");
-            assertThat(reply).isEqualTo("exit=7\nreason=reason with a newline\nlog=one\nlog=two\n");
+            assertThat(reply).isEqualTo("exit=7\nreason=reason with a newline\nlog=one\nlog=two\nend\n");
             assertThat(requests).containsExactly(List.of("ganesha-ha-ocf 1", "agent=ganesha_mon", "action=monitor"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwx------");

@@ -1,53 +1,49 @@
 package io.ganeshaha.operator.controller;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.GaneshaNode;
+import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.PacemakerConfiguration;
 import io.ganeshaha.operator.Labels;
 import io.ganeshaha.operator.dependent.AgentDaemonSetDependent;
 import io.ganeshaha.operator.dependent.AgentRoleBindingDependent;
 import io.ganeshaha.operator.dependent.AgentRoleDependent;
 import io.ganeshaha.operator.dependent.AgentServiceAccountDependent;
 import io.ganeshaha.operator.dependent.HaConfigMapDependent;
+import io.ganeshaha.operator.dependent.HaConfiguration;
+import io.ganeshaha.operator.events.ClusterEvents;
+import io.ganeshaha.operator.status.AgentRollout;
+import io.ganeshaha.operator.status.ClusterHealth;
 import io.ganeshaha.operator.status.StatusAggregator;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.ganeshaha.api.v1alpha1.CibGeneration;
-import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
-import io.ganeshaha.api.v1alpha1.GaneshaNode;
-import io.ganeshaha.api.v1alpha1.MemberNode;
-import io.ganeshaha.operator.events.ClusterEvents;
-import io.ganeshaha.operator.status.AgentRollout;
-import io.ganeshaha.operator.status.ClusterHealth;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,11 +54,14 @@ import org.jboss.logging.Logger;
  * must leave the agents and their configuration as they were (a dependent precondition would
  * delete them instead), and it is reported as {@code Degraded}, not thrown, so it does not retry.
  *
- * <p>The agents report through one GaneshaNode per member (each the only writer of its own); an
- * informer on them maps each back to its cluster by label, so a node's change reconciles its
- * cluster, and this reconciler is the only writer of the GaneshaCluster status. The status is
- * written only when it changed, and the cluster is looked at again after {@code staleAfter} so an
- * agent that went silent is noticed without any event.
+ * <p>Everything it reads comes from JOSDK's informers: the agents' reports (one GaneshaNode per
+ * member, each the only writer of its own, mapped back to its cluster by label), the member Node
+ * objects (mapped back through an index of the clusters by member name), and the dependents. This
+ * reconciler is the only writer of the GaneshaCluster status; it writes it only when it changed,
+ * through JOSDK's cache-aware status update, so the next reconciliation sees what was written even
+ * before the informer has caught up: the status is also where the Pacemaker configuration's
+ * generation is kept. The cluster is looked at again after {@code staleAfter} so an agent that went
+ * silent is noticed without any event.
  */
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "ha-config", type = HaConfigMapDependent.class),
@@ -76,14 +75,14 @@ import org.jboss.logging.Logger;
 public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cleaner<GaneshaCluster> {
 
     private static final Logger LOG = Logger.getLogger(GaneshaClusterReconciler.class);
+    /** Index of the primary cache: the clusters listing a Kubernetes node as a member. */
+    static final String MEMBER_INDEX = "member-node";
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private final StatusAggregator status = new StatusAggregator();
     private final KubernetesClient client;
     private final ClusterEvents events;
     private final Duration staleAfter;
-    /** By uid: a cluster deleted and created again under the same name starts afresh. */
-    private final Map<String, GaneshaClusterStatus> written = new ConcurrentHashMap<>();
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     public GaneshaClusterReconciler(KubernetesClient client,
             @ConfigProperty(name = "ganesha-ha.operator.agent-stale-after", defaultValue = "90s") Duration staleAfter) {
@@ -102,22 +101,34 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                         .map(labels -> labels.get(GaneshaNode.CLUSTER_LABEL))
                         .map(cluster -> Set.of(new ResourceID(cluster, node.getMetadata().getNamespace())))
                         .orElse(Set.of()))
-                .withPrimaryToSecondaryMapper((GaneshaCluster cluster) -> cluster.getSpec() == null ? Set.of()
-                        : cluster.getSpec().getNodes().stream()
-                                .map(n -> new ResourceID(GaneshaNode.nameFor(cluster.getMetadata().getName(), n.getName()),
-                                        cluster.getMetadata().getNamespace()))
-                                .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((GaneshaCluster cluster) -> members(cluster).stream()
+                        .map(n -> new ResourceID(GaneshaNode.nameFor(cluster.getMetadata().getName(), n.getName()),
+                                cluster.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()))
                 .build();
-        return List.of(new InformerEventSource<>(reports, context));
+        context.getPrimaryCache().addIndexer(MEMBER_INDEX,
+                cluster -> members(cluster).stream().map(MemberNode::getName).toList());
+        InformerEventSourceConfiguration<Node> memberNodes = InformerEventSourceConfiguration
+                .from(Node.class, GaneshaCluster.class)
+                .withName("member-nodes")
+                .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache()
+                        .byIndex(MEMBER_INDEX, node.getMetadata().getName()).stream()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((GaneshaCluster cluster) -> members(cluster).stream()
+                        .map(n -> new ResourceID(n.getName())).collect(Collectors.toSet()))
+                .build();
+        return List.of(new InformerEventSource<>(reports, context), new InformerEventSource<>(memberNodes, context));
+    }
+
+    private static List<MemberNode> members(GaneshaCluster cluster) {
+        return cluster.getSpec() == null || cluster.getSpec().getNodes() == null ? List.of()
+                : cluster.getSpec().getNodes();
     }
 
     @Override
     public UpdateControl<GaneshaCluster> reconcile(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         String name = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-        // This reconciler is the status's only writer: what it wrote last is the status, even
-        // while the informer's copy of the cluster has not caught up with that write yet.
-        GaneshaClusterStatus before = written.getOrDefault(cluster.getMetadata().getUid(), cluster.getStatus());
-        cluster.setStatus(before);
+        GaneshaClusterStatus before = cluster.getStatus();
         Optional<SpecValidator.Problem> problem = SpecValidator.validate(cluster.getSpec());
         GaneshaClusterStatus after;
         if (problem.isPresent()) {
@@ -125,6 +136,8 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                     cluster.getMetadata().getGeneration(), problem.get().message());
             after = status.invalidSpec(cluster, problem.get().reason(), problem.get().message());
         } else {
+            // The same answer the ConfigMap's desired() gives, from the same status.
+            PacemakerConfiguration pacemaker = HaConfiguration.render(cluster).pacemakerConfiguration(cluster);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             Map<String, GaneshaNode> reports = new HashMap<>();
             context.getSecondaryResources(GaneshaNode.class).forEach(n -> {
@@ -133,15 +146,19 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                 }
             });
             ClusterHealth health = ClusterHealth.of(cluster, reports, status.now(), staleAfter);
-            long pacemakerGeneration = context.getSecondaryResource(ConfigMap.class)
-                    .flatMap(cm -> CibGeneration.parse(cm.getData().get(HaConfigMapDependent.CIB_GENERATION)))
-                    .map(CibGeneration::generation)
-                    .orElse(cluster.getMetadata().getGeneration());
+            long pacemakerGeneration = CibGeneration.parse(pacemaker.getGeneration()).orElseThrow().generation();
             after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
-                    missingNodes(cluster), pacemakerGeneration);
+                    missingNodes(cluster, context), pacemakerGeneration);
+            after.setPacemakerConfiguration(pacemaker);
         }
-        writeStatus(cluster, before, after);
-        // After the write: a write that fails is retried, and must not record its events twice.
+        if (before == null || !JSON.asJson(before).equals(JSON.asJson(after))) {
+            // Written here rather than returned as UpdateControl.patchStatus: the events below must
+            // follow a write that succeeded, and a failed write is retried with them.
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(cluster, context, fresh -> {
+                fresh.setStatus(after);
+                return fresh;
+            });
+        }
         List<ClusterEvents.Change> changes = ClusterEvents.changes(before, after);
         changes.forEach(c -> LOG.infof("GaneshaCluster %s: %s %s: %s", name, c.type(), c.reason(), c.message()));
         events.record(cluster, changes, status.now());
@@ -153,60 +170,35 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     }
 
     /**
-     * Writes the status only when it changed: the agents' heartbeats alone do not cause a write.
-     * One JSON Patch operation sets the whole status ("add" replaces a member that exists). A
-     * patch diffed against the informer's copy would move list items by index and fail once that
-     * copy is behind; a merge patch would do here, but the mock API server merges lists instead
-     * of replacing them. A failed write throws, and JOSDK retries the reconciliation with back-off.
+     * Member nodes Kubernetes does not know, from the Node informer: their agent cannot be
+     * scheduled. Reported, not fatal: a node may join later (its creation reconciles the cluster
+     * again), and the rest of the cluster is configured meanwhile.
      */
-    private void writeStatus(GaneshaCluster cluster, GaneshaClusterStatus before, GaneshaClusterStatus after) {
-        if (before != null && JSON.asJson(before).equals(JSON.asJson(after))) {
-            return;
-        }
-        client.resources(GaneshaCluster.class).inNamespace(cluster.getMetadata().getNamespace())
-                .withName(cluster.getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON),
-                        JSON.asJson(List.of(Map.of("op", "add", "path", "/status", "value", after))));
-        written.put(cluster.getMetadata().getUid(), after);
-        cluster.setStatus(after);
-    }
-
-    /**
-     * Member nodes Kubernetes does not know: their agent cannot be scheduled. Reported, not fatal:
-     * a node may join later, and the rest of the cluster is configured meanwhile.
-     */
-    private List<String> missingNodes(GaneshaCluster cluster) {
+    private static List<String> missingNodes(GaneshaCluster cluster, Context<GaneshaCluster> context) {
+        Set<String> known = context.getSecondaryResources(Node.class).stream().map(n -> n.getMetadata().getName())
+                .collect(Collectors.toSet());
         List<String> missing = new ArrayList<>();
-        List<MemberNode> nodes = cluster.getSpec().getNodes();
+        List<MemberNode> nodes = members(cluster);
         for (int i = 0; i < nodes.size(); i++) {
             String node = nodes.get(i).getName();
-            try {
-                if (client.nodes().withName(node).get() == null) {
-                    missing.add("spec.nodes[" + i + "].name: node " + node + " does not exist in this Kubernetes cluster");
-                }
-            } catch (KubernetesClientException e) {
-                // Unknown is not missing: a failed lookup must not turn a serving cluster Degraded.
-                LOG.warnf("GaneshaCluster %s/%s: cannot look up node %s: %s", cluster.getMetadata().getNamespace(),
-                        cluster.getMetadata().getName(), node, e.getMessage());
+            if (!known.contains(node)) {
+                missing.add("spec.nodes[" + i + "].name: node " + node + " does not exist in this Kubernetes cluster");
             }
         }
         return missing;
     }
 
+    /**
+     * A reconciliation failed (an API call of a dependent): JOSDK retries with back-off, and the
+     * status says why, keeping what still holds (Ready, the observed generation).
+     */
     @Override
     public ErrorStatusUpdateControl<GaneshaCluster> updateErrorStatus(GaneshaCluster cluster,
             Context<GaneshaCluster> context, Exception e) {
         LOG.errorf(e, "GaneshaCluster %s/%s: reconciliation failed, retrying",
                 cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
-        GaneshaClusterStatus before = written.getOrDefault(cluster.getMetadata().getUid(), cluster.getStatus());
-        cluster.setStatus(before);
-        try {
-            writeStatus(cluster, before, status.failed(cluster, e));
-        } catch (RuntimeException writeFailure) {
-            LOG.warnf("GaneshaCluster %s/%s: cannot write the failure into status either: %s",
-                    cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), writeFailure.getMessage());
-        }
-        return ErrorStatusUpdateControl.defaultErrorProcessing();
+        cluster.setStatus(status.failed(cluster, e));
+        return ErrorStatusUpdateControl.patchStatus(cluster);
     }
 
     /**
@@ -217,7 +209,6 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     @Override
     public DeleteControl cleanup(GaneshaCluster cluster, Context<GaneshaCluster> context) {
         context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
-        written.remove(cluster.getMetadata().getUid());
         String namespace = cluster.getMetadata().getNamespace();
         var labels = Labels.of(cluster);
         client.apps().daemonSets().inNamespace(namespace).withLabels(labels).delete();

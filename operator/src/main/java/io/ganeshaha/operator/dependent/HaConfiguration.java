@@ -3,6 +3,9 @@ package io.ganeshaha.operator.dependent;
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.AgentSpec;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.PacemakerConfiguration;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
@@ -92,14 +95,37 @@ public record HaConfiguration(Map<String, String> data) {
     }
 
     /**
+     * Which generation of the Pacemaker sections this rendering is: the one the status already
+     * records while the rendered sections are the same (a spec edit that renders the same XML must
+     * not make the agents rewrite the CIB), else this cluster's current generation. Pure: the
+     * reconciler asks it before the dependents are built, and the ConfigMap carries its answer.
+     */
+    public PacemakerConfiguration pacemakerConfiguration(GaneshaCluster cluster) {
+        String digest = sha256(Map.of(HaConfigMap.RESOURCES, data.get(HaConfigMap.RESOURCES),
+                HaConfigMap.CONSTRAINTS, data.get(HaConfigMap.CONSTRAINTS)));
+        String uid = cluster.getMetadata().getUid();
+        return Optional.ofNullable(cluster.getStatus()).map(GaneshaClusterStatus::getPacemakerConfiguration)
+                .filter(previous -> digest.equals(previous.getDigest()))
+                .filter(previous -> CibGeneration.parse(previous.getGeneration())
+                        .filter(g -> g.clusterUid().equals(uid)).isPresent())
+                .orElseGet(() -> new PacemakerConfiguration(
+                        new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString(), digest));
+    }
+
+    /**
      * SHA-256 over what the agents read only at start-up, their settings: the DaemonSet carries it,
      * so the agents restart exactly when those change. The Pacemaker sections are not in it: the
      * agents pick those up from the mounted ConfigMap while they run.
      */
     public String agentSettingsHash() {
+        return sha256(Map.of(HaConfigMap.AGENT_PROPERTIES, data.get(HaConfigMap.AGENT_PROPERTIES)));
+    }
+
+    /** SHA-256 over the keys and values in key order: equal entries, equal hashes. */
+    private static String sha256(Map<String, String> entries) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            new TreeMap<>(Map.of(HaConfigMap.AGENT_PROPERTIES, data.get(HaConfigMap.AGENT_PROPERTIES))).forEach((k, v) -> {
+            new TreeMap<>(entries).forEach((k, v) -> {
                 digest.update(k.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(v.getBytes(StandardCharsets.UTF_8));

@@ -193,6 +193,7 @@ public final class StatusAggregator {
             status.setReadyNodes(previous.getReadyNodes());
             status.setVirtualIpPlacement(previous.getVirtualIpPlacement());
             status.setLastFailover(previous.getLastFailover());
+            status.setPacemakerConfiguration(previous.getPacemakerConfiguration());
             if (previous.getConditions() != null) {
                 previous.getConditions().forEach(c -> merged.put(c.getType(), c));
             }

@@ -1,0 +1,266 @@
+package io.ganeshaha.agent.ocf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ganeshaha.agent.testing.ProjectPaths;
+import io.ganeshaha.agent.testing.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The OCF entry points with the node agent away (no socket), case by case against the decision the
+ * agent makes for the same case: a fallback answers what the agent would have answered, or it is a
+ * second contract. Pacemaker's command line tools are stand-ins here (a few lines of sh on PATH:
+ * attrd_updater keeps attributes in files, crm_node names the node, dbus-send records the grace
+ * calls); the same fallbacks run against the real Pacemaker and ganesha.nfsd in SingleNodeIT.
+ */
+class EntryPointFallbackTest {
+
+    private static final String NODE = "n1.lab.example";
+
+    @TempDir
+    Path dir;
+    private Path attrs;
+    private Path calls;
+    private Process nfsd;
+
+    @BeforeEach
+    void standIns() throws IOException {
+        attrs = Files.createDirectories(dir.resolve("attrd"));
+        calls = dir.resolve("calls");
+        Files.writeString(calls, "");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        script(bin.resolve("attrd_updater"), """
+                #!/bin/sh
+                [ -z "$ATTRD_DOWN" ] || { echo "Could not connect to the CIB manager" >&2; exit 102; }
+                while [ $# -gt 0 ]; do
+                    case $1 in -n) name=$2; shift ;; -N) node=$2; shift ;; -U) op=U value=$2; shift ;; -Q) op=Q ;; -D) op=D ;; esac
+                    shift
+                done
+                node=${node:-%1$s}
+                case $op in
+                Q)  [ -e "$ATTRS/$name@$node" ] || { echo "attrd_updater: attribute does not exist" >&2; exit 78; }
+                    printf 'name="%%s" host="%%s" value="%%s"\\n' "$name" "$node" "$(cat "$ATTRS/$name@$node")" ;;
+                D)  : >"$ATTRS/$name@$node"; echo "attrd_updater -D $name" >>"$CALLS" ;;
+                U)  printf '%%s' "$value" >"$ATTRS/$name@$node" ;;
+                esac
+                """.formatted(NODE));
+        script(bin.resolve("crm_node"), "#!/bin/sh\necho " + NODE + "\n");
+        script(bin.resolve("dbus-send"), """
+                #!/bin/sh
+                for a; do last=$a; done
+                echo "dbus-send grace ${last#string:}" >>"$CALLS"
+                echo '   boolean true'
+                """);
+    }
+
+    @AfterEach
+    void stopNfsd() {
+        if (nfsd != null) {
+            nfsd.destroyForcibly();
+        }
+    }
+
+    private static void script(Path path, String text) throws IOException {
+        Files.writeString(path, text);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private void attribute(String name, String value) throws IOException {
+        Files.writeString(attrs.resolve(name + "@" + NODE), value);
+    }
+
+    private Optional<String> attribute(String name) throws IOException {
+        Path file = attrs.resolve(name + "@" + NODE);
+        return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+    }
+
+    private void started(String instance, String agent) throws IOException {
+        Files.createDirectories(dir.resolve("resources"));
+        Files.writeString(dir.resolve("resources").resolve(instance), "ganesha-ha.agent=" + agent + "\n");
+    }
+
+    private boolean recorded(String instance) {
+        return Files.exists(dir.resolve("resources").resolve(instance));
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.readAllLines(calls);
+    }
+
+    /** Runs an entry point as Pacemaker would, with the agent's socket absent. */
+    private Shell.Result run(String agent, String action, String instance, String... env) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+        vars.put("ATTRS", attrs.toString());
+        vars.put("CALLS", calls.toString());
+        vars.put("GANESHA_HA_RESOURCES_DIR", dir.resolve("resources").toString());
+        vars.put("GANESHA_HA_NFS_STATE_DIR", dir.resolve("var-lib-nfs").toString());
+        vars.put("OCF_RESOURCE_INSTANCE", instance);
+        vars.put("OCF_RESKEY_agent_socket", dir.resolve("no-agent.sock").toString());
+        vars.put("OCF_RESKEY_CRM_meta_on_node", NODE);
+        vars.put("OCF_RESKEY_CRM_meta_timeout", "4000");
+        for (String e : env) {
+            vars.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
+        if (!vars.containsKey("ATTRD_DOWN")) {
+            vars.remove("ATTRD_DOWN");
+        }
+        List<String> argv = new ArrayList<>(List.of("env", "-i"));
+        vars.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(List.of("sh", ProjectPaths.ocfDir().resolve(agent).toString(), action));
+        return Shell.run(argv, Duration.ofSeconds(30));
+    }
+
+    /** "-" is an attribute never set here, "" one deleted (attrd_updater -D leaves it empty). */
+    @ParameterizedTest(name = "grace-active {0}, started {1}: monitor as the agent answers")
+    @CsvSource({"1, true", "0, true", "'', true", "-, true", "1, false", "-, false"})
+    void graceMonitorAnswersAsTheAgent(String value, boolean started) throws IOException {
+        if (!value.equals("-")) {
+            attribute("grace-active", value);
+        }
+        if (started) {
+            started("nfs-grace:0", "ganesha_grace");
+        }
+        int agent = GraceDecisions.monitor(started, started && value.equals("1")).code();
+
+        Shell.Result r = run("ganesha_grace", "monitor", "nfs-grace:0");
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(agent);
+    }
+
+    @ParameterizedTest(name = "grace-active {0}: start as the agent answers when nfsd does not serve")
+    @CsvSource({"1", "0", "''", "-"})
+    void graceStartAnswersAsTheAgent(String value) throws IOException {
+        if (!value.equals("-")) {
+            attribute("grace-active", value);
+        }
+        GraceDecisions.Start agent = GraceDecisions.start(value.equals("1"), false, false);
+
+        Shell.Result r = run("ganesha_grace", "start", "nfs-grace:0");
+
+        assertThat(r.exitCode()).as(r.stderr())
+                .isEqualTo(agent == GraceDecisions.Start.SUCCESS ? 0 : OcfExitCode.NOT_RUNNING.code());
+        assertThat(recorded("nfs-grace:0")).as("the next monitor agrees").isEqualTo(agent == GraceDecisions.Start.SUCCESS);
+    }
+
+    @Test
+    void pacemakerUnreachableIsAFailureNamingIt() throws IOException {
+        started("nfs-grace:0", "ganesha_grace");
+        Shell.Result r = run("ganesha_grace", "monitor", "nfs-grace:0", "ATTRD_DOWN=1");
+        assertThat(r.exitCode()).isEqualTo(OcfExitCode.ERR_GENERIC.code());
+        assertThat(r.stderr()).contains("ocf-exit-reason:cannot query grace-active").contains("Could not connect");
+    }
+
+    @ParameterizedTest(name = "{0}-{1} listing [{2}] on " + NODE)
+    @CsvSource({"post, stop, n2 n2 n1.lab.example n3", "pre, start, n2", "post, start, n2"})
+    void notifyMakesTheAgentsGraceCalls(String type, String operation, String nodes) throws IOException {
+        Shell.Result r = run("ganesha_grace", "notify", "nfs-grace:0", "OCF_RESKEY_CRM_meta_notify_type=" + type,
+                "OCF_RESKEY_CRM_meta_notify_operation=" + operation,
+                "OCF_RESKEY_CRM_meta_notify_" + operation + "_uname=" + nodes);
+        NotifyEvent event = new NotifyEvent(type, operation, operation.equals("stop") ? List.of(nodes.split(" ")) : List.of(),
+                operation.equals("start") ? List.of(nodes.split(" ")) : List.of(), List.of(), List.of());
+        List<String> agent = event.graceCalls(NODE).stream().distinct()
+                .map(c -> "dbus-send grace " + c.event() + ":" + c.peer()).toList();
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(calls()).isEqualTo(agent);
+    }
+
+    @Test
+    void monWithNfsdAliveLeavesTheAttributesAlone() throws Exception {
+        Path fake = dir.resolve("ganesha.nfsd");
+        Files.copy(Path.of("/bin/sleep"), fake);
+        nfsd = new ProcessBuilder(fake.toString(), "60").start();
+        Files.writeString(dir.resolve("ganesha.pid"), nfsd.pid() + "\n");
+        started("nfs-mon:0", "ganesha_mon");
+        attribute("grace-active", "1");
+        attribute("ganesha-active", "1");
+
+        Shell.Result r = run("ganesha_mon", "monitor", "nfs-mon:0", "OCF_RESKEY_pid_file=" + dir.resolve("ganesha.pid"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(calls()).as("an agent restart moves no VIP").isEmpty();
+    }
+
+    @Test
+    void monWithNfsdGoneDeletesGraceActiveThenGaneshaActive() throws Exception {
+        started("nfs-mon:0", "ganesha_mon");
+        attribute("grace-active", "1");
+        attribute("ganesha-active", "1");
+
+        Shell.Result r = run("ganesha_mon", "monitor", "nfs-mon:0", "OCF_RESKEY_pid_file=" + dir.resolve("no.pid"),
+                "OCF_RESKEY_grace_delay=1");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(calls()).containsExactly("attrd_updater -D grace-active", "attrd_updater -D ganesha-active");
+        assertThat(attribute("ganesha-active")).contains("");
+    }
+
+    @Test
+    void aMonPacemakerDidNotStartIsNotRunning() {
+        assertThat(run("ganesha_mon", "monitor", "nfs-mon:0").exitCode()).isEqualTo(OcfExitCode.NOT_RUNNING.code());
+    }
+
+    @Test
+    void takeoverAwayFromHomeEntersGraceForTheHomeNodeAndRecordsItsStart() throws IOException {
+        assertThat(run("ganesha_takeover", "start", "n2-takeover", "OCF_RESKEY_home_node=n2").exitCode()).isZero();
+        assertThat(calls()).containsExactly("dbus-send grace 5:n2");
+        assertThat(run("ganesha_takeover", "monitor", "n2-takeover", "OCF_RESKEY_home_node=n2").exitCode()).isZero();
+        assertThat(run("ganesha_takeover", "stop", "n2-takeover", "OCF_RESKEY_home_node=n2").exitCode()).isZero();
+        assertThat(run("ganesha_takeover", "monitor", "n2-takeover", "OCF_RESKEY_home_node=n2").exitCode())
+                .isEqualTo(OcfExitCode.NOT_RUNNING.code());
+
+        assertThat(run("ganesha_takeover", "start", NODE + "-takeover", "OCF_RESKEY_home_node=" + NODE).exitCode())
+                .isZero();
+        assertThat(calls()).as("at home, nothing to take over").hasSize(1);
+    }
+
+    @Test
+    void nfsdStopRestoresTheHostDirectoryAndStartNeedsTheAgent() throws IOException {
+        Path stateDir = dir.resolve("var-lib-nfs");
+        Path backup = dir.resolve("var-lib-nfs.backup");
+        Files.createDirectories(backup);
+        Files.writeString(backup.resolve("host-state"), "kept");
+        Files.createSymbolicLink(stateDir, Files.createDirectories(dir.resolve("shared/nfs-ganesha/n1/nfs")));
+        assertThat(run("ganesha_nfsd", "monitor", "nfs_setup:0").exitCode()).isZero();
+
+        Shell.Result stop = run("ganesha_nfsd", "stop", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + dir.resolve("shared"));
+
+        assertThat(stop.exitCode()).as("a failed stop would fence the node").isZero();
+        assertThat(stateDir.resolve("host-state")).hasContent("kept");
+        assertThat(run("ganesha_nfsd", "monitor", "nfs_setup:0").exitCode()).isEqualTo(OcfExitCode.NOT_RUNNING.code());
+        Shell.Result start = run("ganesha_nfsd", "start", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + dir.resolve("shared"));
+        assertThat(start.exitCode()).isEqualTo(OcfExitCode.ERR_GENERIC.code());
+        assertThat(start.stderr()).contains("ocf-exit-reason:cannot start: node agent unreachable");
+        assertThat(Files.isSymbolicLink(stateDir)).as("only the agent links the tree").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "ganesha_mon   | OCF_RESKEY_grace_delay=soon       | grace_delay",
+        "ganesha_mon   | OCF_RESKEY_ganesha_active=a b     | ganesha_active",
+        "ganesha_grace | OCF_RESKEY_grace_active=x;y       | grace_active",
+        "ganesha_nfsd  | OCF_RESKEY_ha_vol_mnt=relative    | ha_vol_mnt",
+        "ganesha_takeover | OCF_RESKEY_home_node=          | home_node",
+    })
+    void badParametersAreConfigurationErrorsNamingThem(String agent, String env, String parameter) {
+        Shell.Result r = run(agent, "validate-all", "x", env.strip());
+        assertThat(r.exitCode()).isEqualTo(OcfExitCode.ERR_CONFIGURED.code());
+        assertThat(r.stderr()).contains("ocf-exit-reason:parameter " + parameter);
+    }
+}
