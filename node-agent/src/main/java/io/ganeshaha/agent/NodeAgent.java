@@ -123,7 +123,7 @@ public class NodeAgent {
             throw new UncheckedIOException("cannot listen on " + config.socket(), e);
         }
         startPacemakerConfigSync(runner);
-        startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, grace, config.dbusCallTimeout(),
+        startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
                 attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
@@ -230,6 +230,10 @@ public class NodeAgent {
 
     private boolean nfsdServing() {
         return nfsdHealth().serving();
+    }
+
+    public String hangDetection() {
+        return watch == null ? "not watching yet" : watch.hangDetection();
     }
 
     public boolean busConnected() {

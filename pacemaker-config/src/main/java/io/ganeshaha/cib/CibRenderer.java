@@ -24,8 +24,9 @@ import org.w3c.dom.Element;
  *   <li>{@code <node>-group}: {@code <node>-takeover} (ganesha_takeover: on any node but the
  *       home node, its start puts the local nfsd into grace for the home node, also when a whole
  *       node is lost and no notify comes) then {@code <node>-cluster_ip-<n>}, IPaddr2 per virtual
- *       IP; banned where {@code ganesha-active ne 1}, preferring its home node and then the next
- *       nodes in member order, started after the grace clone.
+ *       IP; banned where {@code ganesha-active ne 1}, preferring its home node and then the other
+ *       members in the cluster's {@link TakeoverOrder} (by default GlusterFS's: the member listed
+ *       before the home node first), started after the grace clone.
  * </ul>
  *
  * The one place this layout is written: the test lab and the operator both use it.
@@ -113,10 +114,10 @@ public final class CibRenderer {
             if (!member.virtualIps().isEmpty()) {
                 String id = groupId(member.node());
                 constraints.appendChild(banUnless(doc, id, GANESHA_ACTIVE));
-                // Home first, then the following members in order (wrapping): a deterministic
-                // takeover order, as ganesha-ha.sh's descending weights gave.
+                // Home first, then one survivor after the other in the takeover order: the order
+                // is deterministic, and by default the one ganesha-ha.sh's weights gave.
                 for (int k = 0; k < members.size(); k++) {
-                    Member host = members.get((m + k) % members.size());
+                    Member host = members.get(k == 0 ? m : cluster.takeoverOrder().pick(m, k, members.size()));
                     Element prefers = doc.createElement("rsc_location");
                     prefers.setAttribute("id", xmlId("location-" + id + "-" + host.node()));
                     prefers.setAttribute("rsc", id);

@@ -12,13 +12,21 @@ import java.util.Set;
  *        ({@code /usr/lib/ocf/resource.d/<provider>/})
  * @param haVolMnt the shared storage mount ({@code ha_vol_mnt})
  * @param graceDelay upper bound of the wait for the survivors' grace acknowledgements ({@code grace_delay})
+ * @param takeoverOrder which survivor a failed node's virtual IPs prefer
  */
-public record HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members) {
+public record HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members,
+        TakeoverOrder takeoverOrder) {
 
     public static final String DEFAULT_PROVIDER = "ganesha-ha";
 
+    /** A cluster whose virtual IPs fail over in GlusterFS's order. */
+    public HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members) {
+        this(provider, haVolMnt, graceDelay, members, TakeoverOrder.PRECEDING);
+    }
+
     public HaCluster {
         members = List.copyOf(members);
+        java.util.Objects.requireNonNull(takeoverOrder, "takeoverOrder");
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an HA cluster needs members");
         }

@@ -78,13 +78,26 @@ class CibRendererTest {
     }
 
     @Test
-    void eachVipPrefersItsHomeThenTheNextNodes() throws Exception {
+    void eachVipPrefersItsHomeThenTheNodeListedBeforeItAsGlusterFsDid() throws Exception {
+        // ganesha-ha.sh for members n1 n2 n3: n2's group prefers n3=1000, n1=2000, n2=3000.
         Document doc = parse(CibRenderer.constraints(CLUSTER));
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n2']/@score")).isEqualTo("1000");
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='nfs-1.lab.example']/@score"))
+                .isEqualTo("900");
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n3']/@score")).isEqualTo("800");
+        assertThat(xpath(doc, "/constraints/rsc_location[@rsc='nfs-1.lab.example-group' and @node='n3']/@score"))
+                .as("the first member's predecessor is the last one").isEqualTo("900");
+        assertThat(xpath(doc, "/constraints/rsc_order[@then='n3-group']/@first")).isEqualTo("nfs-grace-clone");
+    }
+
+    @Test
+    void theFollowingOrderPrefersTheNodeListedAfterTheHome() throws Exception {
+        HaCluster following = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
+                CLUSTER.members(), TakeoverOrder.FOLLOWING);
+        Document doc = parse(CibRenderer.constraints(following));
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n3']/@score")).isEqualTo("900");
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='nfs-1.lab.example']/@score"))
                 .isEqualTo("800");
-        assertThat(xpath(doc, "/constraints/rsc_order[@then='n3-group']/@first")).isEqualTo("nfs-grace-clone");
     }
 
     @Test

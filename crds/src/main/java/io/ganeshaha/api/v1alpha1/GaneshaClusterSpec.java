@@ -67,6 +67,12 @@ public class GaneshaClusterSpec {
             + "Pacemaker calls (ganesha_mon, ganesha_grace, ganesha_nfsd, ganesha_takeover).")
     private String ocfProviderDir = DEFAULT_OCF_PROVIDER_DIR;
 
+    @Default("Preceding")
+    @JsonPropertyDescription("Which survivor a failed node's virtual IPs move to, after their home node: Preceding, the "
+            + "node listed just before it in nodes (wrapping around), then the one before that, as GlusterFS's "
+            + "ganesha-ha.sh ordered them; or Following, the node listed just after it.")
+    private TakeoverOrder takeoverOrder = TakeoverOrder.Preceding;
+
     @JsonPropertyDescription("How the node agents reach ganesha.nfsd on each host.")
     private GaneshaSpec ganesha = new GaneshaSpec();
 
@@ -103,6 +109,14 @@ public class GaneshaClusterSpec {
 
     public void setOcfProviderDir(String ocfProviderDir) {
         this.ocfProviderDir = ocfProviderDir;
+    }
+
+    public TakeoverOrder getTakeoverOrder() {
+        return takeoverOrder;
+    }
+
+    public void setTakeoverOrder(TakeoverOrder takeoverOrder) {
+        this.takeoverOrder = takeoverOrder;
     }
 
     public GaneshaSpec getGanesha() {

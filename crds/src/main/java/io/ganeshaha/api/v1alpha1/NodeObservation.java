@@ -5,6 +5,7 @@ import io.sundr.builder.annotations.Buildable;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,11 @@ public class NodeObservation {
 
     @JsonPropertyDescription("Whether the node agent reported itself ready (D-Bus and Pacemaker reachable).")
     private Boolean agentReady;
+
+    @JsonPropertyDescription("Whether the agent can tell a hung ganesha.nfsd, and from which heartbeat period: off while "
+            + "ganesha sends no heartbeat (heartbeat_freq 0).")
+    @Size(max = 256)
+    private String hangDetection;
 
     @JsonPropertyDescription("When the node agent last wrote this (RFC 3339). The agent heartbeats while nothing changes.")
     private String lastSeen;
@@ -90,6 +96,14 @@ public class NodeObservation {
 
     public void setAgentReady(Boolean agentReady) {
         this.agentReady = agentReady;
+    }
+
+    public String getHangDetection() {
+        return hangDetection;
+    }
+
+    public void setHangDetection(String hangDetection) {
+        this.hangDetection = hangDetection;
     }
 
     public String getLastSeen() {

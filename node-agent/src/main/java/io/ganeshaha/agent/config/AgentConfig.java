@@ -36,7 +36,10 @@ public interface AgentConfig {
     @WithDefault(AgentSettings.DEFAULT_NFS_STATE_DIR)
     Path nfsStateDir();
 
-    /** No healthy heartbeat for this long means nfsd hangs; 0 turns hang detection off. */
+    /**
+     * No healthy heartbeat for this long after one was due (ganesha's heartbeat_freq, learnt from
+     * the beats) means nfsd hangs; 0 turns hang detection off, as does an nfsd sending no heartbeat.
+     */
     @WithDefault("3s")
     Duration hangTimeout();
 

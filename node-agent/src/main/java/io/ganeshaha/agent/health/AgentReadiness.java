@@ -25,6 +25,7 @@ public class AgentReadiness implements HealthCheck {
         return HealthCheckResponse.named("ganesha-ha-agent")
                 .status(agent.ready())
                 .withData("nfsd", agent.nfsdHealth().name())
+                .withData("hangDetection", agent.hangDetection())
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
                 .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
                 .withData("kubernetesMirror", agent.mirrorState())

@@ -150,6 +150,7 @@ public final class NodeMirror implements Runnable {
     static NodeObservation observation(NodeReport report, String node, Instant now) {
         NodeObservation o = new NodeObservation();
         o.setNfsd(report.nfsd().name());
+        o.setHangDetection(report.hangDetection());
         o.setGaneshaActive(report.ganeshaActive());
         o.setGraceActive(report.graceActive());
         o.setInGrace(report.inGrace().orElse(null));

@@ -9,13 +9,14 @@ import java.util.Optional;
  * What this node's agent knows about its host at one moment, as it will be mirrored into the
  * node's GaneshaNode status. A value: two equal reports mean there is nothing new to write.
  *
+ * @param hangDetection whether a hung nfsd can be told, and how (see NfsdHealthTracker)
  * @param inGrace empty when it could not be asked (nfsd not serving, bus down)
  * @param virtualIps the cluster's virtual IPs that are addresses of this host now, sorted
  * @param pacemakerConfigGeneration the GaneshaCluster generation the CIB was configured from, as
  *     this agent last read it
  */
-public record NodeReport(NfsdHealth nfsd, boolean ganeshaActive, boolean graceActive, Optional<Boolean> inGrace,
-        List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
+public record NodeReport(NfsdHealth nfsd, String hangDetection, boolean ganeshaActive, boolean graceActive,
+        Optional<Boolean> inGrace, List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
         Optional<Long> pacemakerConfigGeneration) {
 
     public NodeReport {

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 public final class NodeReporter implements Supplier<NodeReport> {
 
     /** Where each part of the report comes from. */
-    public record Sources(Supplier<NfsdHealth> nfsd, NfsdGrace grace, Duration graceCallTimeout,
+    public record Sources(Supplier<NfsdHealth> nfsd, Supplier<String> hangDetection, NfsdGrace grace, Duration graceCallTimeout,
             LocalAttributes attributes, Supplier<Optional<OcfParameters.Mon>> mon, BooleanSupplier agentReady,
             Supplier<Optional<FailoverTimeline>> lastFailover, Supplier<Optional<Long>> pacemakerConfigGeneration) {}
 
@@ -48,7 +48,7 @@ public final class NodeReporter implements Supplier<NodeReport> {
                 // unknown this tick
             }
         }
-        return new NodeReport(health,
+        return new NodeReport(health, sources.hangDetection().get(),
                 attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
                 inGrace, addresses.held(virtualIps), sources.agentReady().getAsBoolean(), sources.lastFailover().get(),

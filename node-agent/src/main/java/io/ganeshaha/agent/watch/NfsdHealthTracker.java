@@ -8,8 +8,13 @@ import java.util.Optional;
  * Decides the local ganesha.nfsd's health from what the agent observes, with no I/O of its own
  * (times are monotonic nanoseconds passed in), so every rule is unit-tested.
  *
- * <p>While nfsd owns its name on the system bus it is serving unless its once-a-second
- * {@code heartbeat} signal stops (a hang). The bus daemon drops the name the instant the process
+ * <p>While nfsd owns its name on the system bus it is serving unless its {@code heartbeat} signal
+ * stops (a hang). ganesha beats every {@code heartbeat_freq} ms (1 s by default, up to 5 s, 0 for
+ * none), which the tracker learns from the beats themselves: nfsd hangs when no healthy beat came
+ * for the hang timeout counted from when the next beat was due, so a short stall between two beats
+ * is no hang whatever its phase. Until two beats have told the period, an nfsd is not judged: one
+ * that sends none (heartbeats off, as in GPFS's sample configuration) has hang detection off,
+ * reported as such, never a hang. The bus daemon drops the name the instant the process
  * dies ({@code NameOwnerChanged}); the pid file and /proc then confirm the death. A dead bus, or a
  * restarted bus that the same nfsd process is no longer on, is never taken for a dead nfsd: that
  * would move virtual IPs off a node that serves perfectly well. Then death is still seen through
@@ -23,6 +28,11 @@ public final class NfsdHealthTracker {
     private String owner = "";
     /** Start of the current heartbeat window: last healthy heartbeat, owner change or bus connect. */
     private long heartbeatAnchor;
+    /** Beats of the current owner, healthy or not, and the time of the last one. */
+    private long beats;
+    private long lastBeat;
+    /** The shortest interval between two beats of the current owner: a stall lengthens one, never shortens it. */
+    private long periodNanos;
     private Optional<NfsdProcess> process = Optional.empty();
     /** The process last seen owning the bus name: it keeps serving if only its bus goes away. */
     private NfsdProcess ownerProcess;
@@ -36,8 +46,7 @@ public final class NfsdHealthTracker {
 
     public void busConnected(String currentOwner, long now) {
         busUp = true;
-        owner = Objects.requireNonNullElse(currentOwner, "");
-        heartbeatAnchor = now;
+        newOwner(currentOwner, now);
     }
 
     public void busLost() {
@@ -45,16 +54,46 @@ public final class NfsdHealthTracker {
     }
 
     public void ownerChanged(String newOwner, long now) {
-        owner = Objects.requireNonNullElse(newOwner, "");
+        newOwner(newOwner, now);
+    }
+
+    private void newOwner(String newOwner, long now) {
+        String next = Objects.requireNonNullElse(newOwner, "");
+        if (!next.equals(owner)) {
+            beats = 0;
+            periodNanos = 0;
+        }
+        owner = next;
         heartbeatAnchor = now;
     }
 
     public void heartbeat(boolean healthy, long now) {
+        if (beats > 0 && now > lastBeat) {
+            long interval = now - lastBeat;
+            periodNanos = periodNanos == 0 ? interval : Math.min(periodNanos, interval);
+        }
+        beats++;
+        lastBeat = now;
         // ganesha reports itself unhealthy when requests are queued but none is dequeued: such a
         // heartbeat does not extend the window, so a wedged daemon is found hung like a frozen one.
         if (healthy) {
             heartbeatAnchor = now;
         }
+    }
+
+    /** Whether hang detection judges the current nfsd, and from what: for health and status. */
+    public String hangDetection() {
+        if (hangTimeoutNanos <= 0) {
+            return "off (hang timeout 0)";
+        }
+        if (beats == 0) {
+            return "off (no heartbeat from ganesha.nfsd yet: heartbeat_freq 0?)";
+        }
+        if (periodNanos == 0) {
+            return "off until a second heartbeat tells ganesha's heartbeat period";
+        }
+        return "on (heartbeat every " + periodNanos / 1_000_000 + " ms, hung " + hangTimeoutNanos / 1_000_000
+                + " ms after a missed beat)";
     }
 
     public void processObserved(Optional<NfsdProcess> observed) {
@@ -77,7 +116,7 @@ public final class NfsdHealthTracker {
             return sameAsOwner ? NfsdHealth.SERVING : NfsdHealth.DOWN;
         }
         process.ifPresent(p -> ownerProcess = p);
-        if (hangTimeoutNanos > 0 && now - heartbeatAnchor > hangTimeoutNanos) {
+        if (hangTimeoutNanos > 0 && periodNanos > 0 && now - (heartbeatAnchor + periodNanos) > hangTimeoutNanos) {
             hungOwner = owner;
             hungProcess = process.orElse(null);
             return NfsdHealth.HUNG;

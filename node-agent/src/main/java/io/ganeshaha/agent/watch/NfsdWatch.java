@@ -65,6 +65,13 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         return h == null ? NfsdHealth.DOWN : h;
     }
 
+    /** Whether a hung nfsd can be told, and from which heartbeat period (see {@link NfsdHealthTracker}). */
+    public String hangDetection() {
+        synchronized (tracker) {
+            return tracker.hangDetection();
+        }
+    }
+
     public boolean busConnected() {
         return busAnswering;
     }

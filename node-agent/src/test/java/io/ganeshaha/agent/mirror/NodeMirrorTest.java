@@ -41,7 +41,7 @@ class NodeMirrorTest {
     NodeMirror mirror;
 
     static NodeReport serving() {
-        return new NodeReport(NfsdHealth.SERVING, true, true, Optional.of(false), List.of("192.0.2.11"), true,
+        return new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
                 Optional.empty(), Optional.of(3L));
     }
 
@@ -111,6 +111,7 @@ class NodeMirrorTest {
         assertThat(node.getSpec().getPacemakerName()).isEqualTo("nfs-a.example");
         NodeObservation status = node.getStatus();
         assertThat(status.getNfsd()).isEqualTo("SERVING");
+        assertThat(status.getHangDetection()).as("hang detection is reported").isEqualTo("on");
         assertThat(status.getGaneshaActive()).isTrue();
         assertThat(status.getGraceActive()).isTrue();
         assertThat(status.getInGrace()).isFalse();
@@ -138,7 +139,7 @@ class NodeMirrorTest {
 
         clock.advance(Duration.ofSeconds(1));
         Instant died = clock.instant();
-        report.set(new NodeReport(NfsdHealth.DOWN, false, false, Optional.empty(), List.of(), true,
+        report.set(new NodeReport(NfsdHealth.DOWN, "on", false, false, Optional.empty(), List.of(), true,
                 Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
                         Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L)));
         mirror.run();
@@ -166,7 +167,7 @@ class NodeMirrorTest {
         server = apiServer(port);
         registerCrds();
         createCluster();
-        report.set(new NodeReport(NfsdHealth.HUNG, true, false, Optional.empty(), List.of("192.0.2.11"), true,
+        report.set(new NodeReport(NfsdHealth.HUNG, "on", true, false, Optional.empty(), List.of("192.0.2.11"), true,
                 Optional.empty(), Optional.empty()));
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");

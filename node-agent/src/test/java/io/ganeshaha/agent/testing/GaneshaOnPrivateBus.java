@@ -96,6 +96,21 @@ public final class GaneshaOnPrivateBus implements AutoCloseable {
         return new GaneshaOnPrivateBus(dir, freePort());
     }
 
+    /**
+     * ganesha's {@code heartbeat_freq} (NFS_CORE_PARAM, ms, 0 for no heartbeat; ganesha's default
+     * is 1000) for the next {@link #start}.
+     */
+    public GaneshaOnPrivateBus heartbeatFreq(int millis) throws IOException {
+        Files.writeString(ganeshaConfig, ganeshaConfig(nfsPort, recoveryRoot)
+                .replace("Enable_UDP = false;", "Enable_UDP = false;\n              heartbeat_freq = " + millis + ";"));
+        return this;
+    }
+
+    /** The pid file ganesha.nfsd writes. */
+    public Path pidFile() {
+        return dir.resolve("ganesha.pid");
+    }
+
     // ------------------------------------------------------------------ accessors
 
     /** e.g. {@code unix:path=/tmp/ganesha-private-bus-123/bus.sock} */

@@ -45,12 +45,14 @@ class NfsdHealthTrackerTest {
     }
 
     @Test
-    void silenceBeyondTheHangTimeoutIsAHangAndItSticksForThatProcess() {
+    void silenceBeyondTheHangTimeoutAfterAMissedBeatIsAHangAndItSticksForThatProcess() {
         tracker.processObserved(Optional.of(P1));
         tracker.busConnected(":1.5", 0);
+        tracker.heartbeat(true, 0);
         tracker.heartbeat(true, S);
-        assertThat(tracker.evaluate(4 * S)).isEqualTo(NfsdHealth.SERVING);
-        assertThat(tracker.evaluate(4 * S + 1)).isEqualTo(NfsdHealth.HUNG);
+        // beats every second: the next was due at 2 s, hung 3 s after that
+        assertThat(tracker.evaluate(5 * S)).isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.evaluate(5 * S + 1)).isEqualTo(NfsdHealth.HUNG);
         tracker.heartbeat(true, 5 * S); // SIGCONT: heartbeats again
         assertThat(tracker.evaluate(5 * S)).as("no flap back").isEqualTo(NfsdHealth.HUNG);
         tracker.ownerChanged("", 6 * S); // killed
@@ -66,7 +68,8 @@ class NfsdHealthTrackerTest {
         tracker.busConnected(":1.5", 0);
         tracker.heartbeat(false, 2 * S);
         tracker.heartbeat(false, 3 * S);
-        assertThat(tracker.evaluate(3 * S + 1)).isEqualTo(NfsdHealth.HUNG);
+        // no healthy beat since it took its name at 0; one was due at 1 s
+        assertThat(tracker.evaluate(4 * S + 1)).isEqualTo(NfsdHealth.HUNG);
     }
 
     @Test
@@ -83,7 +86,9 @@ class NfsdHealthTrackerTest {
     void aHangStaysAHangWhenTheBusGoesAwayButNotWhenTheProcessIsReplaced() {
         tracker.processObserved(Optional.of(P1));
         tracker.busConnected(":1.5", 0);
-        assertThat(tracker.evaluate(4 * S)).isEqualTo(NfsdHealth.HUNG);
+        tracker.heartbeat(true, -S);
+        tracker.heartbeat(true, 0);
+        assertThat(tracker.evaluate(4 * S + 1)).isEqualTo(NfsdHealth.HUNG);
         tracker.busLost();
         assertThat(tracker.evaluate(5 * S)).isEqualTo(NfsdHealth.HUNG);
         tracker.processObserved(Optional.of(P2));
@@ -116,5 +121,54 @@ class NfsdHealthTrackerTest {
         NfsdHealthTracker noHang = new NfsdHealthTracker(Duration.ZERO);
         noHang.busConnected(":1.5", 0);
         assertThat(noHang.evaluate(1000 * S)).isEqualTo(NfsdHealth.SERVING);
+    }
+
+    @Test
+    void anNfsdThatNeverBeatsCannotBeJudgedHungAndSaysSo() {
+        tracker.processObserved(Optional.of(P1));
+        tracker.busConnected(":1.5", 0);
+        assertThat(tracker.evaluate(1000 * S)).as("heartbeat_freq = 0").isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.hangDetection()).startsWith("off").contains("no heartbeat");
+
+        tracker.heartbeat(true, 1000 * S);
+        assertThat(tracker.hangDetection()).as("one beat tells no period").startsWith("off");
+        assertThat(tracker.evaluate(1100 * S)).isEqualTo(NfsdHealth.SERVING);
+        tracker.heartbeat(true, 1101 * S);
+        assertThat(tracker.hangDetection()).startsWith("on").contains("every 101000 ms");
+        tracker.ownerChanged(":1.9", 1102 * S); // a new nfsd: judged afresh
+        assertThat(tracker.hangDetection()).startsWith("off");
+        assertThat(tracker.evaluate(2000 * S)).isEqualTo(NfsdHealth.SERVING);
+    }
+
+    @Test
+    void theTimeoutCountsFromTheBeatGaneshaWasDueToSend() {
+        tracker.processObserved(Optional.of(P1));
+        tracker.busConnected(":1.5", 0);
+        for (int beat = 0; beat <= 4; beat++) {
+            tracker.heartbeat(true, beat * 5 * S); // heartbeat_freq = 5000, longer than the hang timeout
+        }
+        assertThat(tracker.hangDetection()).contains("every 5000 ms");
+        assertThat(tracker.evaluate(27 * S)).as("one beat late is 3 s after 25 s").isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.evaluate(28 * S)).isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.evaluate(28 * S + 1)).isEqualTo(NfsdHealth.HUNG);
+    }
+
+    @Test
+    void aStallShorterThanTheTimeoutIsNoHangWhereverItFallsBetweenBeats() {
+        for (long phase = 0; phase < S; phase += S / 10) {
+            NfsdHealthTracker t = new NfsdHealthTracker(Duration.ofSeconds(3));
+            t.processObserved(Optional.of(P1));
+            t.busConnected(":1.5", 0);
+            t.heartbeat(true, 0);
+            t.heartbeat(true, S);
+            long stalled = S + phase;                  // SIGSTOP somewhere before the next beat
+            long resumed = stalled + 2_500_000_000L;   // SIGCONT 2.5 s later; the late beat goes out
+            for (long now = stalled; now < resumed; now += S / 100) {
+                assertThat(t.evaluate(now)).as("stalled at +%d ms, %d ms in", phase / 1_000_000,
+                        (now - stalled) / 1_000_000).isEqualTo(NfsdHealth.SERVING);
+            }
+            t.heartbeat(true, resumed);
+            assertThat(t.evaluate(resumed)).isEqualTo(NfsdHealth.SERVING);
+        }
     }
 }

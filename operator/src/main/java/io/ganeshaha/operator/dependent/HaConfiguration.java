@@ -13,6 +13,7 @@ import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.TakeoverOrder;
 import io.ganeshaha.cib.Member;
 import io.ganeshaha.cib.VirtualIp;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,8 @@ public record HaConfiguration(Map<String, String> data) {
     static HaCluster toHaCluster(GaneshaClusterSpec spec) {
         List<Member> members = spec.getNodes().stream().map(HaConfiguration::toMember).toList();
         return new HaCluster(HaCluster.DEFAULT_PROVIDER, haVolMnt(spec), Duration.ofSeconds(graceDelaySeconds(spec)),
-                members);
+                members, spec.getTakeoverOrder() == io.ganeshaha.api.v1alpha1.TakeoverOrder.Following
+                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING);
     }
 
     private static Member toMember(MemberNode node) {

@@ -1,0 +1,46 @@
+package io.ganeshaha.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
+import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
+import io.ganeshaha.api.v1alpha1.TakeoverOrder;
+import java.io.StringReader;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Test;
+import org.xml.sax.InputSource;
+
+class HaConfigurationTest {
+
+    private static GaneshaCluster cluster(TakeoverOrder order) {
+        GaneshaClusterSpecBuilder spec = new GaneshaClusterSpecBuilder().withTakeoverOrder(order);
+        for (String node : new String[] {"a", "b", "c"}) {
+            spec.addToNodes(new MemberNodeBuilder().withName(node).addNewVirtualIp().withAddress("192.0.2." + node.charAt(0) % 50)
+                    .withPrefixLength(24).endVirtualIp().build());
+        }
+        return new GaneshaCluster(new ObjectMetaBuilder().withName("nfs").withUid("u").withGeneration(1L).build(),
+                spec.build());
+    }
+
+    private static String score(String constraints, String group, String node) throws Exception {
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader(constraints)));
+        return XPathFactory.newInstance().newXPath().evaluate(
+                "/constraints/rsc_location[@rsc='" + group + "' and @node='" + node + "']/@score", doc);
+    }
+
+    @Test
+    void theSpecsTakeoverOrderReachesTheConstraints() throws Exception {
+        String preceding = HaConfiguration.render(cluster(TakeoverOrder.Preceding)).data().get(HaConfigMap.CONSTRAINTS);
+        String following = HaConfiguration.render(cluster(TakeoverOrder.Following)).data().get(HaConfigMap.CONSTRAINTS);
+
+        assertThat(score(preceding, "b-group", "a")).isEqualTo("900");
+        assertThat(score(preceding, "b-group", "c")).isEqualTo("800");
+        assertThat(score(following, "b-group", "c")).isEqualTo("900");
+        assertThat(score(following, "b-group", "a")).isEqualTo("800");
+    }
+}
