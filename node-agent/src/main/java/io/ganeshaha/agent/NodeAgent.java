@@ -28,6 +28,7 @@ import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.LocalNode;
+import io.ganeshaha.agent.pacemaker.PacemakerReachability;
 import io.ganeshaha.agent.server.OcfSocketServer;
 import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.watch.NfsdHealth;
@@ -60,6 +61,7 @@ public class NodeAgent {
     private final AgentConfig config;
     private final MeterRegistry meters;
     private final LastFailover lastFailover;
+    private final PacemakerReachability pacemaker = new PacemakerReachability(Clock.systemUTC());
     private final Schedules schedules = new Schedules();
 
     private GaneshaDbus ganesha;
@@ -80,7 +82,7 @@ public class NodeAgent {
     void onStart(@Observes StartupEvent event) {
         Clock clock = Clock.systemUTC();
         CommandRunner runner = new CommandRunner();
-        Attrd attrd = new Attrd(runner, config.pacemakerTimeout());
+        Attrd attrd = new Attrd(runner, config.pacemakerTimeout(), pacemaker);
         CrmNode crmNode = new CrmNode(runner, config.pacemakerTimeout());
         LocalNode localNode = new LocalNode(crmNode::localName);
         LocalAttributes attributes = new LocalAttributes(attrd, localNode);
@@ -98,7 +100,7 @@ public class NodeAgent {
 
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
                 config.dbusCallTimeout());
-        MonActions mon = new MonActions(instances, monController);
+        MonActions mon = new MonActions(instances, monController, attributes);
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
         NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames);
@@ -220,8 +222,13 @@ public class NodeAgent {
         return mirror == null ? "off" : mirror.state();
     }
 
+    /** Serving the entry points' socket, with Pacemaker answering. */
     public boolean ready() {
-        return server != null && server.listening();
+        return server != null && server.listening() && pacemaker.reachable();
+    }
+
+    public String pacemakerState() {
+        return pacemaker.describe();
     }
 
     public NfsdHealth nfsdHealth() {

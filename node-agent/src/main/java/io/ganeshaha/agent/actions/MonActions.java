@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.actions;
 
+import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.ocf.OcfAgent;
@@ -8,6 +9,7 @@ import io.ganeshaha.agent.ocf.OcfExitCode;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.ocf.OcfRequest;
 import io.ganeshaha.agent.ocf.OcfResponse;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,10 +22,12 @@ public final class MonActions {
 
     private final InstanceStore instances;
     private final MonController controller;
+    private final LocalAttributes attributes;
 
-    public MonActions(InstanceStore instances, MonController controller) {
+    public MonActions(InstanceStore instances, MonController controller, LocalAttributes attributes) {
         this.instances = instances;
         this.controller = controller;
+        this.attributes = attributes;
     }
 
     /** After an agent restart: resume the mon that Pacemaker had started, with its parameters. */
@@ -40,10 +44,13 @@ public final class MonActions {
         controller.configure(Optional.empty());
     }
 
-    public OcfResponse handle(OcfRequest request, String instance) throws OcfConfigurationException {
+    public OcfResponse handle(OcfRequest request, String instance)
+            throws OcfConfigurationException, PacemakerCommandException {
         OcfParameters.Mon parameters = OcfParameters.mon(request);
         return switch (request.action()) {
             case "start" -> {
+                // Started only where Pacemaker answers: the attributes it would own could not move.
+                attributes.reread(parameters.graceActive());
                 instances.markStarted(OcfAgent.MON, instance, OcfParameters.recorded(request, OcfParameters.MON_PARAMETERS));
                 controller.configure(Optional.of(parameters));
                 yield OcfResponse.of(OcfExitCode.SUCCESS);

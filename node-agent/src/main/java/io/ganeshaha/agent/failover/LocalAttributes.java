@@ -75,7 +75,8 @@ public class LocalAttributes {
                             old.orElse("(unset)"), fresh.orElse("(unset)"));
                 }
             } catch (PacemakerCommandException e) {
-                LOG.warnf("cannot refresh node attribute %s on %s: %s", name, localNode(), e.getMessage());
+                // Pacemaker not answering is logged once, by PacemakerReachability.
+                LOG.debugf("cannot refresh node attribute %s on %s: %s", name, localNode(), e.getMessage());
             }
         }
     }

@@ -87,6 +87,7 @@ public final class MonController implements AutoCloseable {
 
     private void loop() {
         long seen = -1;
+        String lastFailure = null;
         while (running) {
             long current;
             NfsdHealth target;
@@ -109,9 +110,15 @@ public final class MonController implements AutoCloseable {
             }
             try {
                 converge(target, params.get(), current);
+                lastFailure = null;
             } catch (PacemakerCommandException e) {
-                LOG.errorf("cannot bring node attributes of %s in line with nfsd %s: %s (retrying in 1 s)",
-                        local.localNode(), target, e.getMessage());
+                // Once per kind of failure, not once a second for as long as Pacemaker is away.
+                String failure = target + ": " + e.getMessage();
+                if (!failure.equals(lastFailure)) {
+                    LOG.errorf("cannot bring node attributes of %s in line with nfsd %s: %s (retrying every second)",
+                            local.localNode(), target, e.getMessage());
+                }
+                lastFailure = failure;
                 seen = -1;
                 sleepQuietly(Duration.ofSeconds(1));
             } catch (RuntimeException e) {

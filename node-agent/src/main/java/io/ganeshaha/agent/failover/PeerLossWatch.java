@@ -72,7 +72,8 @@ public final class PeerLossWatch implements Runnable {
                 }
             }
         } catch (PacemakerCommandException e) {
-            LOG.warnf("cannot read which peers serve: %s", e.getMessage());
+            // Pacemaker not answering is logged once, by PacemakerReachability.
+            LOG.debugf("cannot read which peers serve: %s", e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "watching the peers failed");
         }

@@ -7,8 +7,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the OCF socket listens. nfsd's health is reported, not judged: a node whose nfsd is
- * down still needs its agent (to run the failover and to answer Pacemaker).
+ * Ready while the OCF socket listens and Pacemaker answers. nfsd's health is reported, not judged:
+ * a node whose nfsd is down still needs its agent (to run the failover and to answer Pacemaker).
  */
 @Readiness
 @ApplicationScoped
@@ -24,6 +24,7 @@ public class AgentReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("ganesha-ha-agent")
                 .status(agent.ready())
+                .withData("pacemaker", agent.pacemakerState())
                 .withData("nfsd", agent.nfsdHealth().name())
                 .withData("hangDetection", agent.hangDetection())
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")

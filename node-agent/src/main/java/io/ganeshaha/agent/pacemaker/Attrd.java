@@ -16,20 +16,22 @@ public class Attrd implements NodeAttributes {
 
     private final CommandRunner runner;
     private final Duration timeout;
+    private final PacemakerReachability reachability;
 
-    public Attrd(CommandRunner runner, Duration timeout) {
+    public Attrd(CommandRunner runner, Duration timeout, PacemakerReachability reachability) {
         this.runner = runner;
         this.timeout = timeout;
+        this.reachability = reachability;
     }
 
     @Override
     public void update(String name, String value) throws PacemakerCommandException {
-        check(runner.run(List.of("attrd_updater", "-n", name, "-U", value), timeout), "set " + name + "=" + value);
+        check(run(List.of("attrd_updater", "-n", name, "-U", value)), "set " + name + "=" + value);
     }
 
     @Override
     public void delete(String name) throws PacemakerCommandException {
-        check(runner.run(List.of("attrd_updater", "-n", name, "-D"), timeout), "delete " + name);
+        check(run(List.of("attrd_updater", "-n", name, "-D")), "delete " + name);
     }
 
     @Override
@@ -45,27 +47,44 @@ public class Attrd implements NodeAttributes {
     private Map<String, String> queryOrEmpty(List<String> scope, String name) throws PacemakerCommandException {
         List<String> argv = new ArrayList<>(List.of("attrd_updater", "-Q", "-n", name));
         argv.addAll(scope);
-        CommandRunner.Result result = runner.run(argv, timeout);
+        CommandRunner.Result result = run(argv);
         if (result.exitCode() != 0) {
             // An attribute never set anywhere (Pacemaker 2.1: exit 78, "attribute does not
             // exist"; older: ENXIO) is absent, not a failure.
             if (isAbsent(result.stderr())) {
+                reachability.answered();
                 return Map.of();
             }
-            throw new PacemakerCommandException("attrd_updater could not query " + name + ": exit "
-                    + result.exitCode() + ": " + result.stderr().strip());
+            throw failed("attrd_updater could not query " + name + ": exit " + result.exitCode() + ": "
+                    + result.stderr().strip());
         }
+        reachability.answered();
         return AttrdOutput.valuesByNode(result.stdout(), name);
+    }
+
+    private CommandRunner.Result run(List<String> argv) throws PacemakerCommandException {
+        try {
+            return runner.run(argv, timeout);
+        } catch (PacemakerCommandException e) {
+            reachability.failed(e.getMessage());
+            throw e;
+        }
+    }
+
+    private PacemakerCommandException failed(String message) {
+        reachability.failed(message);
+        return new PacemakerCommandException(message);
     }
 
     static boolean isAbsent(String stderr) {
         return stderr.contains("does not exist") || stderr.contains("No such device or address");
     }
 
-    private static void check(CommandRunner.Result result, String what) throws PacemakerCommandException {
+    private void check(CommandRunner.Result result, String what) throws PacemakerCommandException {
         if (result.exitCode() != 0) {
-            throw new PacemakerCommandException("attrd_updater could not " + what + ": exit " + result.exitCode()
-                    + ": " + result.stderr().strip());
+            throw failed("attrd_updater could not " + what + ": exit " + result.exitCode() + ": "
+                    + result.stderr().strip());
         }
+        reachability.answered();
     }
 }

@@ -12,15 +12,19 @@ import java.util.Optional;
  * stops (a hang). ganesha beats every {@code heartbeat_freq} ms (1 s by default, up to 5 s, 0 for
  * none), which the tracker learns from the beats themselves: nfsd hangs when no healthy beat came
  * for the hang timeout counted from when the next beat was due, so a short stall between two beats
- * is no hang whatever its phase. Until two beats have told the period, an nfsd is not judged: one
- * that sends none (heartbeats off, as in GPFS's sample configuration) has hang detection off,
- * reported as such, never a hang. The bus daemon drops the name the instant the process
+ * is no hang whatever its phase. Until two beats have told the period, the longest ganesha allows
+ * (5 s) is assumed. An nfsd that has sent no beat since it took its name (heartbeats off, as in
+ * GPFS's sample configuration) cannot be judged: hang detection is off for it, reported as such,
+ * never a hang. The bus daemon drops the name the instant the process
  * dies ({@code NameOwnerChanged}); the pid file and /proc then confirm the death. A dead bus, or a
  * restarted bus that the same nfsd process is no longer on, is never taken for a dead nfsd: that
  * would move virtual IPs off a node that serves perfectly well. Then death is still seen through
  * the pid file, a hang is not. A new process is serving only once it is on the bus.
  */
 public final class NfsdHealthTracker {
+
+    /** The longest heartbeat_freq ganesha accepts: the period assumed until two beats tell the real one. */
+    static final long LONGEST_PERIOD_NANOS = 5_000_000_000L;
 
     private final long hangTimeoutNanos;
 
@@ -89,11 +93,13 @@ public final class NfsdHealthTracker {
         if (beats == 0) {
             return "off (no heartbeat from ganesha.nfsd yet: heartbeat_freq 0?)";
         }
-        if (periodNanos == 0) {
-            return "off until a second heartbeat tells ganesha's heartbeat period";
-        }
-        return "on (heartbeat every " + periodNanos / 1_000_000 + " ms, hung " + hangTimeoutNanos / 1_000_000
+        return "on (heartbeat every " + (periodNanos > 0 ? periodNanos / 1_000_000 + " ms"
+                : "5000 ms at most, until measured") + ", hung " + hangTimeoutNanos / 1_000_000
                 + " ms after a missed beat)";
+    }
+
+    private long period() {
+        return periodNanos > 0 ? periodNanos : LONGEST_PERIOD_NANOS;
     }
 
     public void processObserved(Optional<NfsdProcess> observed) {
@@ -116,7 +122,7 @@ public final class NfsdHealthTracker {
             return sameAsOwner ? NfsdHealth.SERVING : NfsdHealth.DOWN;
         }
         process.ifPresent(p -> ownerProcess = p);
-        if (hangTimeoutNanos > 0 && periodNanos > 0 && now - (heartbeatAnchor + periodNanos) > hangTimeoutNanos) {
+        if (hangTimeoutNanos > 0 && beats > 0 && now - (heartbeatAnchor + period()) > hangTimeoutNanos) {
             hungOwner = owner;
             hungProcess = process.orElse(null);
             return NfsdHealth.HUNG;

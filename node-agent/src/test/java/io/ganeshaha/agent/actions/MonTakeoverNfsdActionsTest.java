@@ -50,7 +50,7 @@ class MonTakeoverNfsdActionsTest {
         }
 
         private MonActions actions() {
-            return new MonActions(new InstanceStore(run), controller);
+            return new MonActions(new InstanceStore(run), controller, attributes);
         }
 
         @Test
@@ -75,8 +75,17 @@ class MonTakeoverNfsdActionsTest {
             actions().handle(OcfRequests.call(OcfAgent.MON, "start", "n1", "nfs-mon:0", "grace_delay=3"), "nfs-mon:0");
             MonController afterRestart = new MonController(attrd.node("n1"), attributes, Clock.systemUTC(),
                     Duration.ofMillis(10), Duration.ofSeconds(10), timeline -> {});
-            new MonActions(new InstanceStore(run), afterRestart).resume();
+            new MonActions(new InstanceStore(run), afterRestart, attributes).resume();
             assertThat(afterRestart.parameters()).hasValueSatisfying(p -> assertThat(p.graceDelay()).hasSeconds(3));
+        }
+
+        @Test
+        void noStartWherePacemakerDoesNotAnswer() {
+            attrd.down(true);
+            assertThatThrownBy(() -> actions().handle(OcfRequests.call(OcfAgent.MON, "start", "n1", "nfs-mon:0"),
+                    "nfs-mon:0")).isInstanceOf(PacemakerCommandException.class)
+                    .hasMessageContaining("Could not connect to the CIB manager");
+            assertThat(controller.parameters()).as("nothing started").isEmpty();
         }
 
         @Test

@@ -3,6 +3,7 @@ package io.ganeshaha.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ganeshaha.agent.testing.AgentHealth;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.Lab;
@@ -306,10 +307,12 @@ class SingleNodeIT {
     @Order(50)
     void hungNfsdFailsOverAndSigcontDoesNotFlapBack() throws Exception {
         awaitHealthy();
+        AgentHealth.awaitHangDetectionOn(lab, NODE);
         long stopped = System.nanoTime();
         lab.ganesha(NODE, "stop");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> local("grace-active").isEmpty());
-        System.out.printf("SIGSTOP -> grace-active deleted: %d ms (hang timeout 3 s)%n", (System.nanoTime() - stopped) / 1_000_000);
+        System.out.printf("SIGSTOP -> grace-active deleted: %d ms (hang timeout 3 s after a missed beat)%n",
+                (System.nanoTime() - stopped) / 1_000_000);
         await().atMost(Duration.ofSeconds(10)).until(() -> local("ganesha-active").isEmpty());
 
         lab.ganesha(NODE, "cont");
@@ -352,6 +355,34 @@ class SingleNodeIT {
         assertThat(lost).isEmpty();
         assertThat(cluster.failedActions()).isEmpty();
         assertThat(cluster.startedOn(CibRenderer.vipId(NODE, 1))).containsExactly(NODE);
+    }
+
+    @Test
+    @Order(65)
+    void pacemakerNotAnsweringIsSaidOnceAndInReadinessAndAStartFailsNamingIt() throws Exception {
+        awaitHealthy();
+        assertThat(AgentHealth.readiness(lab, NODE)).contains("\"pacemaker\": \"reachable\"").contains("\"status\": \"UP\"");
+        int logMark = agent.logText().length();
+        String attrd = lab.exec(NODE, "pidof", "pacemaker-attrd").orFail("pidof pacemaker-attrd").stdout().strip();
+        lab.exec(NODE, "kill", "-STOP", attrd).orFail("SIGSTOP pacemaker-attrd");
+        try {
+            // attrd_updater now hangs until the agent's 5 s bound kills it
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(AgentHealth.readiness(lab, NODE))
+                    .contains("\"pacemaker\": \"unreachable since").contains("\"status\": \"DOWN\""));
+            Thread.sleep(6_000); // the peer watch (1 s) and the attribute refresh (2 s) keep asking meanwhile
+            Shell.Result start = ocf("ganesha_mon", "start", instance("no-pacemaker-mon"));
+            assertThat(start.exitCode()).as(start.stderr()).isEqualTo(1);
+            assertThat(start.stderr()).contains("ocf-exit-reason:Pacemaker did not answer");
+        } finally {
+            lab.exec(NODE, "kill", "-CONT", attrd);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(AgentHealth.readiness(lab, NODE))
+                .contains("\"pacemaker\": \"reachable\"").contains("\"status\": \"UP\""));
+        String log = agent.logText().substring(logMark);
+        assertThat(count(log, "Pacemaker does not answer")).as("said once:%n%s", log).isEqualTo(1);
+        assertThat(count(log, "Pacemaker answers again")).isEqualTo(1);
+        assertThat(count(log, "cannot read which peers serve")).as("no line per attempt").isZero();
+        awaitHealthy();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.ganeshaha.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ganeshaha.agent.testing.AgentHealth;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.Failover;
 import io.ganeshaha.agent.testing.Shell;
@@ -86,6 +87,7 @@ class ThreeNodeFailoverIT {
     @Test
     @Order(2)
     void hungNfsdFailsOverAndSigcontDoesNotFlapBack() throws Exception {
+        AgentHealth.awaitHangDetectionOn(lab.lab, N3);
         Failover.Result r = lab.failover.inject(N3, () -> lab.lab.ganesha(N3, "stop"), FAILOVER_TIMEOUT);
         assertFailoverContract(r);
         assertThat(r.vipTakenBy()).as("the member listed before the home node").contains(N2);

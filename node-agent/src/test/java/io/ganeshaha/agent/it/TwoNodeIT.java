@@ -11,6 +11,7 @@ import static io.ganeshaha.agent.testing.TwoNodeLab.VIP1;
 import static io.ganeshaha.agent.testing.TwoNodeLab.VIP2;
 import static org.awaitility.Awaitility.await;
 
+import io.ganeshaha.agent.testing.AgentHealth;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.FailoverTimeline;
@@ -153,9 +154,7 @@ class TwoNodeIT {
         assertThat(agent2.logContains("post-stop: nfsd on " + N2 + " is in grace for " + N1)).isTrue();
 
         // The agent's health endpoint tells whoever is on call what the last failover did.
-        String health = two.lab.exec(N1, "sh", "-c",
-                "printf 'GET /q/health/ready HTTP/1.0\\r\\n\\r\\n' | nc.openbsd -w 5 127.0.0.1 9746").orFail("GET /q/health/ready")
-                .stdout();
+        String health = AgentHealth.readiness(two.lab, N1);
         assertThat(health).contains("\"nfsd\": \"DOWN\"").contains("\"lastFailover\": \"failover at ")
                 .contains("acknowledged by [" + N2 + "] of [" + N2 + "] (all by ");
 

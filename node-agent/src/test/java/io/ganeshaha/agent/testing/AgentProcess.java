@@ -54,6 +54,11 @@ public final class AgentProcess implements AutoCloseable {
         return jvm.lastLogged(text);
     }
 
+    /** The whole log (a restarted agent appends to it). */
+    public String logText() {
+        return jvm.logText();
+    }
+
     public String logTail() {
         return jvm.logTail();
     }

@@ -132,6 +132,15 @@ public final class JvmProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The whole log, every run's. */
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The last lines of the log, for a failure message. */
     public String logTail() {
         try {
