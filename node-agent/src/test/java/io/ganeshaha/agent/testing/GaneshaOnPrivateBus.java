@@ -241,9 +241,32 @@ public final class GaneshaOnPrivateBus implements AutoCloseable {
         requireAlive(ganesha, "ganesha.nfsd").destroyForcibly();
     }
 
+    /** SIGSTOP, returning once every thread of ganesha.nfsd is stopped (kill only sends the signal). */
     public synchronized void sigstop() {
         signal(requireAlive(ganesha, "ganesha.nfsd"), "STOP");
+        awaitAllThreadsStopped(ganesha.pid());
         ganeshaStopped = true;
+    }
+
+    private static void awaitAllThreadsStopped(long pid) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    all &= state == 'T' || state == 't' || state == 'Z' || state == 'X';
+                }
+            } catch (IOException | RuntimeException e) {
+                return; // gone meanwhile: nothing left running
+            }
+            if (all) {
+                return;
+            }
+            sleep(5);
+        }
+        throw new IllegalStateException("ganesha.nfsd " + pid + " did not stop within 5 s of SIGSTOP");
     }
 
     public synchronized void sigcont() {
