@@ -88,11 +88,11 @@ gha_plan() {
 }
 
 # Forwards ACTION to the agent, leaving RESERVE_MS of Pacemaker's timeout (OCF_RESKEY_CRM_meta_timeout)
-# for the fallback. 0: the agent answered, GHA_RC is its exit code (its log lines are logged, its
+# for the fallback, and waiting at most MAX_MS when given. 0: the agent answered, GHA_RC is its exit code (its log lines are logged, its
 # reason printed). 1: it did not; GHA_WHY says why. Request: the protocol header, agent, action,
 # budget_ms (the agent answers within it), the instance, every parameter in GHA_PARAMS (empty
 # means "default"), the meta data the agent needs, and for notify the notification lists.
-gha_forward() {	# ACTION RESERVE_MS
+gha_forward() {	# ACTION RESERVE_MS [MAX_MS]
 	GHA_RC=
 	GHA_WHY=
 	_gha_action=$1
@@ -100,6 +100,7 @@ gha_forward() {	# ACTION RESERVE_MS
 	gha_now
 	_gha_wait=$((GHA_DEADLINE - GHA_NOW - $2))
 	[ "$_gha_wait" -ge $(((GHA_DEADLINE - GHA_NOW) / 2)) ] || _gha_wait=$(((GHA_DEADLINE - GHA_NOW) / 2))
+	[ -z "${3-}" ] || [ "$_gha_wait" -le "$3" ] || _gha_wait=$3
 	[ "$_gha_wait" -ge 100 ] || _gha_wait=100
 	_gha_sock=${OCF_RESKEY_agent_socket:-$OCF_RESKEY_agent_socket_default}
 	if [ ! -S "$_gha_sock" ]; then

@@ -181,9 +181,12 @@ class SingleNodeIT {
                     .as("the fallback's start is remembered: no restart loop").isZero();
 
             Map<String, String> env = instance("fallback-nfsd", "ha_vol_mnt", SHARED);
-            env.put("OCF_RESKEY_CRM_meta_timeout", "8000");
+            env.put("OCF_RESKEY_CRM_meta_timeout", "30000");
             Shell.Result stop = ocf("ganesha_nfsd", "stop", env);
             assertThat(stop.exitCode()).as("a failed stop would fence the node").isZero();
+            System.out.printf("ganesha_nfsd stop with the agent down (30 s timeout): %d ms%n", stop.elapsed().toMillis());
+            assertThat(stop.elapsed()).as("a node shutting down does not wait for an agent that is gone")
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(Files.isSymbolicLink(lab.inNode(NODE, "/var/lib/nfs"))).isFalse();
             assertThat(lab.inNode(NODE, "/var/lib/nfs/ganesha")).as("the host's own directory is back").isDirectory();
             assertThat(lab.inNode(NODE, "/var/lib/nfs.backup")).doesNotExist();

@@ -239,9 +239,12 @@ class EntryPointFallbackTest {
         Files.createSymbolicLink(stateDir, Files.createDirectories(dir.resolve("shared/nfs-ganesha/n1/nfs")));
         assertThat(run("ganesha_nfsd", "monitor", "nfs_setup:0").exitCode()).isZero();
 
-        Shell.Result stop = run("ganesha_nfsd", "stop", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + dir.resolve("shared"));
+        Shell.Result stop = run("ganesha_nfsd", "stop", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + dir.resolve("shared"),
+                "OCF_RESKEY_CRM_meta_timeout=30000");
 
         assertThat(stop.exitCode()).as("a failed stop would fence the node").isZero();
+        assertThat(stop.elapsed()).as("no waiting for an agent that is gone (a 30 s stop timeout)")
+                .isLessThan(Duration.ofSeconds(10));
         assertThat(stateDir.resolve("host-state")).hasContent("kept");
         assertThat(run("ganesha_nfsd", "monitor", "nfs_setup:0").exitCode()).isEqualTo(OcfExitCode.NOT_RUNNING.code());
         Shell.Result start = run("ganesha_nfsd", "start", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + dir.resolve("shared"));
