@@ -23,6 +23,7 @@ import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,15 +117,18 @@ class OperatorEndToEndIT {
         String rendered = config.getData().get(HaConfigMap.AGENT_PROPERTIES);
         // The lab mounts the source tree, read-only, as the provider directory: the agent installs
         // into a directory of the test's instead, and the test checks what arrives there.
+        // The pod sees the pid file's directory at its own mount; the lab's agent is a host process.
+        String pidLine = AgentSettings.PID_FILE + "=/host/ganesha-pid/ganesha.pid";
         String ocfLine = AgentSettings.OCF_PROVIDER_DIR + "=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
         String cibLine = AgentSettings.PACEMAKER_CONFIG_DIR + "=" + HaConfigMap.MOUNT_PATH;
-        assertThat(rendered).contains(ocfLine).contains(cibLine);
+        assertThat(rendered).contains(ocfLine).contains(cibLine).contains(pidLine);
         project(kubernetesName, config);
         Path properties;
         try {
             properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
                     .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
                     .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
+                    .replace(pidLine, AgentSettings.PID_FILE + "=" + GaneshaSpec.DEFAULT_PID_FILE)
                     + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -275,7 +275,7 @@ class GaneshaClusterReconcilerTest {
                 .contains("ganesha-ha.agent.kubernetes.cluster=" + name)
                 .contains("ganesha-ha.agent.kubernetes.virtual-ips=10.0.0.11,10.0.0.12,2001:db8::13")
                 .contains("ganesha-ha.agent.dbus-address=unix:path=/run/dbus/system_bus_socket")
-                .contains("ganesha-ha.agent.pid-file=/run/ganesha/ganesha.pid");
+                .contains("ganesha-ha.agent.pid-file=/host/ganesha-pid/ganesha.pid");
 
         // RBAC: one ServiceAccount, a Role limited to this cluster, bound to that account.
         ServiceAccount sa = client.serviceAccounts().inNamespace(namespace()).withName(name + "-node-agent").get();
@@ -321,11 +321,12 @@ class GaneshaClusterReconcilerTest {
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
         assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactlyInAnyOrder(
                 "/run/dbus", "/dev/shm", "/run/ganesha-ha", "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib",
-                "/run/gluster/shared_storage", "/etc/ganesha-ha");
+                "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid");
+        assertThat(pod.getHostPID()).as("the pid file names a host process").isTrue();
         Map<String, String> hostPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
                 .collect(Collectors.toMap(v -> v.getName(), v -> v.getHostPath().getPath()));
         assertThat(hostPaths).containsValues("/run/dbus", "/dev/shm", "/run/ganesha-ha",
-                "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib", "/run/gluster/shared_storage");
+                "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib", "/run/gluster/shared_storage", "/run/ganesha");
         var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms();
         assertThat(terms).singleElement().satisfies(t -> {
@@ -481,8 +482,15 @@ class GaneshaClusterReconcilerTest {
                 .contains("/usr/lib/ocf/resource.d/site").doesNotContain("/usr/lib/ocf/resource.d/ganesha-ha");
         assertThat(configMap(name).getData().get("agent.properties"))
                 .contains("ganesha-ha.agent.dbus-address=unix:path=/run/ganesha-bus/socket")
-                .contains("ganesha-ha.agent.pid-file=/var/run/ganesha.pid")
+                .contains("ganesha-ha.agent.pid-file=/host/ganesha-pid/ganesha.pid")
                 .contains("ganesha-ha.agent.ocf-provider-dir=/usr/lib/ocf/resource.d/site");
+        // One pid file everywhere: the pod sees the host's directory of it, ganesha_mon's fallback is told it.
+        assertThat(daemonSet(name).getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("ganesha-pid");
+            assertThat(v.getHostPath().getPath()).isEqualTo("/var/run");
+        });
+        assertThat(configMap(name).getData().get("resources.xml"))
+                .contains("name=\"pid_file\" value=\"/var/run/ganesha.pid\"");
     }
 
     @Test

@@ -47,6 +47,14 @@ public final class CibRenderer {
 
     private record Param(String name, String value) {}
 
+    /** grace_delay, and the pid file ganesha_mon's fallback reads when it is not the default. */
+    private static List<Param> monParams(HaCluster cluster) {
+        List<Param> params = new java.util.ArrayList<>();
+        params.add(new Param("grace_delay", Long.toString(cluster.graceDelay().toSeconds())));
+        cluster.pidFile().ifPresent(file -> params.add(new Param("pid_file", file)));
+        return params;
+    }
+
     /**
      * The group carrying a node's virtual IPs, as later ganesha-ha.sh named it: the takeover gate
      * first (it puts the node taking the IPs over into grace), then the IPaddr2 resources.
@@ -74,7 +82,7 @@ public final class CibRenderer {
                 List.of(op(doc, "nfs_setup", "monitor", "60s", "20s"), op(doc, "nfs_setup", "start", "0", "30s"),
                         op(doc, "nfs_setup", "stop", "0", "30s")))));
         resources.appendChild(clone(doc, MON_CLONE, false, primitive(doc, "nfs-mon", "ocf", cluster.provider(),
-                "ganesha_mon", List.of(new Param("grace_delay", Long.toString(cluster.graceDelay().toSeconds()))),
+                "ganesha_mon", monParams(cluster),
                 List.of(op(doc, "nfs-mon", "monitor", "10s", "20s")))));
         resources.appendChild(clone(doc, GRACE_CLONE, true, primitive(doc, "nfs-grace", "ocf", cluster.provider(),
                 "ganesha_grace", List.of(),

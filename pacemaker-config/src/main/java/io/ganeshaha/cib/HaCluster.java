@@ -3,6 +3,7 @@ package io.ganeshaha.cib;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,20 +14,23 @@ import java.util.Set;
  * @param haVolMnt the shared storage mount ({@code ha_vol_mnt})
  * @param graceDelay upper bound of the wait for the survivors' grace acknowledgements ({@code grace_delay})
  * @param takeoverOrder which survivor a failed node's virtual IPs prefer
+ * @param pidFile ganesha.nfsd's pid file, where it is not the entry points' default: ganesha_mon's
+ *        fallback reads it while the agent is away, so it must be the file the agent watches
  */
 public record HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members,
-        TakeoverOrder takeoverOrder) {
+        TakeoverOrder takeoverOrder, Optional<String> pidFile) {
 
     public static final String DEFAULT_PROVIDER = "ganesha-ha";
 
     /** A cluster whose virtual IPs fail over in GlusterFS's order. */
     public HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members) {
-        this(provider, haVolMnt, graceDelay, members, TakeoverOrder.PRECEDING);
+        this(provider, haVolMnt, graceDelay, members, TakeoverOrder.PRECEDING, Optional.empty());
     }
 
     public HaCluster {
         members = List.copyOf(members);
         java.util.Objects.requireNonNull(takeoverOrder, "takeoverOrder");
+        java.util.Objects.requireNonNull(pidFile, "pidFile");
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an HA cluster needs members");
         }

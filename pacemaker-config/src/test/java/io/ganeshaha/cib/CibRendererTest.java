@@ -91,9 +91,19 @@ class CibRendererTest {
     }
 
     @Test
+    void ganeshaMonIsToldThePidFileTheAgentWatches() throws Exception {
+        assertThat(xpath(parse(CibRenderer.resources(CLUSTER)),
+                "count(//primitive[@type='ganesha_mon']//nvpair[@name='pid_file'])")).as("the default: none").isEqualTo("0");
+        HaCluster glusterPid = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
+                CLUSTER.members(), TakeoverOrder.PRECEDING, Optional.of("/var/run/ganesha.pid"));
+        assertThat(xpath(parse(CibRenderer.resources(glusterPid)),
+                "//primitive[@type='ganesha_mon']//nvpair[@name='pid_file']/@value")).isEqualTo("/var/run/ganesha.pid");
+    }
+
+    @Test
     void theFollowingOrderPrefersTheNodeListedAfterTheHome() throws Exception {
         HaCluster following = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
-                CLUSTER.members(), TakeoverOrder.FOLLOWING);
+                CLUSTER.members(), TakeoverOrder.FOLLOWING, Optional.empty());
         Document doc = parse(CibRenderer.constraints(following));
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='n3']/@score")).isEqualTo("900");
         assertThat(xpath(doc, "/constraints/rsc_location[@rsc='n2-group' and @node='nfs-1.lab.example']/@score"))

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,17 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 new HostMount("ha-vol", HaConfiguration.haVolMnt(cluster.getSpec()), "DirectoryOrCreate", true));
     }
 
+    /**
+     * ganesha.nfsd's pid file is the agent's cross-check of nfsd's health and its only source
+     * while the bus is away; the process it names is seen through hostPID. Its host directory is
+     * mounted at a path of its own ({@link HaConfiguration#AGENT_PID_DIR}), never over /run or
+     * /var/run, where it would hide the mounts above.
+     */
+    static HostMount pidFileMount(GaneshaCluster cluster) {
+        return new HostMount("ganesha-pid", Path.of(HaConfiguration.pidFile(cluster.getSpec())).getParent().toString(),
+                "DirectoryOrCreate", true);
+    }
+
     public AgentDaemonSetDependent() {
         super(DaemonSet.class);
     }
@@ -68,14 +80,16 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
-        for (HostMount m : hostMounts(primary)) {
+        List<HostMount> hostMounts = new ArrayList<>(hostMounts(primary));
+        hostMounts.add(pidFileMount(primary));
+        for (HostMount m : hostMounts) {
             volumes.add(new VolumeBuilder()
                     .withName(m.volume())
                     .withHostPath(new HostPathVolumeSourceBuilder().withPath(m.path()).withType(m.type()).build())
                     .build());
             mounts.add(new VolumeMountBuilder()
                     .withName(m.volume())
-                    .withMountPath(m.path())
+                    .withMountPath(m.volume().equals("ganesha-pid") ? HaConfiguration.AGENT_PID_DIR : m.path())
                     .withMountPropagation(m.propagate() ? "HostToContainer" : null)
                     .build());
         }
@@ -106,6 +120,8 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .withServiceAccountName(Labels.agentName(primary))
                 // The agent manages VIP-related state and talks to services bound on the host.
                 .withHostNetwork(true)
+                // The pid file names a host process: the agent must see the host's /proc.
+                .withHostPID(true)
                 .withDnsPolicy("ClusterFirstWithHostNet")
                 .withPriorityClassName("system-node-critical")
                 .withNewAffinity()

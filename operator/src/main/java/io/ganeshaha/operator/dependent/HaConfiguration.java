@@ -19,6 +19,7 @@ import io.ganeshaha.cib.VirtualIp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,7 +51,7 @@ public record HaConfiguration(Map<String, String> data) {
         List<Member> members = spec.getNodes().stream().map(HaConfiguration::toMember).toList();
         return new HaCluster(HaCluster.DEFAULT_PROVIDER, haVolMnt(spec), Duration.ofSeconds(graceDelaySeconds(spec)),
                 members, spec.getTakeoverOrder() == io.ganeshaha.api.v1alpha1.TakeoverOrder.Following
-                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING);
+                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING, Optional.of(pidFile(spec)));
     }
 
     private static Member toMember(MemberNode node) {
@@ -81,11 +82,20 @@ public record HaConfiguration(Map<String, String> data) {
                 .toList();
         return AgentSettings.forCluster(cluster.getMetadata().getName(),
                 orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
-                orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE), ocfProviderDir(spec), vips);
+                AGENT_PID_DIR + "/" + Path.of(pidFile(spec)).getFileName(), ocfProviderDir(spec), vips);
     }
 
     static String orDefault(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** Where the agent's pod sees the host directory of ganesha.nfsd's pid file. */
+    public static final String AGENT_PID_DIR = "/host/ganesha-pid";
+
+    /** ganesha.nfsd's pid file on the host: what ganesha_mon's fallback reads and the agent watches. */
+    public static String pidFile(GaneshaClusterSpec spec) {
+        GaneshaSpec ganesha = spec.getGanesha() == null ? new GaneshaSpec() : spec.getGanesha();
+        return orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE);
     }
 
     public static String ocfProviderDir(GaneshaClusterSpec spec) {
