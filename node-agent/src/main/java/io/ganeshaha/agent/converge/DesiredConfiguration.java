@@ -14,15 +14,11 @@ import java.util.Optional;
  */
 public record DesiredConfiguration(CibGeneration generation, String resources, String constraints) {
 
-    public static final String RESOURCES = HaConfigMap.RESOURCES;
-    public static final String CONSTRAINTS = HaConfigMap.CONSTRAINTS;
-    public static final String GENERATION = HaConfigMap.CIB_GENERATION;
-
     /** Empty while the directory does not hold all three files (the volume is being updated). */
     public static Optional<DesiredConfiguration> read(Path dir) throws IOException {
-        Path resources = dir.resolve(RESOURCES);
-        Path constraints = dir.resolve(CONSTRAINTS);
-        Path generation = dir.resolve(GENERATION);
+        Path resources = dir.resolve(HaConfigMap.RESOURCES);
+        Path constraints = dir.resolve(HaConfigMap.CONSTRAINTS);
+        Path generation = dir.resolve(HaConfigMap.CIB_GENERATION);
         if (!Files.isRegularFile(resources) || !Files.isRegularFile(constraints) || !Files.isRegularFile(generation)) {
             return Optional.empty();
         }

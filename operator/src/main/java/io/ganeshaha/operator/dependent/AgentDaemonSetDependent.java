@@ -34,8 +34,14 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     /** The agent's /q/health and /q/metrics port on the host (hostNetwork). */
     public static final int HTTP_PORT = 9746;
 
-    /** A host path the agent needs, and why. */
-    record HostMount(String volume, String path, String type, boolean propagate) {}
+    /** A host path the agent needs, where the container sees it, and why. */
+    record HostMount(String volume, String path, String containerPath, String type, boolean propagate) {
+
+        /** Seen in the container at the host's own path. */
+        HostMount(String volume, String path, String type, boolean propagate) {
+            this(volume, path, path, type, propagate);
+        }
+    }
 
     static List<HostMount> hostMounts(GaneshaCluster cluster) {
         return List.of(
@@ -53,18 +59,13 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 new HostMount("var-lib", "/var/lib", "Directory", true),
                 // The shared storage holding every node's NFS state (ha_vol_mnt); it may be
                 // mounted on the host after the agent starts, hence propagation.
-                new HostMount("ha-vol", HaConfiguration.haVolMnt(cluster.getSpec()), "DirectoryOrCreate", true));
-    }
-
-    /**
-     * ganesha.nfsd's pid file is the agent's cross-check of nfsd's health and its only source
-     * while the bus is away; the process it names is seen through hostPID. Its host directory is
-     * mounted at a path of its own ({@link HaConfiguration#AGENT_PID_DIR}), never over /run or
-     * /var/run, where it would hide the mounts above.
-     */
-    static HostMount pidFileMount(GaneshaCluster cluster) {
-        return new HostMount("ganesha-pid", Path.of(HaConfiguration.pidFile(cluster.getSpec())).getParent().toString(),
-                "DirectoryOrCreate", true);
+                new HostMount("ha-vol", HaConfiguration.haVolMnt(cluster.getSpec()), "DirectoryOrCreate", true),
+                // ganesha.nfsd's pid file: the agent's cross-check of nfsd's health and its only
+                // source while the bus is away (the process it names is seen through hostPID).
+                // Its host directory is seen at a path of its own, never over /run or /var/run,
+                // where it would hide the mounts above.
+                new HostMount("ganesha-pid", Path.of(HaConfiguration.pidFile(cluster.getSpec())).getParent().toString(),
+                        HaConfiguration.AGENT_PID_DIR, "DirectoryOrCreate", true));
     }
 
     public AgentDaemonSetDependent() {
@@ -80,16 +81,14 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
-        List<HostMount> hostMounts = new ArrayList<>(hostMounts(primary));
-        hostMounts.add(pidFileMount(primary));
-        for (HostMount m : hostMounts) {
+        for (HostMount m : hostMounts(primary)) {
             volumes.add(new VolumeBuilder()
                     .withName(m.volume())
                     .withHostPath(new HostPathVolumeSourceBuilder().withPath(m.path()).withType(m.type()).build())
                     .build());
             mounts.add(new VolumeMountBuilder()
                     .withName(m.volume())
-                    .withMountPath(m.volume().equals("ganesha-pid") ? HaConfiguration.AGENT_PID_DIR : m.path())
+                    .withMountPath(m.containerPath())
                     .withMountPropagation(m.propagate() ? "HostToContainer" : null)
                     .build());
         }
