@@ -74,6 +74,21 @@ gha_check() {	# KIND PARAMETER VALUE   (KIND: attribute, path, socket, seconds, 
 	esac
 }
 
+# Is NODE a node of this cluster: in the membership (crm_node -l) or in the CIB's node list (a
+# node that is down right now is still one)? When Pacemaker does not answer, it cannot be told:
+# say so and let it pass (validate-all must not fail a good configuration for a busy cluster).
+gha_check_member() {	# PARAMETER NODE
+	_gha_members=$(timeout 5 crm_node -l 2>/dev/null | while read -r _id _name _state; do printf '%s ' "$_name"; done)
+	_gha_cib=$(timeout 5 cibadmin --query --scope nodes 2>/dev/null) || _gha_cib=
+	if [ -z "$_gha_members" ] && [ -z "$_gha_cib" ]; then
+		gha_log WARNING "cannot list the cluster's nodes (crm_node -l, cibadmin); $1='$2' not checked"
+		return 0
+	fi
+	case " $_gha_members " in *" $2 "*) return 0 ;; esac
+	case $_gha_cib in *" uname=\"$2\""*) return 0 ;; esac
+	gha_invalid "parameter $1='$2' is not a node of this cluster (nodes: ${_gha_members% })"
+}
+
 # Sets GHA_DEADLINE, when this action must have answered: a second before Pacemaker's timeout
 # (OCF_RESKEY_CRM_meta_timeout, ms), a fifth of it when that is short. GHA_BUDGET_MS is the time
 # from now to the deadline.
@@ -274,7 +289,9 @@ gha_main() {	# ACTIONS
 	case $__OCF_ACTION in
 	usage|help) echo "usage: $0 {$(echo "$1 validate-all meta-data usage help" | tr ' ' '|')}" ;;
 	meta-data) "${GHA_AGENT}_meta_data" ;;
-	validate-all) "${GHA_AGENT}_validate" ;;
+	validate-all)	# the fuller check where the agent has one (it asks the cluster; start does not)
+		if command -v "${GHA_AGENT}_validate_all" >/dev/null 2>&1; then "${GHA_AGENT}_validate_all"
+		else "${GHA_AGENT}_validate"; fi ;;
 	status) "${GHA_AGENT}_monitor" ;;
 	*) "${GHA_AGENT}_$__OCF_ACTION" ;;
 	esac

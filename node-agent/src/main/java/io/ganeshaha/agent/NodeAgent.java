@@ -17,6 +17,9 @@ import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.failover.NfsdGrace;
 import io.ganeshaha.agent.failover.PeerLossWatch;
+import io.ganeshaha.agent.failover.TakeoverGate;
+import io.ganeshaha.agent.failover.TakeoverRequestWatch;
+import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.health.LastFailover;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.mirror.HostAddresses;
@@ -89,7 +92,7 @@ public class NodeAgent {
         InstanceStore instances = new InstanceStore(config.instanceDir());
 
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
-                config.reassertInterval(), lastFailover);
+                config.reassertInterval(), lastFailover, () -> watch.endHungNfsd(), config.hungSettle());
         watch = new NfsdWatch(new ProcessProbe(config.pidFile()), new NfsdHealthTracker(config.hangTimeout()),
                 config.processPollInterval(), config.busAnswerTimeout(), monController::healthChanged);
         // open() never fails: an absent bus is reported to the watch and retried in the background.
@@ -103,8 +106,11 @@ public class NodeAgent {
         MonActions mon = new MonActions(instances, monController, attributes);
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
-        NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames);
-        TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode);
+        NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames,
+                NfsdActions::kernelHostName);
+        TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
+                new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
+                        .orElse(OcfParameters.defaultMon()), clock);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();
@@ -118,6 +124,8 @@ public class NodeAgent {
         schedules.every("peer-loss-watch", config.peerWatchInterval(), config.peerWatchInterval(),
                 new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
                         PeerLossWatch.ganeshaActiveOf(monController), clock, config.dbusCallTimeout()));
+        schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
+                new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
         try {
             server.start();

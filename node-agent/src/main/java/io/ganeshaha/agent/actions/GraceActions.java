@@ -15,6 +15,10 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /** ganesha_grace: answers from this node's grace-active attribute; its notify runs the survivor side. */
@@ -29,6 +33,8 @@ public final class GraceActions {
     private final BooleanSupplier nfsdServing;
     private final BooleanSupplier monStarted;
     private final Clock clock;
+    /** Per started instance: when its monitor first found grace-active gone. */
+    private final Map<String, Instant> goneSince = new ConcurrentHashMap<>();
 
     public GraceActions(InstanceStore instances, LocalAttributes attributes, GraceNotifier notifier,
             BooleanSupplier nfsdServing, BooleanSupplier monStarted, Clock clock) {
@@ -47,21 +53,34 @@ public final class GraceActions {
         return switch (request.action()) {
             case "start" -> start(request, instance, graceActive, deadline);
             case "stop" -> {
+                goneSince.remove(instance);
                 instances.markStopped(OcfAgent.GRACE, instance);
                 yield OcfResponse.of(OcfExitCode.SUCCESS);
             }
-            case "monitor" -> {
-                boolean started = instances.isStarted(OcfAgent.GRACE, instance);
-                OcfExitCode code = GraceDecisions.monitor(started, started && isSet(graceActive));
-                yield code == OcfExitCode.ERR_GENERIC
-                        ? OcfResponse.of(code, graceActive + " is gone on " + attributes.nodeName()
-                                + ": ganesha.nfsd there is not serving")
-                        : OcfResponse.of(code);
-            }
+            case "monitor" -> monitor(instance, graceActive);
             case "notify" -> notify(request, deadline);
             case "validate-all" -> OcfResponse.of(OcfExitCode.SUCCESS);
             default -> OcfResponse.of(OcfExitCode.ERR_UNIMPLEMENTED, "ganesha_grace has no action " + request.action());
         };
+    }
+
+    private OcfResponse monitor(String instance, String graceActive) throws PacemakerCommandException {
+        if (!instances.isStarted(OcfAgent.GRACE, instance)) {
+            goneSince.remove(instance);
+            return OcfResponse.of(OcfExitCode.NOT_RUNNING);
+        }
+        if (isSet(graceActive)) {
+            goneSince.remove(instance);
+            return OcfResponse.of(OcfExitCode.SUCCESS);
+        }
+        Instant now = clock.instant();
+        Duration goneFor = Duration.between(goneSince.computeIfAbsent(instance, i -> now), now);
+        if (GraceDecisions.monitor(true, false, Optional.of(goneFor)) == OcfExitCode.SUCCESS) {
+            return OcfResponse.of(OcfExitCode.SUCCESS).withLog(List.of(graceActive + " is gone on "
+                    + attributes.nodeName() + ": running until Pacemaker stops this instance (the location rule)"));
+        }
+        return OcfResponse.of(OcfExitCode.NOT_RUNNING, graceActive + " is gone on " + attributes.nodeName()
+                + " for " + goneFor.toSeconds() + " s: ganesha.nfsd there is not serving");
     }
 
     private OcfResponse start(OcfRequest request, String instance, String graceActive, Instant deadline)
@@ -77,6 +96,7 @@ public final class GraceActions {
             return OcfResponse.of(OcfExitCode.NOT_RUNNING, graceActive + " is not set on " + attributes.nodeName()
                     + ": ganesha.nfsd there is not serving (or ganesha_mon is not running)");
         }
+        goneSince.remove(instance);
         instances.markStarted(OcfAgent.GRACE, instance, OcfParameters.recorded(request, "grace_active"));
         return OcfResponse.of(OcfExitCode.SUCCESS);
     }

@@ -10,12 +10,15 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.statedir.StateDirException;
 import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.statedir.StateLayout;
+import io.ganeshaha.agent.statedir.StateTreeName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -37,11 +40,27 @@ public final class NfsdActions {
     private final StateDirLink link;
     private final LocalNode localNode;
     private final ClusterNodes clusterNodes;
+    private final Supplier<Optional<String>> hostName;
 
-    public NfsdActions(StateDirLink link, LocalNode localNode, ClusterNodes clusterNodes) {
+    /**
+     * @param hostName the host's name ({@code hostname}), which GlusterFS's ganesha_nfsd named the
+     *     node's state tree after
+     */
+    public NfsdActions(StateDirLink link, LocalNode localNode, ClusterNodes clusterNodes,
+            Supplier<Optional<String>> hostName) {
         this.link = link;
         this.localNode = localNode;
         this.clusterNodes = clusterNodes;
+        this.hostName = hostName;
+    }
+
+    /** The host name as the kernel has it for this process (its UTS namespace: the host's, with hostNetwork). */
+    public static Optional<String> kernelHostName() {
+        try {
+            return Optional.of(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()).filter(h -> !h.isEmpty());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public OcfResponse handle(OcfRequest request) throws OcfConfigurationException, PacemakerCommandException {
@@ -49,49 +68,71 @@ public final class NfsdActions {
         StateLayout layout = new StateLayout(parameters.haVolMnt());
         String node = request.onNode().orElse(localNode.name());
         try {
+            StateTreeName tree = StateTreeName.resolve(node, hostName.get(), existingTrees(layout));
             return switch (request.action()) {
                 case "start" -> {
-                    link.link(layout, node, peers(layout, node));
-                    yield OcfResponse.of(OcfExitCode.SUCCESS);
+                    if (tree.adopted()) {
+                        LOG.warnf("state of %s: %s", node, tree.why());
+                    }
+                    link.link(layout, tree.name(), peers(layout, node, tree.name()));
+                    yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(tree.adopted()
+                            ? List.of("state of " + node + ": " + tree.why()) : List.of());
                 }
                 case "stop" -> {
                     link.unlink();
                     yield OcfResponse.of(OcfExitCode.SUCCESS);
                 }
-                case "monitor" -> switch (link.status(layout, node)) {
+                case "monitor" -> switch (link.status(layout, tree.name())) {
                     case LINKED -> OcfResponse.of(OcfExitCode.SUCCESS);
                     case UNLINKED -> OcfResponse.of(OcfExitCode.NOT_RUNNING);
                     case LINKED_ELSEWHERE -> OcfResponse.of(OcfExitCode.ERR_GENERIC,
-                            "the NFS state directory points somewhere other than " + layout.nodeDir(node));
+                            "the NFS state directory points somewhere other than " + layout.nodeDir(tree.name()));
                 };
                 case "validate-all" -> OcfResponse.of(OcfExitCode.SUCCESS);
                 default -> OcfResponse.of(OcfExitCode.ERR_UNIMPLEMENTED, "ganesha_nfsd has no action " + request.action());
             };
         } catch (StateDirException e) {
             return OcfResponse.of(OcfExitCode.ERR_GENERIC, e.getMessage());
+        } catch (StateTreeName.Ambiguous e) {
+            return OcfResponse.of(OcfExitCode.ERR_CONFIGURED, e.getMessage());
         }
     }
 
+    private static Set<String> existingTrees(StateLayout layout) {
+        Set<String> names = new LinkedHashSet<>();
+        if (Files.isDirectory(layout.root())) {
+            try (Stream<Path> dirs = Files.list(layout.root())) {
+                dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).forEach(names::add);
+            } catch (IOException e) {
+                LOG.warnf("cannot list %s: %s", layout.root(), e.getMessage());
+            }
+        }
+        return names;
+    }
+
     /**
-     * Every node that may ever take over from this one: Pacemaker's node list, plus any node that
-     * left a state tree on the shared storage (a node removed from the cluster keeps its records).
+     * The peers whose records this node's tree links to, each by the name of its tree: Pacemaker's
+     * node list (a peer's tree under another form of its name is found as this node's is), plus any
+     * tree on the shared storage (a node removed from the cluster keeps its records).
      */
-    private Set<String> peers(StateLayout layout, String node) {
-        Set<String> peers = new LinkedHashSet<>();
+    private Set<String> peers(StateLayout layout, String node, String ownTree) {
+        Set<String> existing = existingTrees(layout);
+        Set<String> peers = new LinkedHashSet<>(existing);
         try {
-            peers.addAll(clusterNodes.allNames());
+            for (String peer : clusterNodes.allNames()) {
+                if (!peer.equals(node)) {
+                    try {
+                        peers.add(StateTreeName.resolve(peer, Optional.empty(), existing).name());
+                    } catch (StateTreeName.Ambiguous e) {
+                        LOG.warnf("peer %s: %s; linking each", peer, e.getMessage());
+                    }
+                }
+            }
         } catch (PacemakerCommandException e) {
             LOG.warnf("cannot list the cluster's nodes (%s); linking only peers found on the shared storage", e.getMessage());
         }
-        Path root = layout.root();
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> dirs = Files.list(root)) {
-                dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).forEach(peers::add);
-            } catch (IOException e) {
-                LOG.warnf("cannot list %s: %s", root, e.getMessage());
-            }
-        }
         peers.remove(node);
+        peers.remove(ownTree);
         return peers;
     }
 }

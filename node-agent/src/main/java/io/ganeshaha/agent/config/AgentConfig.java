@@ -44,6 +44,15 @@ public interface AgentConfig {
     Duration hangTimeout();
 
     /** How often the pid file and /proc are checked. */
+    /**
+     * How long a node that found its nfsd hung waits, once it published so, before it looks for a
+     * serving peer to give its virtual IP to: a stall of shared storage hangs every node's nfsd
+     * within about one heartbeat period (1 s by default) of each other, and each must see the
+     * others' marks to hold on to its address rather than hand it to another hung node.
+     */
+    @WithDefault("1500ms")
+    Duration hungSettle();
+
     @WithDefault("50ms")
     Duration processPollInterval();
 
@@ -80,6 +89,14 @@ public interface AgentConfig {
      */
     @WithDefault("1s")
     Duration peerWatchInterval();
+
+    /**
+     * How often takeover requests are looked for: a node about to take over a lost node's virtual
+     * IPs waits for this node's grace acknowledgement, so this period adds to every node-loss
+     * failover (up to it).
+     */
+    @WithDefault("250ms")
+    Duration takeoverRequestInterval();
 
     /**
      * Where to install the OCF entry points at start-up (the host's provider directory, e.g.

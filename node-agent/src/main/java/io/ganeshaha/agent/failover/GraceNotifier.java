@@ -74,11 +74,26 @@ public final class GraceNotifier {
         return takeOver("peer-loss", peer, localNode, deadline);
     }
 
+    /**
+     * {@code taker} is about to take {@code home}'s virtual IPs over and asked (epoch {@code epoch},
+     * see {@link TakeoverGate}) that this node be in grace for {@code home} first.
+     */
+    public Outcome takeOverRequested(String home, String epoch, String taker, String localNode, Instant deadline) {
+        return enterGrace("takeover by " + taker, List.of(new NotifyEvent.GraceCall(home, NotifyEvent.EVENT_TAKE_IP)),
+                localNode, deadline, Optional.of(epoch));
+    }
+
     private Outcome takeOver(String why, String peer, String localNode, Instant deadline) {
         return enterGrace(why, List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP)), localNode, deadline);
     }
 
     private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline) {
+        return enterGrace(why, calls, localNode, deadline, Optional.empty());
+    }
+
+    /** @param epoch the epoch to acknowledge; empty: the one the peer itself published */
+    private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline,
+            Optional<String> epoch) {
         List<String> acknowledged = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (calls.isEmpty()) {
@@ -93,7 +108,7 @@ public final class GraceNotifier {
         for (NotifyEvent.GraceCall call : calls) {
             try {
                 enterGrace(call, deadline);
-                acknowledge(call.peer());
+                acknowledge(call.peer(), epoch);
                 acknowledged.add(call.peer());
                 LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", why,
                         localNode, call.peer(), call.event());
@@ -128,8 +143,8 @@ public final class GraceNotifier {
     }
 
     /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */
-    private void acknowledge(String peer) throws PacemakerCommandException {
-        Optional<String> epoch = attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
+    private void acknowledge(String peer, Optional<String> requested) throws PacemakerCommandException {
+        Optional<String> epoch = requested.isPresent() ? requested : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
         if (epoch.isEmpty()) {
             LOG.infof("%s published no grace request; nothing to acknowledge", peer);
             return;

@@ -51,7 +51,7 @@ final class Handover {
     Optional<FailoverTimeline> run(MonStep step, OcfParameters.Mon params, String why, Pause pause)
             throws PacemakerCommandException {
         return switch (step.kind()) {
-            case NOTHING -> Optional.empty();
+            case NOTHING, HOLD -> Optional.empty();
             case BEGIN -> begin(step, params, why, pause);
             case FINISH -> {
                 finish(step, params, why, pause);

@@ -32,20 +32,46 @@ public final class MonController implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MonController.class);
 
+    private final NodeAttributes attrd;
     private final LocalAttributes local;
     private final Handover handover;
     private final Duration reassertEvery;
     private final Consumer<FailoverTimeline> timelineSink;
     private final Thread thread;
+    private final HungNfsd hungNfsd;
+    private final Duration hungSettle;
 
     private final Object lock = new Object();
     private long generation;
     private NfsdHealth health;
     private Optional<OcfParameters.Mon> parameters = Optional.empty();
     private volatile boolean running = true;
+    /** Whether this node's hung marker may be set (published here, or left by an earlier agent). */
+    private boolean hungMarkerMaybeSet = true;
+    private boolean holding;
+
+    /** The hung nfsd, ended once this node's virtual IP has moved away from it. */
+    @FunctionalInterface
+    public interface HungNfsd {
+        /** Ends the hung process if it is still the hung one; what was done, for the log. */
+        Optional<String> end();
+    }
 
     public MonController(NodeAttributes attrd, LocalAttributes local, Clock clock, Duration ackPoll,
             Duration reassertEvery, Consumer<FailoverTimeline> timelineSink) {
+        this(attrd, local, clock, ackPoll, reassertEvery, timelineSink, Optional::empty, Duration.ZERO);
+    }
+
+    /**
+     * @param hungNfsd ends a hung nfsd once the virtual IP has left it
+     * @param hungSettle how long a node that found its nfsd hung waits, once it said so, before it
+     *     looks whether a peer serves: long enough for peers hung by the same stall to say so too
+     */
+    public MonController(NodeAttributes attrd, LocalAttributes local, Clock clock, Duration ackPoll,
+            Duration reassertEvery, Consumer<FailoverTimeline> timelineSink, HungNfsd hungNfsd, Duration hungSettle) {
+        this.attrd = attrd;
+        this.hungNfsd = hungNfsd;
+        this.hungSettle = hungSettle;
         this.local = local;
         this.handover = new Handover(attrd, local, clock, ackPoll);
         this.reassertEvery = reassertEvery;
@@ -130,9 +156,46 @@ public final class MonController implements AutoCloseable {
     }
 
     private void converge(NfsdHealth target, OcfParameters.Mon params, long startedAt) throws PacemakerCommandException {
-        MonStep step = MonStep.next(target, local.reread(params.graceActive()), local.reread(params.ganeshaActive()));
+        boolean servingPeer = true;
+        if (target == NfsdHealth.HUNG) {
+            if (!hungMarkerMaybeSet || local.get(MonStep.HUNG_ATTRIBUTE).isEmpty()) {
+                // Said first, looked second: of nodes hung by one stall, the last to look sees the others.
+                local.set(MonStep.HUNG_ATTRIBUTE, "1");
+                hungMarkerMaybeSet = true;
+                if (!hungSettle.isZero() && !pauseUnlessSuperseded(hungSettle, startedAt)) {
+                    return;
+                }
+            }
+            servingPeer = !MonStep.servingPeers(attrd.queryAll(params.ganeshaActive()),
+                    attrd.queryAll(params.graceActive()), attrd.queryAll(MonStep.HUNG_ATTRIBUTE), local.nodeName())
+                    .isEmpty();
+        } else if (hungMarkerMaybeSet) {
+            if (local.reread(MonStep.HUNG_ATTRIBUTE).isPresent()) {
+                local.delete(MonStep.HUNG_ATTRIBUTE);
+            }
+            hungMarkerMaybeSet = false;
+        }
+        MonStep step = MonStep.next(target, local.reread(params.graceActive()), local.reread(params.ganeshaActive()),
+                servingPeer);
+        if (step.kind() == MonStep.Kind.HOLD) {
+            if (!holding) {
+                LOG.warnf("nfsd on %s is HUNG but no peer serves that could take its virtual IP: holding it here "
+                        + "(the cluster is degraded) until a peer serves or nfsd beats again", local.nodeName());
+            }
+            holding = true;
+            return;
+        }
+        if (holding) {
+            LOG.infof("nfsd on %s is %s: no longer holding its virtual IP back", local.nodeName(), target);
+            holding = false;
+        }
         handover.run(step, params, target.name(), atMost -> pauseUnlessSuperseded(atMost, startedAt))
                 .ifPresent(timelineSink);
+        if (target == NfsdHealth.HUNG && local.reread(params.ganeshaActive()).isEmpty()) {
+            // The virtual IP has left: end the hung process, its supervisor restarts it and the
+            // node fails back, instead of staying out until someone restarts nfsd by hand.
+            hungNfsd.end().ifPresent(done -> LOG.warnf("nfsd on %s: %s", local.localNode(), done));
+        }
     }
 
     /** Waits up to {@code atMost}; false as soon as a newer health verdict or parameter set arrived. */

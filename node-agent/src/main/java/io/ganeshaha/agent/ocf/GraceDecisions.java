@@ -1,5 +1,8 @@
 package io.ganeshaha.agent.ocf;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * What ganesha_grace answers, decided from what the agent knows. Pure: unit-tested without a
  * cluster.
@@ -9,15 +12,37 @@ public final class GraceDecisions {
     private GraceDecisions() {}
 
     /**
-     * monitor: a started instance is healthy while {@code grace-active} is set on its node. Once the
-     * attribute is gone the monitor fails ("new error"), which stops this node's grace instance and
-     * sends every survivor the post-stop notify.
+     * How long after {@code grace-active} went away a started instance still answers running. The
+     * location rule {@code grace-active ne 1} stops the instance (and sends every survivor the
+     * post-stop notify) within milliseconds of the deletion; a monitor that happens to run in
+     * between would otherwise record a failed action on every such race (seen in the lab: the
+     * monitor ran 33 ms after the deletion, the stop came 60 ms later). Past this window the stop
+     * is not coming (a layout without the rule) and the monitor says the truth.
      */
-    public static OcfExitCode monitor(boolean started, boolean graceActiveSet) {
+    public static final Duration STOP_PENDING = Duration.ofSeconds(10);
+
+    /**
+     * monitor: a started instance runs while {@code grace-active} is set on its node. Once the
+     * attribute has been gone for longer than {@link #STOP_PENDING} it answers OCF_NOT_RUNNING,
+     * what GlusterFS changed its agent to after BZ 1394224: the known state "nfsd does not serve
+     * here", not an error of the agent.
+     *
+     * @param goneFor how long the attribute has been seen gone; empty when that is not known (the
+     *     entry points' fallback has no memory), which counts as longer than the window
+     */
+    public static OcfExitCode monitor(boolean started, boolean graceActiveSet, Optional<Duration> goneFor) {
         if (!started) {
             return OcfExitCode.NOT_RUNNING;
         }
-        return graceActiveSet ? OcfExitCode.SUCCESS : OcfExitCode.ERR_GENERIC;
+        if (graceActiveSet || goneFor.filter(d -> d.compareTo(STOP_PENDING) < 0).isPresent()) {
+            return OcfExitCode.SUCCESS;
+        }
+        return OcfExitCode.NOT_RUNNING;
+    }
+
+    /** monitor as the entry points' fallback answers it: with no memory of when the attribute went. */
+    public static OcfExitCode monitor(boolean started, boolean graceActiveSet) {
+        return monitor(started, graceActiveSet, Optional.empty());
     }
 
     /**

@@ -28,6 +28,11 @@ public final class OcfParameters {
     /** ganesha_mon: the two attribute names and the upper bound of the wait between deleting them. */
     public record Mon(String ganeshaActive, String graceActive, Duration graceDelay) {}
 
+    /** ganesha_mon's parameters as GlusterFS's layout leaves them: every default. */
+    public static Mon defaultMon() {
+        return new Mon(DEFAULT_GANESHA_ACTIVE, DEFAULT_GRACE_ACTIVE, Duration.ofSeconds(DEFAULT_GRACE_DELAY_SECONDS));
+    }
+
     /** ganesha_grace: the attribute whose absence stops the clone instance on this node. */
     public record Grace(String graceActive) {}
 

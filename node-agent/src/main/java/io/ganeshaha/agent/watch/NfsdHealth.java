@@ -7,9 +7,9 @@ public enum NfsdHealth {
     /** Not running, or not (yet) on the bus. */
     DOWN,
     /**
-     * Running but silent: no healthy heartbeat within the hang timeout. Sticky for that process:
-     * a daemon that froze once is not trusted again until it is restarted, so a SIGCONT does not
-     * make the virtual IP flap back.
+     * Running but silent: no healthy heartbeat within the hang timeout, for as long as the silence
+     * lasts. Once the node's virtual IP has moved away because of it, the agent ends the process
+     * (its supervisor starts a fresh one, which fails back), so a resumed one cannot flap back.
      */
     HUNG;
 

@@ -19,7 +19,10 @@ import java.util.Optional;
  * dies ({@code NameOwnerChanged}); the pid file and /proc then confirm the death. A dead bus, or a
  * restarted bus that the same nfsd process is no longer on, is never taken for a dead nfsd: that
  * would move virtual IPs off a node that serves perfectly well. Then death is still seen through
- * the pid file, a hang is not. A new process is serving only once it is on the bus.
+ * the pid file, a hang is not. A new process is serving only once it is on the bus. A hang lasts
+ * as long as the silence: a stall that ends before the node gave its virtual IP away leaves it
+ * where it is, and an nfsd that was hung when its virtual IP moved is ended by the agent (see
+ * {@code MonController}), so a resumed one never pulls the address back.
  */
 public final class NfsdHealthTracker {
 
@@ -40,7 +43,7 @@ public final class NfsdHealthTracker {
     private Optional<NfsdProcess> process = Optional.empty();
     /** The process last seen owning the bus name: it keeps serving if only its bus goes away. */
     private NfsdProcess ownerProcess;
-    private String hungOwner;
+    /** The process of the last HUNG verdict: a hang lasts while it stays silent, not longer. */
     private NfsdProcess hungProcess;
 
     /** A zero hang timeout turns hang detection off (for a ganesha built without heartbeats). */
@@ -107,15 +110,16 @@ public final class NfsdHealthTracker {
     }
 
     public NfsdHealth evaluate(long now) {
-        if (isStillHung()) {
-            return NfsdHealth.HUNG;
-        }
-        hungOwner = null;
-        hungProcess = null;
         if (!busUp || owner.isEmpty()) {
             if (process.isEmpty()) {
+                hungProcess = null;
                 return NfsdHealth.DOWN;
             }
+            if (!busUp && process.get().equals(hungProcess)) {
+                // Without the bus a resumed heartbeat cannot be seen: the verdict stands.
+                return NfsdHealth.HUNG;
+            }
+            hungProcess = null;
             // Alive but off the bus: either the bus went away under a serving nfsd (serving), or a
             // new nfsd has not registered yet (not serving yet).
             boolean sameAsOwner = ownerProcess == null ? !busUp : process.get().equals(ownerProcess);
@@ -123,21 +127,15 @@ public final class NfsdHealthTracker {
         }
         process.ifPresent(p -> ownerProcess = p);
         if (hangTimeoutNanos > 0 && beats > 0 && now - (heartbeatAnchor + period()) > hangTimeoutNanos) {
-            hungOwner = owner;
             hungProcess = process.orElse(null);
             return NfsdHealth.HUNG;
         }
+        hungProcess = null;
         return NfsdHealth.SERVING;
     }
 
-    /** A hung verdict holds until the daemon is gone or replaced by a new process. */
-    private boolean isStillHung() {
-        if (hungOwner == null) {
-            return false;
-        }
-        if (busUp) {
-            return owner.equals(hungOwner);
-        }
-        return process.isPresent() && (hungProcess == null || process.get().equals(hungProcess));
+    /** The process found hung by the last evaluation, if any: the one to end once its virtual IP has moved. */
+    public Optional<NfsdProcess> hungProcess() {
+        return Optional.ofNullable(hungProcess);
     }
 }

@@ -72,6 +72,36 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
         }
     }
 
+    /**
+     * Ends the nfsd found hung with SIGKILL, so that its supervisor (systemd's {@code Restart=})
+     * starts a fresh one and the node fails back by the normal path. Only the very process the hang
+     * verdict is about: read again from the pid file and /proc right before the signal, so a
+     * process that resumed, exited or was replaced meanwhile is left alone. SIGKILL because a hung
+     * nfsd does not run its SIGTERM handler, and it is queued even for a process in D state.
+     *
+     * @return what was done, for the log; empty when there was nothing to end
+     */
+    public Optional<String> endHungNfsd() {
+        NfsdProcess hung;
+        synchronized (tracker) {
+            if (health() != NfsdHealth.HUNG || tracker.hungProcess().isEmpty()) {
+                return Optional.empty();
+            }
+            hung = tracker.hungProcess().get();
+        }
+        Optional<NfsdProcess> now = probe.probe();
+        if (now.isEmpty() || !now.get().equals(hung)) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(hung.pid());
+        if (handle.isEmpty() || !handle.get().destroyForcibly()) {
+            return Optional.of("could not send SIGKILL to the hung ganesha.nfsd " + hung.pid()
+                    + " (permission, or the agent does not see the host's processes: hostPID)");
+        }
+        return Optional.of("sent SIGKILL to the hung ganesha.nfsd " + hung.pid()
+                + ": its supervisor starts a fresh one, which then fails back");
+    }
+
     public boolean busConnected() {
         return busAnswering;
     }

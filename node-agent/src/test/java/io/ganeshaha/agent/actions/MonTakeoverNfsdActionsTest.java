@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ganeshaha.agent.failover.GraceNotifier;
+import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.ocf.OcfAgent;
 import io.ganeshaha.agent.ocf.OcfConfigurationException;
 import io.ganeshaha.agent.ocf.OcfExitCode;
+import io.ganeshaha.agent.ocf.OcfResponse;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
@@ -102,7 +104,9 @@ class MonTakeoverNfsdActionsTest {
         private final FakeNfsdGrace nfsd = new FakeNfsdGrace("n1", journal);
         private TakeoverActions actions() {
             return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
-                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"));
+                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"),
+                    new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
+                    OcfParameters::defaultMon, Clock.systemUTC());
         }
 
         private OcfExitCode call(String action, String node) throws Exception {
@@ -133,7 +137,8 @@ class MonTakeoverNfsdActionsTest {
             var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n1", "n2-takeover",
                     "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(response.log()).singleElement().asString().contains("no nfsd on the bus");
+            assertThat(response.log()).first().asString().contains("no nfsd on the bus");
+            assertThat(response.log()).last().asString().contains("no other serving peer to put in grace for n2");
         }
 
         @Test
@@ -150,12 +155,73 @@ class MonTakeoverNfsdActionsTest {
         Path host;
 
         private NfsdActions actions(NfsdActions.ClusterNodes nodes) {
-            return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes);
+            return actions(nodes, Optional.empty());
+        }
+
+        private NfsdActions actions(NfsdActions.ClusterNodes nodes, Optional<String> hostName) {
+            return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes,
+                    () -> hostName);
+        }
+
+        private OcfResponse respond(NfsdActions actions, String action) throws Exception {
+            return actions.handle(OcfRequests.call(OcfAgent.NFSD, action, "n1", "nfs_setup:0",
+                    "ha_vol_mnt=" + host.resolve("shared")));
         }
 
         private OcfExitCode call(NfsdActions actions, String action) throws Exception {
-            return actions.handle(OcfRequests.call(OcfAgent.NFSD, action, "n1", "nfs_setup:0",
-                    "ha_vol_mnt=" + host.resolve("shared"))).exitCode();
+            return respond(actions, action).exitCode();
+        }
+
+        private Path tree(String name) {
+            return host.resolve("shared/nfs-ganesha").resolve(name).resolve("nfs");
+        }
+
+        @Test
+        void startAdoptsTheTreeGlusterFsNamedAfterTheHostNameInsteadOfCreatingAnEmptyOne() throws Exception {
+            Path record = Files.createDirectories(tree("n1.example.org").resolve("ganesha/v4recov/node0"))
+                    .resolve("client-a");
+            Files.writeString(record, "reclaimable");
+            NfsdActions actions = actions(() -> List.of("n1", "n2"), Optional.of("n1.example.org"));
+
+            OcfResponse start = respond(actions, "start");
+
+            assertThat(start.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(start.log()).anySatisfy(l -> assertThat(l).contains("adopted the existing tree n1.example.org"));
+            assertThat(host.resolve("var-lib-nfs").toRealPath()).isEqualTo(tree("n1.example.org").toRealPath());
+            assertThat(host.resolve("var-lib-nfs/ganesha/v4recov/node0/client-a")).hasContent("reclaimable");
+            assertThat(host.resolve("shared/nfs-ganesha/n1")).as("no empty tree beside it").doesNotExist();
+            assertThat(call(actions, "monitor")).isEqualTo(OcfExitCode.SUCCESS);
+        }
+
+        @Test
+        void aShortNamedTreeIsAdoptedByItsFqdnNode() throws Exception {
+            Files.createDirectories(tree("n1"));
+            NfsdActions actions = new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")),
+                    LocalNode.named("n1.lab.example"), () -> List.of("n1.lab.example"), () -> Optional.of("n1.lab.example"));
+            OcfResponse start = actions.handle(OcfRequests.call(OcfAgent.NFSD, "start", "n1.lab.example",
+                    "nfs_setup:0", "ha_vol_mnt=" + host.resolve("shared")));
+            assertThat(start.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(host.resolve("var-lib-nfs").toRealPath()).isEqualTo(tree("n1").toRealPath());
+            assertThat(host.resolve("shared/nfs-ganesha/n1.lab.example")).doesNotExist();
+        }
+
+        @Test
+        void theTreeNamedAfterThePacemakerNodeWinsOverAHostNamedOne() throws Exception {
+            Files.createDirectories(tree("n1"));
+            Files.createDirectories(tree("n1.example.org"));
+            assertThat(call(actions(List::of, Optional.of("n1.example.org")), "start")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(host.resolve("var-lib-nfs").toRealPath()).isEqualTo(tree("n1").toRealPath());
+        }
+
+        @Test
+        void twoTreesThatCouldBeThisNodesAreRefusedNamingThem() throws Exception {
+            Files.createDirectories(tree("n1.example.org"));
+            Files.createDirectories(tree("n1.old.example.org"));
+            OcfResponse start = respond(actions(List::of, Optional.of("n1.example.org")), "start");
+            assertThat(start.exitCode()).isEqualTo(OcfExitCode.ERR_CONFIGURED);
+            assertThat(start.reason()).hasValueSatisfying(r -> assertThat(r)
+                    .contains("n1.example.org").contains("n1.old.example.org").contains("rename"));
+            assertThat(host.resolve("var-lib-nfs")).doesNotExist();
         }
 
         @Test

@@ -60,8 +60,20 @@ final class InMemoryCluster implements AutoCloseable {
 
         /** This node's ganesha_mon, started by Pacemaker with {@code params}; closed with the cluster. */
         MonController mon(OcfParameters.Mon params, LinkedBlockingQueue<FailoverTimeline> timelines) {
+            return mon(params, timelines, Duration.ZERO);
+        }
+
+        /**
+         * The same, ending a hung nfsd as the agent does (recorded in the journal as "end hung
+         * nfsd") and waiting {@code hungSettle} after it published a hang.
+         */
+        MonController mon(OcfParameters.Mon params, LinkedBlockingQueue<FailoverTimeline> timelines,
+                Duration hungSettle) {
             MonController mon = new MonController(attrd.node(name), attributes, Clock.systemUTC(),
-                    Duration.ofMillis(10), Duration.ofMillis(200), timelines::add);
+                    Duration.ofMillis(10), Duration.ofMillis(200), timelines::add, () -> {
+                        journal.add(name, "end hung nfsd");
+                        return Optional.of("ended");
+                    }, hungSettle);
             controllers.add(mon);
             mon.configure(Optional.of(params));
             mon.start();

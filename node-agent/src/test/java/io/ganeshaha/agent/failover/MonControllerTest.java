@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -207,5 +209,87 @@ class MonControllerTest {
         assertThat(cluster.attrd.value("n2", GRACE)).contains("1");
         assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
         assertThat(timelines).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- hangs
+
+    private MonController hungCapableMon(String node) {
+        return cluster.node(node).mon(InMemoryCluster.mon(Duration.ofSeconds(1)), timelines, Duration.ofMillis(300));
+    }
+
+    @Test
+    void aHungNfsdWhoseVipHasMovedIsEndedSoItsSupervisorRestartsIt() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        MonController mon = hungCapableMon("n2");
+        mon.healthChanged(NfsdHealth.SERVING);
+        cluster.node("n2").serving = false;
+        mon.healthChanged(NfsdHealth.HUNG);
+
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.acknowledged()).containsExactly("n1", "n3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.journal.contains("n2", "end hung nfsd"));
+        var journal = cluster.journal;
+        assertThat(journal.first("n2", "set " + MonStep.HUNG_ATTRIBUTE + "=1"))
+                .as("the hang is published before anything moves").isLessThan(journal.first("n2", "delete " + GRACE));
+        assertThat(journal.first("n2", "end hung nfsd")).as("ended only once the VIP left")
+                .isGreaterThan(journal.first("pacemaker", "vip of n2 moves"));
+
+        mon.healthChanged(NfsdHealth.DOWN); // the SIGKILL took
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.attrd.value("n2", MonStep.HUNG_ATTRIBUTE).isEmpty());
+    }
+
+    @Test
+    void aStallThatEndsBeforeTheVipMovedLeavesItHomeAndEndsNothing() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false; // no acknowledgement: the wait lasts grace_delay
+        MonController mon = cluster.node("n2").mon(InMemoryCluster.mon(LONG_GRACE_DELAY), timelines, Duration.ZERO);
+        mon.healthChanged(NfsdHealth.SERVING);
+        mon.healthChanged(NfsdHealth.HUNG);
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+
+        mon.healthChanged(NfsdHealth.SERVING); // SIGCONT: beats again
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.attrd.value("n2", GRACE).filter("1"::equals).isPresent()
+                && cluster.attrd.value("n2", MonStep.HUNG_ATTRIBUTE).isEmpty());
+        Thread.sleep(500);
+        assertThat(cluster.journal.contains("pacemaker", "vip of n2 moves")).isFalse();
+        assertThat(cluster.journal.contains("n2", "end hung nfsd")).isFalse();
+    }
+
+    @Test
+    void nodesHungByOneStallKeepTheirVipsUntilAPeerServesAgain() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        Map<String, MonController> mons = new java.util.TreeMap<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            MonController mon = hungCapableMon(node);
+            mon.healthChanged(NfsdHealth.SERVING);
+            mons.put(node, mon);
+        }
+        // The shared backend stalls: every nfsd stops beating within a few hundred milliseconds.
+        for (String node : mons.keySet()) {
+            cluster.node(node).serving = false;
+            mons.get(node).healthChanged(NfsdHealth.HUNG);
+            Thread.sleep(100);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> mons.keySet().stream()
+                .allMatch(n -> cluster.attrd.value(n, MonStep.HUNG_ATTRIBUTE).isPresent()));
+        Thread.sleep(2_000); // settle (300 ms) and several looks (every 200 ms) later
+        for (String node : mons.keySet()) {
+            assertThat(cluster.attrd.value(node, GANESHA)).as("%s keeps its VIP; journal:%n%s", node, cluster.journal)
+                    .contains("1");
+            assertThat(cluster.attrd.value(node, GRACE)).as(node).contains("1");
+        }
+        assertThat(cluster.journal.matching(e -> e.what().startsWith("vip of"))).isEmpty();
+        assertThat(cluster.journal.matching(e -> e.what().equals("end hung nfsd"))).isEmpty();
+
+        // n1's nfsd beats again; n2 and n3 are still hung and now give their VIPs to it.
+        cluster.node("n1").serving = true;
+        mons.get("n1").healthChanged(NfsdHealth.SERVING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.contains("n2", "end hung nfsd")
+                && cluster.journal.contains("n3", "end hung nfsd"));
+        assertThat(cluster.attrd.value("n1", GANESHA)).contains("1");
+        assertThat(cluster.attrd.value("n1", MonStep.HUNG_ATTRIBUTE)).isEmpty();
+        assertThat(cluster.journal.contains("pacemaker", "vip of n1 moves")).isFalse();
     }
 }

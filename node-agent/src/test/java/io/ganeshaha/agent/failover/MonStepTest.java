@@ -35,6 +35,30 @@ class MonStepTest {
         assertThat(step).isEqualTo(new MonStep(kind, direction, moveGaneshaActive));
     }
 
+    @ParameterizedTest(name = "nfsd {0}, grace-active {1}, ganesha-active {2}, no serving peer -> {3}")
+    @CsvSource({
+        "HUNG,    1, 1, HOLD",      // nobody could take the VIP: keep it
+        "HUNG,    -, 1, HOLD",      // a begun release stops short of moving the VIP
+        "HUNG,    -, -, NOTHING",   // already gone: nothing to hold
+        "DOWN,    1, 1, BEGIN",     // a dead nfsd serves nobody: its VIP goes whatever the peers
+        "SERVING, -, -, BEGIN",
+    })
+    void aHungNodeHoldsOnlyWhenNoPeerServes(NfsdHealth health, String grace, String ganesha, Kind kind) {
+        assertThat(MonStep.next(health, attribute(grace), attribute(ganesha), false).kind()).isEqualTo(kind);
+        assertThat(MonStep.next(health, attribute(grace), attribute(ganesha), true).kind())
+                .isEqualTo(MonStep.next(health, attribute(grace), attribute(ganesha)).kind());
+    }
+
+    @org.junit.jupiter.api.Test
+    void servingPeersHaveBothAttributesAndNoHangMark() {
+        var ganesha = java.util.Map.of("n1", "1", "n2", "1", "n3", "1", "n4", "1");
+        var grace = java.util.Map.of("n1", "1", "n2", "1", "n3", "1");
+        var hung = java.util.Map.of("n2", "1", "n3", "");
+        assertThat(MonStep.servingPeers(ganesha, grace, hung, "n1")).as("n2 hung, n4 without grace-active")
+                .containsExactly("n3");
+        assertThat(MonStep.servingPeers(ganesha, grace, java.util.Map.of("n3", "1"), "n2")).containsExactly("n1");
+    }
+
     private static Optional<String> attribute(String value) {
         return value.equals("-") ? Optional.empty() : Optional.of(value);
     }

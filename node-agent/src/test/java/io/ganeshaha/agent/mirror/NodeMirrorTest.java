@@ -1,5 +1,7 @@
 package io.ganeshaha.agent.mirror;
 
+import io.ganeshaha.agent.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -200,32 +202,5 @@ class NodeMirrorTest {
         report.set(serving());
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("SERVING");
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

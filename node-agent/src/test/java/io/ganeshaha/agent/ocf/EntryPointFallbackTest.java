@@ -59,7 +59,21 @@ class EntryPointFallbackTest {
                 U)  printf '%%s' "$value" >"$ATTRS/$name@$node" ;;
                 esac
                 """.formatted(NODE));
-        script(bin.resolve("crm_node"), "#!/bin/sh\necho " + NODE + "\n");
+        script(bin.resolve("crm_node"), """
+                #!/bin/sh
+                case $1 in
+                -l) [ -z "$PCMK_DOWN" ] || exit 102; printf '1 %1$s member\\n2 n2.lab.example lost\\n' ;;
+                *)  echo %1$s ;;
+                esac
+                """.formatted(NODE));
+        script(bin.resolve("cibadmin"), """
+                #!/bin/sh
+                [ -z "$PCMK_DOWN" ] || exit 102
+                echo '<nodes>'
+                echo '  <node id="1" uname="%1$s"/>'
+                echo '  <node id="3" uname="n3.lab.example"/>'
+                echo '</nodes>'
+                """.formatted(NODE));
         script(bin.resolve("dbus-send"), """
                 #!/bin/sh
                 for a; do last=$a; done
@@ -265,5 +279,38 @@ class EntryPointFallbackTest {
         Shell.Result r = run(agent, "validate-all", "x", env.strip());
         assertThat(r.exitCode()).isEqualTo(OcfExitCode.ERR_CONFIGURED.code());
         assertThat(r.stderr()).contains("ocf-exit-reason:parameter " + parameter);
+    }
+
+    // ---------------------------------------------------------------- validate-all, answered by the entry points
+
+    @ParameterizedTest(name = "home_node {0}: {1}")
+    @CsvSource({"n1.lab.example, 0", "n2.lab.example, 0", "n3.lab.example, 0", "nfs-8.lab.example, 6", "n1, 6"})
+    void takeoverValidateAllWantsAHomeNodeThePacemakerClusterKnows(String home, int expected) {
+        Shell.Result r = run("ganesha_takeover", "validate-all", "g-takeover", "OCF_RESKEY_home_node=" + home);
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(expected);
+        if (expected != 0) {
+            assertThat(r.stderr()).contains("ocf-exit-reason:parameter home_node='" + home
+                    + "' is not a node of this cluster (nodes: n1.lab.example n2.lab.example)");
+        }
+    }
+
+    @Test
+    void takeoverValidateAllWithPacemakerAwayLetsTheHomeNodePassAndSaysSo() {
+        Shell.Result r = run("ganesha_takeover", "validate-all", "g-takeover", "OCF_RESKEY_home_node=nfs-8.lab.example",
+                "PCMK_DOWN=1");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("cannot list the cluster's nodes").contains("not checked");
+    }
+
+    @Test
+    void nfsdValidateAllWantsTheSharedStorageMounted() throws IOException {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        assertThat(run("ganesha_nfsd", "validate-all", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + shared).exitCode())
+                .isZero();
+        Path missing = dir.resolve("not-mounted");
+        Shell.Result r = run("ganesha_nfsd", "validate-all", "nfs_setup:0", "OCF_RESKEY_ha_vol_mnt=" + missing);
+        assertThat(r.exitCode()).as("not installed here: Pacemaker bans this node, not the resource")
+                .isEqualTo(OcfExitCode.ERR_INSTALLED.code());
+        assertThat(r.stderr()).contains("ocf-exit-reason:parameter ha_vol_mnt='" + missing + "' is not a directory");
     }
 }

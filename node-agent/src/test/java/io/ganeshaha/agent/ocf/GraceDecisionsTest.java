@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 class GraceDecisionsTest {
 
     @Test
-    void monitorFailsOnlyForAStartedInstanceWhoseAttributeIsGone() {
+    void monitorSaysRunningOnlyForAStartedInstanceWhoseAttributeIsSet() {
         assertThat(GraceDecisions.monitor(false, true)).isEqualTo(OcfExitCode.NOT_RUNNING);
         assertThat(GraceDecisions.monitor(true, true)).isEqualTo(OcfExitCode.SUCCESS);
-        assertThat(GraceDecisions.monitor(true, false)).isEqualTo(OcfExitCode.ERR_GENERIC);
+        assertThat(GraceDecisions.monitor(true, false)).isEqualTo(OcfExitCode.NOT_RUNNING);
     }
 
     @Test

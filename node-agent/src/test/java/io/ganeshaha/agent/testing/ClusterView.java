@@ -63,10 +63,6 @@ public final class ClusterView {
         return result;
     }
 
-    public void cleanupFailures() {
-        lab.exec(node, "crm_resource", "--cleanup").orFail("crm_resource --cleanup");
-    }
-
     private static List<String> strings(Document doc, String xpath) {
         NodeList list = nodes(doc, xpath);
         List<String> values = new ArrayList<>();

@@ -25,12 +25,17 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab up(Path dir, List<String> nodes) {
+        return up(dir, nodes, "/run/ganesha/ganesha.pid");
+    }
+
+    /** A lab whose ganesha.nfsd writes {@code pidFile} in every node (GlusterFS's: /var/run/ganesha.pid). */
+    public static Lab up(Path dir, List<String> nodes, String pidFile) {
         Lab lab = new Lab(dir, nodes);
         // A lab left behind by a crashed run in the same directory goes first.
         lab.down();
-        Shell.run(List.of(ProjectPaths.labScript().toString(), "up", "--dir", dir.toString(), "--nodes",
-                String.join(",", nodes), "--ocf-dir", ProjectPaths.ocfDir().toString()), UP_TIMEOUT)
-                .orFail("ganesha-lab up");
+        Shell.run(List.of("env", "GANESHA_LAB_PID_FILE=" + pidFile, ProjectPaths.labScript().toString(), "up", "--dir",
+                dir.toString(), "--nodes", String.join(",", nodes), "--ocf-dir", ProjectPaths.ocfDir().toString()),
+                UP_TIMEOUT).orFail("ganesha-lab up");
         return lab;
     }
 

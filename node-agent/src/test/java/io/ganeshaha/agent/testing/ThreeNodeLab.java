@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.TakeoverOrder;
 import io.ganeshaha.cib.Member;
 import io.ganeshaha.cib.VirtualIp;
 import java.nio.file.Files;
@@ -25,6 +26,11 @@ public final class ThreeNodeLab implements AutoCloseable {
 
     public static final List<String> NODES = List.of("nfs-1.lab.example", "nfs-2.lab.example", "nfs-3.lab.example");
     public static final Duration GRACE_DELAY = Duration.ofSeconds(5);
+    /**
+     * GlusterFS's pid file, not ganesha 4's default: the one source of truth (spec.ganesha.pidFile)
+     * reaches ganesha, the agents and the entry points' fallback (pid_file in the CIB) alike.
+     */
+    public static final String PID_FILE = "/var/run/ganesha.pid";
 
     public final Lab lab;
     public final ClusterView cluster;
@@ -40,7 +46,7 @@ public final class ThreeNodeLab implements AutoCloseable {
         for (int i = 0; i < NODES.size(); i++) {
             homeVip.put(NODES.get(i), "198.18.0." + (101 + i));
         }
-        lab = Lab.up(work.resolve("lab"), NODES);
+        lab = Lab.up(work.resolve("lab"), NODES, PID_FILE);
         try {
             for (String node : NODES) {
                 agents.put(node, newAgent(node).start());
@@ -49,7 +55,8 @@ public final class ThreeNodeLab implements AutoCloseable {
             cluster = new ClusterView(lab, NODES.get(0));
             List<Member> members = new ArrayList<>();
             homeVip.forEach((node, vip) -> members.add(new Member(node, List.of(new VirtualIp(vip, 24, Optional.of("eth0"))))));
-            HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, members);
+            HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, members,
+                    TakeoverOrder.PRECEDING, Optional.of(PID_FILE));
             cluster.replaceSection("resources", CibRenderer.resources(ha));
             cluster.replaceSection("constraints", CibRenderer.constraints(ha));
             failover = new Failover(probes, homeVip);
@@ -60,7 +67,8 @@ public final class ThreeNodeLab implements AutoCloseable {
     }
 
     public AgentProcess newAgent(String node) {
-        return new AgentProcess(lab, node, work.resolve("agent-" + node + ".log"), List.of());
+        return new AgentProcess(lab, node, work.resolve("agent-" + node + ".log"),
+                List.of("ganesha-ha.agent.pid-file=" + PID_FILE));
     }
 
     /** Every node serving, every VIP at home, every grace instance started. */

@@ -45,7 +45,7 @@ class NfsdHealthTrackerTest {
     }
 
     @Test
-    void silenceBeyondTheHangTimeoutAfterAMissedBeatIsAHangAndItSticksForThatProcess() {
+    void silenceBeyondTheHangTimeoutAfterAMissedBeatIsAHangForAsLongAsItLasts() {
         tracker.processObserved(Optional.of(P1));
         tracker.busConnected(":1.5", 0);
         tracker.heartbeat(true, 0);
@@ -53,14 +53,17 @@ class NfsdHealthTrackerTest {
         // beats every second: the next was due at 2 s, hung 3 s after that
         assertThat(tracker.evaluate(5 * S)).isEqualTo(NfsdHealth.SERVING);
         assertThat(tracker.evaluate(5 * S + 1)).isEqualTo(NfsdHealth.HUNG);
+        assertThat(tracker.hungProcess()).contains(P1);
         tracker.heartbeat(true, 5 * S); // SIGCONT: heartbeats again
-        assertThat(tracker.evaluate(5 * S)).as("no flap back").isEqualTo(NfsdHealth.HUNG);
-        tracker.ownerChanged("", 6 * S); // killed
+        assertThat(tracker.evaluate(5 * S)).as("the stall is over").isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.hungProcess()).isEmpty();
+        assertThat(tracker.evaluate(9 * S + 1)).isEqualTo(NfsdHealth.HUNG);
+        tracker.ownerChanged("", 10 * S); // ended by the agent
         tracker.processObserved(Optional.empty());
-        assertThat(tracker.evaluate(6 * S)).isEqualTo(NfsdHealth.DOWN);
-        tracker.processObserved(Optional.of(P2)); // restarted
-        tracker.ownerChanged(":1.9", 7 * S);
-        assertThat(tracker.evaluate(7 * S)).isEqualTo(NfsdHealth.SERVING);
+        assertThat(tracker.evaluate(10 * S)).isEqualTo(NfsdHealth.DOWN);
+        tracker.processObserved(Optional.of(P2)); // restarted by its supervisor
+        tracker.ownerChanged(":1.9", 11 * S);
+        assertThat(tracker.evaluate(11 * S)).isEqualTo(NfsdHealth.SERVING);
     }
 
     @Test
