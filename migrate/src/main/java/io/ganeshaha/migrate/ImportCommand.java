@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
  * line for everything it could not carry.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Prints the GaneshaCluster (YAML) that carries a running GlusterFS ganesha-ha.sh cluster over:",
-                "its nodes and VIPs, grace delay, shared storage, takeover order and portblock pairs.",
-                "What it cannot carry over is listed on stderr, one 'not carried over:' line each."},
+        description = {"Prints the GaneshaCluster (YAML) that carries a GlusterFS ganesha-ha.sh cluster over.",
+                "From ganesha-ha.conf and the live CIB (or --cib): the nodes and their VIPs, the grace delay, the",
+                "shared storage, the takeover order and the portblock pairs. What it cannot carry over is listed",
+                "on stderr, one 'not carried over:' line each."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:everything was carried over", "2:bad input (the message names it); nothing printed",
                 "3:the YAML is printed, but something was not carried over (see stderr)"})
