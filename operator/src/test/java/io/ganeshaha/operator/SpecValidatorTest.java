@@ -34,6 +34,17 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aRelativeTickleDirectoryIsRefusedNamingTheField() {
+        var spec = GaneshaClusterReconcilerTest.threeNodes("ok").getSpec();
+        spec.setPortBlock(new io.ganeshaha.api.v1alpha1.PortBlockSpecBuilder().withEnabled(true)
+                .withTickleDir("tickles").build());
+        assertThat(SpecValidator.validate(spec)).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo("InvalidTickleDir");
+            assertThat(p.message()).startsWith("spec.portBlock.tickleDir");
+        });
+    }
+
+    @Test
     void ipv6DuplicatesAreFoundInAnySpelling() {
         assertThat(SpecValidator.validate(cluster("x",
                 node("a", null, vip("2001:db8::1", 64, null)),

@@ -26,7 +26,9 @@ import org.w3c.dom.Element;
  *       node is lost and no notify comes) then {@code <node>-cluster_ip-<n>}, IPaddr2 per virtual
  *       IP; banned where {@code ganesha-active ne 1}, preferring its home node and then the other
  *       members in the cluster's {@link TakeoverOrder} (by default GlusterFS's: the member listed
- *       before the home node first), started after the grace clone.
+ *       before the home node first), started after the grace clone. With a {@link PortBlock}, the
+ *       IPaddr2 resources sit between GlusterFS's {@code <node>-nfs_block} and
+ *       {@code <node>-nfs_unblock} (ocf:heartbeat:portblock), one pair per virtual IP.
  * </ul>
  *
  * The one place this layout is written: the test lab and the operator both use it.
@@ -72,6 +74,19 @@ public final class CibRenderer {
         return xmlId(node + "-cluster_ip-" + index);
     }
 
+    /**
+     * The portblock resource that blocks NFS on a node's {@code index}th virtual IP: ganesha-ha.sh's
+     * {@code <node>-nfs_block} for the first (its only one), {@code <node>-nfs_block-<n>} for more.
+     */
+    public static String blockId(String node, int index) {
+        return xmlId(node + "-nfs_block" + (index == 1 ? "" : "-" + index));
+    }
+
+    /** The portblock resource that unblocks it again: {@code <node>-nfs_unblock}, {@code -<n>} as above. */
+    public static String unblockId(String node, int index) {
+        return xmlId(node + "-nfs_unblock" + (index == 1 ? "" : "-" + index));
+    }
+
     public static String resources(HaCluster cluster) {
         Document doc = newDocument();
         Element resources = doc.createElement("resources");
@@ -93,22 +108,55 @@ public final class CibRenderer {
             }
             Element group = doc.createElement("group");
             group.setAttribute("id", groupId(member.node()));
+            // The gate stays the group's first member, also ahead of the port blocks: a group starts
+            // its members in order, so no address comes up on a survivor before its nfsd is in grace
+            // for the home node; and a gate that fails leaves the host's packet filter untouched.
             String gate = takeoverId(member.node());
             group.appendChild(primitive(doc, gate, "ocf", cluster.provider(), "ganesha_takeover",
                     List.of(new Param("home_node", member.node())), List.of(op(doc, gate, "monitor", "30s", "20s"))));
-            int index = 1;
-            for (VirtualIp vip : member.virtualIps()) {
-                String id = vipId(member.node(), index++);
-                List<Param> params = new java.util.ArrayList<>();
-                params.add(new Param("ip", vip.address()));
-                params.add(new Param("cidr_netmask", Integer.toString(vip.prefixLength())));
-                vip.nic().ifPresent(nic -> params.add(new Param("nic", nic)));
-                group.appendChild(primitive(doc, id, "ocf", "heartbeat", "IPaddr2", params,
-                        List.of(op(doc, id, "monitor", "10s", "20s"))));
+            List<VirtualIp> vips = member.virtualIps();
+            // Every address blocked before the first comes up, and unblocked only once all are up
+            // (stopping runs the other way: blocked and reset, removed, then unblocked).
+            cluster.portBlock().ifPresent(portBlock -> {
+                for (int i = 1; i <= vips.size(); i++) {
+                    group.appendChild(block(doc, blockId(member.node(), i), vips.get(i - 1)));
+                }
+            });
+            for (int i = 1; i <= vips.size(); i++) {
+                group.appendChild(ipaddr(doc, vipId(member.node(), i), vips.get(i - 1)));
             }
+            cluster.portBlock().ifPresent(portBlock -> {
+                for (int i = 1; i <= vips.size(); i++) {
+                    group.appendChild(unblock(doc, unblockId(member.node(), i), vips.get(i - 1), portBlock));
+                }
+            });
             resources.appendChild(group);
         }
         return serialize(doc);
+    }
+
+    private static Element ipaddr(Document doc, String id, VirtualIp vip) {
+        List<Param> params = new java.util.ArrayList<>();
+        params.add(new Param("ip", vip.address()));
+        params.add(new Param("cidr_netmask", Integer.toString(vip.prefixLength())));
+        vip.nic().ifPresent(nic -> params.add(new Param("nic", nic)));
+        return primitive(doc, id, "ocf", "heartbeat", "IPaddr2", params, List.of(op(doc, id, "monitor", "10s", "20s")));
+    }
+
+    /** ganesha-ha.sh's {@code <node>-nfs_block}; its monitor as the portblock agent advertises it. */
+    private static Element block(Document doc, String id, VirtualIp vip) {
+        return primitive(doc, id, "ocf", "heartbeat", "portblock", List.of(new Param("protocol", "tcp"),
+                new Param("portno", PortBlock.NFS_PORT), new Param("action", "block"), new Param("ip", vip.address())),
+                List.of(op(doc, id, "monitor", "10s", "10s")));
+    }
+
+    /** ganesha-ha.sh's {@code <node>-nfs_unblock}, with its longer timeouts (the tickle directory is shared). */
+    private static Element unblock(Document doc, String id, VirtualIp vip, PortBlock portBlock) {
+        return primitive(doc, id, "ocf", "heartbeat", "portblock", List.of(new Param("protocol", "tcp"),
+                new Param("portno", PortBlock.NFS_PORT), new Param("action", "unblock"), new Param("ip", vip.address()),
+                new Param("reset_local_on_unblock_stop", "true"), new Param("tickle_dir", portBlock.tickleDir())),
+                List.of(op(doc, id, "stop", "0", PortBlock.UNBLOCK_TIMEOUT), op(doc, id, "start", "0", PortBlock.UNBLOCK_TIMEOUT),
+                        op(doc, id, "monitor", "10s", PortBlock.UNBLOCK_TIMEOUT)));
     }
 
     public static String constraints(HaCluster cluster) {

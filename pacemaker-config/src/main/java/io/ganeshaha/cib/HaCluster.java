@@ -16,9 +16,10 @@ import java.util.Set;
  * @param takeoverOrder which survivor a failed node's virtual IPs prefer
  * @param pidFile ganesha.nfsd's pid file, where it is not the entry points' default: ganesha_mon's
  *        fallback reads it while the agent is away, so it must be the file the agent watches
+ * @param portBlock GlusterFS's portblock pair around every node's virtual IPs, when wanted
  */
 public record HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members,
-        TakeoverOrder takeoverOrder, Optional<String> pidFile) {
+        TakeoverOrder takeoverOrder, Optional<String> pidFile, Optional<PortBlock> portBlock) {
 
     public static final String DEFAULT_PROVIDER = "ganesha-ha";
 
@@ -27,10 +28,17 @@ public record HaCluster(String provider, String haVolMnt, Duration graceDelay, L
         this(provider, haVolMnt, graceDelay, members, TakeoverOrder.PRECEDING, Optional.empty());
     }
 
+    /** A cluster without portblock pairs. */
+    public HaCluster(String provider, String haVolMnt, Duration graceDelay, List<Member> members,
+            TakeoverOrder takeoverOrder, Optional<String> pidFile) {
+        this(provider, haVolMnt, graceDelay, members, takeoverOrder, pidFile, Optional.empty());
+    }
+
     public HaCluster {
         members = List.copyOf(members);
         java.util.Objects.requireNonNull(takeoverOrder, "takeoverOrder");
         java.util.Objects.requireNonNull(pidFile, "pidFile");
+        java.util.Objects.requireNonNull(portBlock, "portBlock");
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an HA cluster needs members");
         }

@@ -2,9 +2,13 @@ package io.ganeshaha.cib;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +16,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
@@ -22,6 +27,10 @@ class CibRendererTest {
                     new Member("nfs-1.lab.example", List.of(new VirtualIp("198.18.0.101", 24, Optional.of("eth0")))),
                     new Member("n2", List.of(VirtualIp.of("198.18.0.102", 24))),
                     new Member("n3", List.of(VirtualIp.of("198.18.0.103", 24), VirtualIp.of("fd00::3", 64)))));
+
+    private static final HaCluster BLOCKED = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
+            CLUSTER.members(), TakeoverOrder.PRECEDING, Optional.empty(),
+            Optional.of(new PortBlock("/var/run/gluster/shared_storage/nfs-ganesha/tickle_dir/")));
 
     private static Document parse(String xml) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder()
@@ -124,5 +133,91 @@ class CibRendererTest {
         assertThatThrownBy(() -> VirtualIp.of("198.18.0.1", 0)).hasMessageContaining("must be 1 to 128");
         assertThatThrownBy(() -> new HaCluster("p", "/s", Duration.ofMillis(1500), List.of(new Member("a", List.of()))))
                 .hasMessageContaining("whole");
+    }
+
+    @Test
+    void withoutPortBlockNoPortblockResourceIsRendered() throws Exception {
+        assertThat(count(parse(CibRenderer.resources(CLUSTER)), "//primitive[@type='portblock']")).isZero();
+    }
+
+    @Test
+    void aSingleVipNodeGetsGlusterFsPortblockPairUnderItsNames() throws Exception {
+        Document doc = parse(CibRenderer.resources(BLOCKED));
+        assertThat(members(doc, "n2-group"))
+                .isEqualTo("n2-takeover n2-nfs_block n2-cluster_ip-1 n2-nfs_unblock");
+        String block = "/resources/group[@id='n2-group']/primitive[@id='n2-nfs_block']";
+        assertThat(xpath(doc, block + "/@class") + ":" + xpath(doc, block + "/@provider") + ":" + xpath(doc, block + "/@type"))
+                .isEqualTo("ocf:heartbeat:portblock");
+        assertThat(params(doc, "n2-nfs_block")).isEqualTo("protocol=tcp portno=2049 action=block ip=198.18.0.102");
+        assertThat(params(doc, "n2-nfs_unblock")).isEqualTo("protocol=tcp portno=2049 action=unblock ip=198.18.0.102"
+                + " reset_local_on_unblock_stop=true tickle_dir=/var/run/gluster/shared_storage/nfs-ganesha/tickle_dir/");
+        String unblock = "//primitive[@id='n2-nfs_unblock']/operations/op";
+        assertThat(xpath(doc, unblock + "[@name='start']/@timeout")).isEqualTo("60s");
+        assertThat(xpath(doc, unblock + "[@name='stop']/@timeout")).isEqualTo("60s");
+        assertThat(xpath(doc, unblock + "[@name='monitor']/@interval")).isEqualTo("10s");
+        assertThat(xpath(doc, unblock + "[@name='monitor']/@timeout")).isEqualTo("60s");
+    }
+
+    @Test
+    void aNodeWithSeveralVipsBlocksThemAllBeforeTheFirstComesUpAndUnblocksAfterTheLast() throws Exception {
+        Document doc = parse(CibRenderer.resources(BLOCKED));
+        assertThat(members(doc, "n3-group")).isEqualTo(
+                "n3-takeover n3-nfs_block n3-nfs_block-2 n3-cluster_ip-1 n3-cluster_ip-2 n3-nfs_unblock n3-nfs_unblock-2");
+        assertThat(xpath(doc, "//primitive[@id='n3-nfs_block-2']//nvpair[@name='ip']/@value")).isEqualTo("fd00::3");
+        assertThat(xpath(doc, "//primitive[@id='n3-nfs_unblock-2']//nvpair[@name='ip']/@value")).isEqualTo("fd00::3");
+        assertThat(count(doc, "//primitive[@type='portblock']")).as("a pair per VIP").isEqualTo(8);
+    }
+
+    @Test
+    void pacemakerAcceptsTheWholeRenderedCib(@TempDir Path dir) throws Exception {
+        Path crmVerify = Path.of("/usr/sbin/crm_verify");
+        assumeTrue(Files.isExecutable(crmVerify), "Pacemaker's crm_verify is not installed");
+        for (HaCluster cluster : List.of(CLUSTER, BLOCKED)) {
+            Path cib = dir.resolve("cib.xml");
+            Files.writeString(cib, wholeCib(cluster));
+            Process verify = new ProcessBuilder(crmVerify.toString(), "--xml-file", cib.toString(), "-V")
+                    .redirectErrorStream(true).start();
+            assertThat(verify.waitFor(30, TimeUnit.SECONDS)).as("crm_verify answers").isTrue();
+            String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(verify.exitValue()).as("crm_verify: %s", output).isZero();
+            assertThat(output).doesNotContainIgnoringCase("error").doesNotContainIgnoringCase("warning");
+        }
+    }
+
+    /** The rendered sections in a CIB as a GlusterFS cluster has it: its nodes, no fencing. */
+    private static String wholeCib(HaCluster cluster) {
+        StringBuilder nodes = new StringBuilder();
+        int id = 1;
+        for (Member member : cluster.members()) {
+            nodes.append("<node id=\"").append(id++).append("\" uname=\"").append(member.node()).append("\"/>");
+        }
+        return "<cib validate-with=\"pacemaker-3.9\" epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
+                + "<crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
+                + "<nvpair id=\"cib-bootstrap-options-stonith-enabled\" name=\"stonith-enabled\" value=\"false\"/>"
+                + "</cluster_property_set></crm_config><nodes>" + nodes + "</nodes>"
+                + CibRenderer.resources(cluster) + CibRenderer.constraints(cluster) + "</configuration><status/></cib>";
+    }
+
+    /** A group's primitives' ids, in order. */
+    private static String members(Document doc, String group) throws Exception {
+        NodeList primitives = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+                "/resources/group[@id='" + group + "']/primitive", doc, XPathConstants.NODESET);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < primitives.getLength(); i++) {
+            out.append(i == 0 ? "" : " ").append(((org.w3c.dom.Element) primitives.item(i)).getAttribute("id"));
+        }
+        return out.toString();
+    }
+
+    /** A primitive's instance attributes as {@code name=value ...}, in document order. */
+    private static String params(Document doc, String primitive) throws Exception {
+        NodeList nvpairs = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+                "//primitive[@id='" + primitive + "']/instance_attributes/nvpair", doc, XPathConstants.NODESET);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nvpairs.getLength(); i++) {
+            var nv = (org.w3c.dom.Element) nvpairs.item(i);
+            out.append(i == 0 ? "" : " ").append(nv.getAttribute("name")).append('=').append(nv.getAttribute("value"));
+        }
+        return out.toString();
     }
 }

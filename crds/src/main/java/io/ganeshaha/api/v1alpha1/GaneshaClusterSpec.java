@@ -73,6 +73,10 @@ public class GaneshaClusterSpec {
             + "ganesha-ha.sh ordered them; or Following, the node listed just after it.")
     private TakeoverOrder takeoverOrder = TakeoverOrder.Preceding;
 
+    @JsonPropertyDescription("GlusterFS's portblock pair around each virtual IP (off by default): clients of a moved "
+            + "address reconnect at once instead of after their TCP timeouts.")
+    private PortBlockSpec portBlock;
+
     @JsonPropertyDescription("How the node agents reach ganesha.nfsd on each host.")
     private GaneshaSpec ganesha = new GaneshaSpec();
 
@@ -117,6 +121,14 @@ public class GaneshaClusterSpec {
 
     public void setTakeoverOrder(TakeoverOrder takeoverOrder) {
         this.takeoverOrder = takeoverOrder;
+    }
+
+    public PortBlockSpec getPortBlock() {
+        return portBlock;
+    }
+
+    public void setPortBlock(PortBlockSpec portBlock) {
+        this.portBlock = portBlock;
     }
 
     public GaneshaSpec getGanesha() {

@@ -56,6 +56,10 @@ class GeneratedCrdTest {
         assertThat(agent.getProperties()).containsKey("resources");
         assertThat(spec.getProperties().get("ocfProviderDir").getDefault().asText())
                 .isEqualTo(GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR);
+        JSONSchemaProps portBlock = spec.getProperties().get("portBlock");
+        assertThat(portBlock.getProperties().get("enabled").getDefault().asBoolean()).as("off unless asked for").isFalse();
+        assertThat(portBlock.getProperties().get("tickleDir").getPattern()).isEqualTo(GaneshaClusterSpec.ABSOLUTE_PATH);
+        assertThat(portBlock.getProperties().get("tickleDir").getDefault()).as("its default follows haVolMnt").isNull();
     }
 
     @Test

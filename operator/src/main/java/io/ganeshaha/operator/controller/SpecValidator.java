@@ -81,6 +81,13 @@ public final class SpecValidator {
                 }
             }
         }
+        // The tickle directory is handed to portblock on every host: a relative path would be
+        // resolved against whatever directory Pacemaker runs the agent in.
+        if (spec.getPortBlock() != null && spec.getPortBlock().getTickleDir() != null
+                && !spec.getPortBlock().getTickleDir().startsWith("/")) {
+            return Optional.of(new Problem("InvalidTickleDir", "spec.portBlock.tickleDir: must be an absolute path, got "
+                    + spec.getPortBlock().getTickleDir()));
+        }
         return Optional.empty();
     }
 

@@ -10,9 +10,11 @@ import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.PortBlockSpec;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import io.ganeshaha.cib.CibRenderer;
 import io.ganeshaha.cib.HaCluster;
+import io.ganeshaha.cib.PortBlock;
 import io.ganeshaha.cib.TakeoverOrder;
 import io.ganeshaha.cib.Member;
 import io.ganeshaha.cib.VirtualIp;
@@ -51,7 +53,13 @@ public record HaConfiguration(Map<String, String> data) {
         List<Member> members = spec.getNodes().stream().map(HaConfiguration::toMember).toList();
         return new HaCluster(HaCluster.DEFAULT_PROVIDER, haVolMnt(spec), Duration.ofSeconds(graceDelaySeconds(spec)),
                 members, spec.getTakeoverOrder() == io.ganeshaha.api.v1alpha1.TakeoverOrder.Following
-                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING, Optional.of(pidFile(spec)));
+                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING, Optional.of(pidFile(spec)), portBlock(spec));
+    }
+
+    /** GlusterFS's portblock pairs, when the spec enables them, with the tickle directory or its default. */
+    static Optional<PortBlock> portBlock(GaneshaClusterSpec spec) {
+        return Optional.ofNullable(spec.getPortBlock()).filter(PortBlockSpec::enabledOrDefault)
+                .map(p -> new PortBlock(p.tickleDirOrDefault(haVolMnt(spec))));
     }
 
     private static Member toMember(MemberNode node) {

@@ -7,6 +7,7 @@ import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
 import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
+import io.ganeshaha.api.v1alpha1.PortBlockSpecBuilder;
 import io.ganeshaha.api.v1alpha1.TakeoverOrder;
 import java.io.StringReader;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -42,5 +43,29 @@ class HaConfigurationTest {
         assertThat(score(preceding, "b-group", "c")).isEqualTo("800");
         assertThat(score(following, "b-group", "c")).isEqualTo("900");
         assertThat(score(following, "b-group", "a")).isEqualTo("800");
+    }
+
+    @Test
+    void portBlockPairsAreRenderedOnlyWhenTheSpecEnablesThem() throws Exception {
+        GaneshaCluster cluster = cluster(TakeoverOrder.Preceding);
+        assertThat(HaConfiguration.render(cluster).data().get(HaConfigMap.RESOURCES)).doesNotContain("portblock");
+
+        cluster.getSpec().setPortBlock(new PortBlockSpecBuilder().withEnabled(true).build());
+        cluster.getSpec().setHaVolMnt("/srv/ha/");
+        assertThat(tickleDir(HaConfiguration.render(cluster).data().get(HaConfigMap.RESOURCES), "b-nfs_unblock"))
+                .as("ganesha-ha.sh's default under haVolMnt").isEqualTo("/srv/ha/nfs-ganesha/tickle_dir/");
+
+        cluster.getSpec().getPortBlock().setTickleDir("/shared/tickles");
+        assertThat(tickleDir(HaConfiguration.render(cluster).data().get(HaConfigMap.RESOURCES), "b-nfs_unblock"))
+                .isEqualTo("/shared/tickles");
+
+        cluster.getSpec().getPortBlock().setEnabled(false);
+        assertThat(HaConfiguration.render(cluster).data().get(HaConfigMap.RESOURCES)).doesNotContain("portblock");
+    }
+
+    private static String tickleDir(String resources, String primitive) throws Exception {
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(resources)));
+        return XPathFactory.newInstance().newXPath().evaluate(
+                "//primitive[@id='" + primitive + "']//nvpair[@name='tickle_dir']/@value", doc);
     }
 }
