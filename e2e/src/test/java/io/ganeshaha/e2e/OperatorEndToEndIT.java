@@ -17,21 +17,12 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
-import io.ganeshaha.agent.testing.KubernetesApi;
 import io.ganeshaha.agent.testing.TwoNodeLab;
-import io.ganeshaha.api.agent.AgentSettings;
-import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
-import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,56 +99,17 @@ class OperatorEndToEndIT {
                 .filter(e -> NAME.equals(e.getInvolvedObject().getName())).toList();
     }
 
-    /**
-     * The agent as the DaemonSet's pod runs it: the rendered agent.properties, the downward API's
-     * values, and the ConfigMap projected into a directory (here written by the test, as the
-     * kubelet would, with {@link #project}).
-     */
+    static AgentPods pods() {
+        return new AgentPods(two, NAMESPACE, NAME);
+    }
+
+    /** The agent as the DaemonSet's pod runs it (see {@link AgentPods}). */
     static AgentProcess agent(String node, String kubernetesName, ConfigMap config) {
-        String rendered = config.getData().get(HaConfigMap.AGENT_PROPERTIES);
-        // The lab mounts the source tree, read-only, as the provider directory: the agent installs
-        // into a directory of the test's instead, and the test checks what arrives there.
-        // The pod sees the pid file's directory at its own mount; the lab's agent is a host process.
-        String pidLine = AgentSettings.PID_FILE + "=/host/ganesha-pid/ganesha.pid";
-        String ocfLine = AgentSettings.OCF_PROVIDER_DIR + "=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
-        String cibLine = AgentSettings.PACEMAKER_CONFIG_DIR + "=" + HaConfigMap.MOUNT_PATH;
-        assertThat(rendered).contains(ocfLine).contains(cibLine).contains(pidLine);
-        project(kubernetesName, config);
-        Path properties;
-        try {
-            properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
-                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
-                    .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
-                    .replace(pidLine, AgentSettings.PID_FILE + "=" + GaneshaSpec.DEFAULT_PID_FILE)
-                    + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<String> settings = new ArrayList<>(KubernetesApi.apiSettings());
-        settings.add("quarkus.config.locations=" + properties);
-        settings.add("ganesha-ha.agent.kubernetes.namespace=" + NAMESPACE);
-        settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
-        settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
-        return two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"), settings).start());
+        return pods().start(node, kubernetesName, config, GaneshaSpec.DEFAULT_PID_FILE);
     }
 
-    static Path projection(String kubernetesName) {
-        return two.work.resolve("config-" + kubernetesName);
-    }
-
-    /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
     static void project(String kubernetesName, ConfigMap config) {
-        try {
-            Path dir = Files.createDirectories(projection(kubernetesName));
-            for (var entry : config.getData().entrySet()) {
-                Path staged = dir.resolve("." + entry.getKey() + ".new");
-                Files.writeString(staged, entry.getValue());
-                Files.move(staged, dir.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        pods().project(kubernetesName, config);
     }
 
     static ConfigMap haConfig() {
@@ -297,10 +249,6 @@ class OperatorEndToEndIT {
 
     /** What the DaemonSet controller reports once both agent pods run the current template. */
     static void rolledOut() {
-        var ds = client.apps().daemonSets().inNamespace(NAMESPACE).withName(NAME + "-node-agent").get();
-        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2)
-                .withUpdatedNumberScheduled(2).withNumberReady(2).withObservedGeneration(ds.getMetadata().getGeneration())
-                .build());
-        client.apps().daemonSets().inNamespace(NAMESPACE).resource(ds).updateStatus();
+        pods().rolledOut(client);
     }
 }

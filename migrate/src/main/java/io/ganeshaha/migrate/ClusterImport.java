@@ -3,6 +3,7 @@ package io.ganeshaha.migrate;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
 import io.ganeshaha.api.v1alpha1.TakeoverOrder;
@@ -23,6 +24,9 @@ public final class ClusterImport {
 
     /** The cluster and every {@code not carried over} item, in the order found. */
     public record Result(GaneshaCluster cluster, List<String> notCarriedOver) {}
+
+    /** The pid file GlusterFS's ganesha_mon reads. */
+    public static final String GLUSTERFS_PID_FILE = "/var/run/ganesha.pid";
 
     private ClusterImport() {}
 
@@ -64,8 +68,13 @@ public final class ClusterImport {
         order.mismatches().forEach(m -> notCarriedOver.add(m + "; the GaneshaCluster uses Preceding"));
         spec.setTakeoverOrder(order.order().orElse(TakeoverOrder.Preceding));
         spec.setPortBlock(PortBlockImport.of(members, layout, spec.getHaVolMnt(), notCarriedOver).orElse(null));
+        // GlusterFS's ganesha_mon reads /var/run/ganesha.pid (its RHEL 6 variant, never set up by
+        // ganesha-ha.sh, /var/run/ganesha.nfsd.pid): the nfsd of such a cluster writes it there,
+        // and the agents' fallback must read the same file.
+        GaneshaSpec ganesha = new GaneshaSpec();
+        ganesha.setPidFile(GLUSTERFS_PID_FILE);
+        spec.setGanesha(ganesha);
         // Left to their defaults, which the API server fills in: nothing in GlusterFS's CIB says them.
-        spec.setGanesha(null);
         spec.setAgent(null);
         spec.setOcfProviderDir(null);
 

@@ -66,7 +66,10 @@ public class Attrd implements NodeAttributes {
         try {
             return runner.run(argv, timeout);
         } catch (PacemakerCommandException e) {
-            reachability.failed(e.getMessage());
+            // An interrupted call (the agent shutting down) says nothing about Pacemaker.
+            if (!(e.getCause() instanceof InterruptedException)) {
+                reachability.failed(e.getMessage());
+            }
             throw e;
         }
     }

@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 class AttrdTest {
 
     private final AtomicReference<CommandRunner.Result> next = new AtomicReference<>();
+    private volatile boolean interrupted;
     private final PacemakerReachability pacemaker = new PacemakerReachability(Clock.systemUTC());
     private final Attrd attrd = new Attrd(new CommandRunner() {
         @Override
         public Result run(List<String> argv, Duration timeout) throws PacemakerCommandException {
+            if (interrupted) {
+                throw new PacemakerCommandException("interrupted while running attrd_updater", new InterruptedException());
+            }
             CommandRunner.Result r = next.get();
             if (r == null) {
                 throw new PacemakerCommandException("attrd_updater -Q did not answer within 5000 ms and was killed");
@@ -47,5 +51,12 @@ class AttrdTest {
         assertThat(attrd.queryAll("ganesha-active")).containsEntry("n1", "1");
         assertThat(pacemaker.reachable()).isTrue();
         assertThat(pacemaker.describe()).isEqualTo("reachable");
+    }
+
+    @Test
+    void aCallInterruptedByTheAgentStoppingSaysNothingAboutPacemaker() {
+        interrupted = true;
+        assertThatThrownBy(() -> attrd.queryAll("ganesha-active")).hasMessageContaining("interrupted");
+        assertThat(pacemaker.reachable()).isTrue();
     }
 }

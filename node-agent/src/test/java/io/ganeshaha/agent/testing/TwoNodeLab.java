@@ -46,8 +46,13 @@ public final class TwoNodeLab implements AutoCloseable {
 
     /** Brings the lab up in {@code work} with both uplinks to the API connected; on failure, down again. */
     public static TwoNodeLab up(Path work) throws Exception {
+        return up(work, "/run/ganesha/ganesha.pid");
+    }
+
+    /** The same, with ganesha.nfsd writing {@code pidFile} in both nodes. */
+    public static TwoNodeLab up(Path work, String pidFile) throws Exception {
         Files.createDirectories(work);
-        Lab lab = Lab.up(work.resolve("lab"), List.of(N1, N2));
+        Lab lab = Lab.up(work.resolve("lab"), List.of(N1, N2), pidFile);
         KubernetesApi api = null;
         try {
             api = new KubernetesApi(lab, work);

@@ -1,0 +1,104 @@
+package io.ganeshaha.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ganeshaha.agent.testing.AgentProcess;
+import io.ganeshaha.agent.testing.KubernetesApi;
+import io.ganeshaha.agent.testing.TwoNodeLab;
+import io.ganeshaha.api.agent.AgentSettings;
+import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node agents as the operator's DaemonSet pods would run them on a {@link TwoNodeLab}: the
+ * agent.properties the operator rendered, the downward API's values, and the ConfigMap projected
+ * into a directory as the kubelet would (there is no kubelet here).
+ */
+final class AgentPods {
+
+    private final TwoNodeLab two;
+    private final String namespace;
+    private final String cluster;
+
+    AgentPods(TwoNodeLab two, String namespace, String cluster) {
+        this.two = two;
+        this.namespace = namespace;
+        this.cluster = cluster;
+    }
+
+    /**
+     * Starts the agent of {@code node} (Kubernetes name {@code kubernetesName}) from {@code config};
+     * {@code hostPidFile} is the pid file's path on the host, which the pod sees at its own mount.
+     */
+    AgentProcess start(String node, String kubernetesName, ConfigMap config, String hostPidFile) {
+        String rendered = config.getData().get(HaConfigMap.AGENT_PROPERTIES);
+        // The lab mounts the source tree, read-only, as the provider directory: the agent installs
+        // into a directory of the test's instead, and the test checks what arrives there.
+        // The pod sees the pid file's host directory at the operator's HaConfiguration.AGENT_PID_DIR.
+        String podPidFile = "/host/ganesha-pid/" + Path.of(hostPidFile).getFileName();
+        String pidLine = AgentSettings.PID_FILE + "=" + podPidFile;
+        String ocfLine = AgentSettings.OCF_PROVIDER_DIR + "=" + GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR;
+        String cibLine = AgentSettings.PACEMAKER_CONFIG_DIR + "=" + HaConfigMap.MOUNT_PATH;
+        assertThat(rendered).contains(ocfLine).contains(cibLine).contains(pidLine);
+        project(kubernetesName, config);
+        Path properties;
+        try {
+            properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
+                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
+                    .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
+                    // the lab's agent is a host process: it reads the pid file where the host has it
+                    .replace(pidLine, AgentSettings.PID_FILE + "=" + hostPidFile)
+                    + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> settings = new ArrayList<>(KubernetesApi.apiSettings());
+        settings.add("quarkus.config.locations=" + properties);
+        settings.add("ganesha-ha.agent.kubernetes.namespace=" + namespace);
+        settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
+        settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
+        return two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"), settings)
+                .start());
+    }
+
+    Path projection(String kubernetesName) {
+        return two.work.resolve("config-" + kubernetesName);
+    }
+
+    /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
+    void project(String kubernetesName, ConfigMap config) {
+        try {
+            Path dir = Files.createDirectories(projection(kubernetesName));
+            for (var entry : config.getData().entrySet()) {
+                Path staged = dir.resolve("." + entry.getKey() + ".new");
+                Files.writeString(staged, entry.getValue());
+                Files.move(staged, dir.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ConfigMap haConfig(KubernetesClient client) {
+        return client.configMaps().inNamespace(namespace).withName(cluster + "-ha-config").get();
+    }
+
+    /** What the DaemonSet controller reports once both agent pods run the current template. */
+    void rolledOut(KubernetesClient client) {
+        var ds = client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent").get();
+        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2)
+                .withUpdatedNumberScheduled(2).withNumberReady(2).withObservedGeneration(ds.getMetadata().getGeneration())
+                .build());
+        client.apps().daemonSets().inNamespace(namespace).resource(ds).updateStatus();
+    }
+}
