@@ -48,8 +48,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * its ConfigMap; nfsd is killed on one node, Pacemaker moves its VIP once the survivor is in grace,
  * the agents report it in their GaneshaNodes, and the operator shows it in the GaneshaCluster's
  * conditions, VIP placement, last failover and events; the agents also hold the rendered
- * no-quorum-policy and report that the lab runs without fencing. The API server is Fabric8's CRUD mock; there
- * is no kubelet, so the agents run as lab processes and the DaemonSet's status is written here.
+ * no-quorum-policy and report that the lab runs without fencing. The API server is Fabric8's CRUD
+ * mock; there is no kubelet, so the agents run as lab processes and the DaemonSet's status is
+ * written here.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
