@@ -38,8 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * with the agent.properties the operator rendered and the Pacemaker resources and constraints from
  * its ConfigMap; nfsd is killed on one node, Pacemaker moves its VIP once the survivor is in grace,
  * the agents report it in their GaneshaNodes, and the operator shows it in the GaneshaCluster's
- * conditions, VIP placement, last failover and events. The API server is Fabric8's CRUD mock; there
- * is no kubelet, so the agents run as lab processes and the DaemonSet's status is written here.
+ * conditions, VIP placement, last failover and events; the agents also hold the rendered
+ * no-quorum-policy and report that the lab runs without fencing. The API server is Fabric8's CRUD
+ * mock; there is no kubelet, so the agents run as lab processes and the DaemonSet's status is
+ * written here.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -245,6 +247,43 @@ class OperatorEndToEndIT {
             assertThat(cluster().getStatus().getNodes()).extracting(n -> n.getPacemakerConfigGeneration())
                     .containsOnly(2L);
         });
+    }
+
+    @Test
+    @Order(5)
+    void theAgentsHoldTheRenderedQuorumPolicyPutAHandEditBackAndReportFencingOff() {
+        // Two members: ganesha-ha.sh's ignore, rendered by the operator and converged by the agents.
+        assertThat(haConfig().getData().get(HaConfigMap.CLUSTER_PROPERTIES)).contains("no-quorum-policy=ignore");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(clusterProperty(N1, "no-quorum-policy")).isEqualTo("ignore");
+            assertThat(clusterProperty(N2, "no-quorum-policy")).isEqualTo("ignore");
+        });
+
+        // Edited by hand: put back within a few ticks (the agents converge every second here).
+        two.lab.exec(N1, "crm_attribute", "--type", "crm_config", "--name", "no-quorum-policy", "--update", "freeze")
+                .orFail("crm_attribute --update no-quorum-policy=freeze");
+        long edited = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(
+                () -> assertThat(clusterProperty(N2, "no-quorum-policy")).isEqualTo("ignore"));
+        System.out.printf("end to end, no-quorum-policy edited by hand: put back after %d ms%n",
+                (System.nanoTime() - edited) / 1_000_000);
+        assertThat(clusterProperty(N1, "stonith-enabled")).as("fencing is the administrator's: never written")
+                .isEqualTo("false");
+
+        // The lab runs without fencing: every agent reports it, and the cluster says what it means.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(cluster().getStatus().getNodes()).extracting(n -> n.getFencing()).containsOnly("Disabled");
+            assertThat(conditionStatus("Fencing")).isEqualTo("False/StonithDisabled");
+        });
+        assertThat(condition("Fencing").getMessage()).contains("takeover gate and NFS grace");
+        assertThat(conditionStatus("Ready")).as("Ready means what it meant").isEqualTo("True/AllVirtualIpsServed");
+        assertThat(events()).extracting(Event::getReason).contains("StonithDisabled");
+    }
+
+    /** A cluster property as crm_attribute reads it on {@code node}, wherever it is set. */
+    static String clusterProperty(String node, String name) {
+        return two.lab.exec(node, "crm_attribute", "--type", "crm_config", "--name", name, "--query", "--quiet")
+                .orFail("crm_attribute --query " + name).stdout().strip();
     }
 
     /** What the DaemonSet controller reports once both agent pods run the current template. */

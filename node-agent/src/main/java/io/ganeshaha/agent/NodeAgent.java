@@ -30,6 +30,7 @@ import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
+import io.ganeshaha.agent.pacemaker.FencingSetting;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerReachability;
 import io.ganeshaha.agent.server.OcfSocketServer;
@@ -74,6 +75,7 @@ public class NodeAgent {
     private KubernetesClient kubernetes;
     private NodeMirror mirror;
     private PacemakerConfigSync pacemakerConfig;
+    private FencingSetting fencing;
     private volatile String entryPoints = "not managed by the agent";
 
     public NodeAgent(AgentConfig config, MeterRegistry meters) {
@@ -132,9 +134,14 @@ public class NodeAgent {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.socket(), e);
         }
-        startPacemakerConfigSync(runner);
+        Cib cib = new Cib(runner, config.pacemakerTimeout());
+        startPacemakerConfigSync(cib);
+        // Read beside the CIB convergence, at its pace: the mirror's tick only looks at the result.
+        fencing = new FencingSetting(cib);
+        schedules.every("fencing", Duration.ZERO, config.pacemakerConfigInterval(), fencing);
         startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
-                attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration));
+                attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration,
+                fencing));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }
@@ -182,18 +189,23 @@ public class NodeAgent {
     }
 
     /** Converges the CIB to the operator's rendering, on its own thread. */
-    private void startPacemakerConfigSync(CommandRunner runner) {
+    private void startPacemakerConfigSync(Cib cib) {
         config.pacemakerConfigDir().ifPresent(dir -> {
-            pacemakerConfig = new PacemakerConfigSync(dir, new Cib(runner, config.pacemakerTimeout()));
+            pacemakerConfig = new PacemakerConfigSync(dir, cib);
             schedules.every("pacemaker-config", Duration.ZERO, config.pacemakerConfigInterval(), pacemakerConfig);
-            LOG.infof("converging Pacemaker's resources and constraints to the rendering in %s every %s", dir,
-                    config.pacemakerConfigInterval());
+            LOG.infof("converging Pacemaker's resources, constraints and owned cluster properties to the rendering "
+                    + "in %s every %s", dir, config.pacemakerConfigInterval());
         });
     }
 
     /** The CIB convergence's last result; "off" without a rendering directory. */
     public String pacemakerConfigState() {
         return pacemakerConfig == null ? "off" : pacemakerConfig.state();
+    }
+
+    /** Whether Pacemaker fences lost nodes (stonith-enabled), as last read. */
+    public String fencing() {
+        return fencing == null ? "not read yet" : fencing.get().apiValue();
     }
 
     private Optional<Long> pacemakerConfigGeneration() {

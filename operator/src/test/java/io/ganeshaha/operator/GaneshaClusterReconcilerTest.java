@@ -127,6 +127,11 @@ class GaneshaClusterReconcilerTest {
 
     void report(String cluster, String node, String nfsd, boolean ganeshaActive, boolean graceActive,
             List<String> vips, FailoverRecord lastFailover, Instant seen) {
+        report(cluster, node, nfsd, ganeshaActive, graceActive, vips, lastFailover, seen, NodeObservation.FENCING_ENABLED);
+    }
+
+    void report(String cluster, String node, String nfsd, boolean ganeshaActive, boolean graceActive,
+            List<String> vips, FailoverRecord lastFailover, Instant seen, String fencing) {
         var nodes = client.resources(GaneshaNode.class).inNamespace(namespace());
         GaneshaNode current = nodes.withName(GaneshaNode.nameFor(cluster, node)).get();
         if (current == null) {
@@ -148,6 +153,7 @@ class GaneshaClusterReconcilerTest {
         o.setAgentReady(true);
         o.setLastSeen(seen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         o.setLastFailover(lastFailover);
+        o.setFencing(fencing);
         // The agents wrote the current rendering into the CIB.
         o.setPacemakerConfigGeneration(io.ganeshaha.api.v1alpha1.CibGeneration
                 .parse(configMap(cluster).getData().get("cib-generation")).orElseThrow().generation());
@@ -257,8 +263,10 @@ class GaneshaClusterReconcilerTest {
         ConfigMap cm = configMap(name);
         assertThat(cm).isNotNull();
         assertOwnedBy(cm, observed);
-        assertThat(cm.getData()).containsOnlyKeys("resources.xml", "constraints.xml", "agent.properties",
-                "cib-generation");
+        assertThat(cm.getData()).containsOnlyKeys("resources.xml", "constraints.xml", "cluster-properties",
+                "agent.properties", "cib-generation");
+        assertThat(cm.getData().get("cluster-properties")).as("three members, as ganesha-ha.sh had it")
+                .contains("\nno-quorum-policy=stop\n").doesNotContain("stonith");
         assertThat(cm.getData().get("cib-generation")).isEqualTo(observed.getMetadata().getUid() + "/1");
         Document resources = xml(cm.getData().get("resources.xml"));
         assertThat(childIds(resources, "clone")).containsExactly("nfs_setup-clone", "nfs-mon-clone", "nfs-grace-clone");
@@ -512,6 +520,57 @@ class GaneshaClusterReconcilerTest {
         GaneshaCluster observed = awaitObserved(name);
         assertThat(observed.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(condition(observed, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void growingToThreeMembersIsANewConfigurationWhoseQuorumPolicyIsStop() {
+        String name = "grow";
+        create(cluster(name, node("k8s-a", null, vip("10.0.5.11", 24, null)), node("k8s-b", null, vip("10.0.5.12", 24, null))));
+        awaitObserved(name);
+        assertThat(configMap(name).getData().get("cluster-properties")).contains("no-quorum-policy=ignore");
+        assertThat(configMap(name).getData().get("cib-generation")).endsWith("/1");
+
+        edit(name, spec -> spec.getNodes().add(node("k8s-c", null, vip("10.0.5.13", 24, null))));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(configMap(name).getData().get("cluster-properties"))
+                .contains("no-quorum-policy=stop"));
+        assertThat(configMap(name).getData().get("cib-generation")).endsWith("/2");
+        assertThat(awaitObserved(name).getStatus().getPacemakerConfiguration().getGeneration()).endsWith("/2");
+    }
+
+    @Test
+    void fencingOffOnOneMemberIsTheFencingConditionAndAWarningButNotReadiness() {
+        String name = "fencing";
+        create(cluster(name, node("k8s-a", null, vip("10.0.4.11", 24, null)), node("k8s-b", null, vip("10.0.4.12", 24, null))));
+        awaitObserved(name);
+        assertThat(condition(get(name), "Fencing").getStatus()).as("no agent read it yet").isEqualTo("Unknown");
+        assertThat(condition(get(name), "Fencing").getReason()).isEqualTo("FencingNotReported");
+
+        agentsRolledOut(name);
+        report(name, "k8s-a", "SERVING", true, true, List.of("10.0.4.11"), null);
+        report(name, "k8s-b", "SERVING", true, true, List.of("10.0.4.12"), null);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "Fencing").getStatus()).isEqualTo("True");
+            assertThat(condition(c, "Fencing").getReason()).isEqualTo("StonithEnabled");
+            assertThat(condition(c, "Ready").getStatus()).isEqualTo("True");
+        });
+
+        // The administrator turned fencing off (stonith-enabled=false); k8s-b's agent read it first.
+        report(name, "k8s-b", "SERVING", true, true, List.of("10.0.4.12"), null, Instant.now(),
+                NodeObservation.FENCING_DISABLED);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            GaneshaCluster c = get(name);
+            assertThat(condition(c, "Fencing").getStatus()).isEqualTo("False");
+            assertThat(condition(c, "Fencing").getReason()).isEqualTo("StonithDisabled");
+            assertThat(condition(c, "Fencing").getMessage()).contains("as read on k8s-b")
+                    .contains("protected only by the takeover gate and NFS grace");
+            assertThat(c.getStatus().getNodes()).extracting(NodeStatus::getFencing).containsExactly("Enabled", "Disabled");
+        });
+        assertThat(condition(get(name), "Ready").getStatus()).as("Ready means what it meant").isEqualTo("True");
+        assertThat(condition(get(name), "Degraded").getStatus()).isEqualTo("False");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(name))
+                .filteredOn(e -> e.getReason().equals("StonithDisabled")).singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.ganeshaha.cib;
 
 import java.io.StringWriter;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -31,7 +35,9 @@ import org.w3c.dom.Element;
  *       {@code <node>-nfs_unblock} (ocf:heartbeat:portblock), one pair per virtual IP.
  * </ul>
  *
- * The one place this layout is written: the test lab and the operator both use it.
+ * Of the cluster options ({@code crm_config}) it renders only those ganesha-ha.sh derived from the
+ * member count ({@link #clusterProperties}); fencing stays the administrator's. The one place this layout is written: the test lab and the
+ * operator both use it.
  */
 public final class CibRenderer {
 
@@ -44,6 +50,14 @@ public final class CibRenderer {
     public static final String GRACE_CLONE = "nfs-grace-clone";
     public static final String GANESHA_ACTIVE = "ganesha-active";
     public static final String GRACE_ACTIVE = "grace-active";
+
+    /** What Pacemaker does in a partition without quorum: a cluster property the GaneshaCluster owns. */
+    public static final String NO_QUORUM_POLICY = "no-quorum-policy";
+    /**
+     * The cluster properties the GaneshaCluster owns, and the only ones ganesha-ha ever writes. Not
+     * {@code stonith-enabled}: fencing is the administrator's (ganesha-ha.sh turned it off).
+     */
+    public static final Set<String> OWNED_PROPERTIES = Set.of(NO_QUORUM_POLICY);
 
     private CibRenderer() {}
 
@@ -85,6 +99,19 @@ public final class CibRenderer {
     /** The portblock resource that unblocks it again: {@code <node>-nfs_unblock}, {@code -<n>} as above. */
     public static String unblockId(String node, int index) {
         return xmlId(node + "-nfs_unblock" + (index == 1 ? "" : "-" + index));
+    }
+
+    /**
+     * The cluster properties ({@code crm_config}) rendered from the cluster, by name. ganesha-ha.sh
+     * set {@code no-quorum-policy} from the member count: {@code ignore} below three nodes, where
+     * a lost peer always takes quorum with it and stopping every resource would end the service
+     * the HA pair exists for; {@code stop} (Pacemaker's default) from three, where the majority
+     * partition carries on and a minority stops serving.
+     */
+    public static SortedMap<String, String> clusterProperties(HaCluster cluster) {
+        SortedMap<String, String> properties = new TreeMap<>();
+        properties.put(NO_QUORUM_POLICY, cluster.members().size() < 3 ? "ignore" : "stop");
+        return Collections.unmodifiableSortedMap(properties);
     }
 
     public static String resources(HaCluster cluster) {

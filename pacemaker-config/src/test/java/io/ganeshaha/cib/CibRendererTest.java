@@ -28,6 +28,9 @@ class CibRendererTest {
                     new Member("n2", List.of(VirtualIp.of("198.18.0.102", 24))),
                     new Member("n3", List.of(VirtualIp.of("198.18.0.103", 24), VirtualIp.of("fd00::3", 64)))));
 
+    private static final HaCluster TWO = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
+            CLUSTER.members().subList(0, 2));
+
     private static final HaCluster BLOCKED = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
             CLUSTER.members(), TakeoverOrder.PRECEDING, Optional.empty(),
             Optional.of(new PortBlock("/var/run/gluster/shared_storage/nfs-ganesha/tickle_dir/")));
@@ -120,6 +123,24 @@ class CibRendererTest {
     }
 
     @Test
+    void theQuorumPolicyIsGaneshaHaShsIgnoreBelowThreeMembersAndStopFromThree() {
+        HaCluster four = new HaCluster(CLUSTER.provider(), CLUSTER.haVolMnt(), CLUSTER.graceDelay(),
+                java.util.stream.Stream.concat(CLUSTER.members().stream(),
+                        java.util.stream.Stream.of(new Member("n4", List.of(VirtualIp.of("198.18.0.104", 24))))).toList());
+
+        assertThat(CibRenderer.clusterProperties(TWO)).containsExactly(java.util.Map.entry("no-quorum-policy", "ignore"));
+        assertThat(CibRenderer.clusterProperties(CLUSTER)).containsExactly(java.util.Map.entry("no-quorum-policy", "stop"));
+        assertThat(CibRenderer.clusterProperties(four)).containsEntry("no-quorum-policy", "stop");
+    }
+
+    @Test
+    void onlyTheOwnedPropertiesAreRenderedAndFencingIsNotOne() {
+        assertThat(CibRenderer.OWNED_PROPERTIES).containsExactly(CibRenderer.NO_QUORUM_POLICY)
+                .doesNotContain("stonith-enabled");
+        assertThat(CibRenderer.OWNED_PROPERTIES).containsAll(CibRenderer.clusterProperties(CLUSTER).keySet());
+    }
+
+    @Test
     void idsAreValidXmlIdsWhateverTheNodeName() {
         assertThat(CibRenderer.xmlId("10.0.0.1-cluster_ip-1")).isEqualTo("id-10.0.0.1-cluster_ip-1");
         assertThat(CibRenderer.xmlId("a:b/c")).isEqualTo("a_b_c");
@@ -172,7 +193,7 @@ class CibRendererTest {
     void pacemakerAcceptsTheWholeRenderedCib(@TempDir Path dir) throws Exception {
         Path crmVerify = Path.of("/usr/sbin/crm_verify");
         assumeTrue(Files.isExecutable(crmVerify), "Pacemaker's crm_verify is not installed");
-        for (HaCluster cluster : List.of(CLUSTER, BLOCKED)) {
+        for (HaCluster cluster : List.of(CLUSTER, BLOCKED, TWO)) {
             Path cib = dir.resolve("cib.xml");
             Files.writeString(cib, wholeCib(cluster));
             Process verify = new ProcessBuilder(crmVerify.toString(), "--xml-file", cib.toString(), "-V")
@@ -184,17 +205,24 @@ class CibRendererTest {
         }
     }
 
-    /** The rendered sections in a CIB as a GlusterFS cluster has it: its nodes, no fencing. */
+    /**
+     * The rendered sections in a CIB as a GlusterFS cluster has it: its nodes, no fencing, and the
+     * rendered cluster properties where crm_attribute puts them.
+     */
     private static String wholeCib(HaCluster cluster) {
         StringBuilder nodes = new StringBuilder();
         int id = 1;
         for (Member member : cluster.members()) {
             nodes.append("<node id=\"").append(id++).append("\" uname=\"").append(member.node()).append("\"/>");
         }
+        StringBuilder properties = new StringBuilder();
+        CibRenderer.clusterProperties(cluster).forEach((name, value) -> properties.append(
+                "<nvpair id=\"cib-bootstrap-options-").append(name).append("\" name=\"").append(name)
+                .append("\" value=\"").append(value).append("\"/>"));
         return "<cib validate-with=\"pacemaker-3.9\" epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
                 + "<crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
                 + "<nvpair id=\"cib-bootstrap-options-stonith-enabled\" name=\"stonith-enabled\" value=\"false\"/>"
-                + "</cluster_property_set></crm_config><nodes>" + nodes + "</nodes>"
+                + properties + "</cluster_property_set></crm_config><nodes>" + nodes + "</nodes>"
                 + CibRenderer.resources(cluster) + CibRenderer.constraints(cluster) + "</configuration><status/></cib>";
     }
 

@@ -1,5 +1,13 @@
 package io.ganeshaha.api.agent;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /**
  * The ConfigMap {@code <cluster>-ha-config} through which the operator configures the node agents:
  * its keys, and where the agent's pod mounts it. The operator writes it, the agents read it.
@@ -10,7 +18,13 @@ public final class HaConfigMap {
     public static final String RESOURCES = "resources.xml";
     /** The CIB's {@code constraints} section. */
     public static final String CONSTRAINTS = "constraints.xml";
-    /** {@code <cluster uid>/<generation>} of the rendering the two sections come from. */
+    /**
+     * The cluster properties ({@code crm_config}) the GaneshaCluster owns, one {@code name=value} a
+     * line. An operator older than this key does not write it; the agents then leave the
+     * properties alone.
+     */
+    public static final String CLUSTER_PROPERTIES = "cluster-properties";
+    /** {@code <cluster uid>/<generation>} of the rendering the sections and properties come from. */
     public static final String CIB_GENERATION = "cib-generation";
     /** The agent's own settings ({@link AgentSettings}). */
     public static final String AGENT_PROPERTIES = "agent.properties";
@@ -18,4 +32,26 @@ public final class HaConfigMap {
     public static final String MOUNT_PATH = "/etc/ganesha-ha";
 
     private HaConfigMap() {}
+
+    /** {@link #CLUSTER_PROPERTIES}'s text: a comment, then the properties in name order. */
+    public static String renderClusterProperties(Map<String, String> properties, String comment) {
+        StringBuilder text = new StringBuilder("# ").append(comment).append('\n');
+        new TreeMap<>(properties).forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        return text.toString();
+    }
+
+    /** {@link #CLUSTER_PROPERTIES}'s text read back (Java properties syntax), by name. */
+    public static SortedMap<String, String> parseClusterProperties(String text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringReader does not fail", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not in properties syntax: " + e.getMessage(), e);
+        }
+        SortedMap<String, String> out = new TreeMap<>();
+        properties.stringPropertyNames().forEach(name -> out.put(name, properties.getProperty(name).strip()));
+        return out;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * What the operator observed, and it alone writes: conditions ({@code Ready}, {@code Degraded},
- * {@code Progressing}, {@code FailoverInProgress}), one entry per member node from its agent's
+ * {@code Progressing}, {@code FailoverInProgress}, {@code Fencing}), one entry per member node from its agent's
  * {@link GaneshaNode}, and the last failover's timeline.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -23,7 +23,7 @@ public class GaneshaClusterStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, Degraded, Progressing and FailoverInProgress, with reasons and messages.")
+    @JsonPropertyDescription("Ready, Degraded, Progressing, FailoverInProgress and Fencing, with reasons and messages.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("One entry per member node, as its node agent last reported it.")

@@ -18,6 +18,13 @@ import java.util.List;
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class NodeObservation {
 
+    /** {@link #getFencing()}: Pacemaker fences lost nodes ({@code stonith-enabled} true or unset). */
+    public static final String FENCING_ENABLED = "Enabled";
+    /** {@link #getFencing()}: {@code stonith-enabled=false}, as GlusterFS's ganesha-ha.sh set it. */
+    public static final String FENCING_DISABLED = "Disabled";
+    /** {@link #getFencing()}: the agent could not read the property. */
+    public static final String FENCING_UNKNOWN = "Unknown";
+
     @JsonPropertyDescription("ganesha.nfsd as the agent sees it: SERVING, HUNG (alive, no heartbeat on D-Bus) or DOWN.")
     private String nfsd;
 
@@ -49,6 +56,13 @@ public class NodeObservation {
 
     @JsonPropertyDescription("The GaneshaCluster generation Pacemaker's resources and constraints were configured from, as this agent last read it from the CIB.")
     private Long pacemakerConfigGeneration;
+
+    @JsonPropertyDescription("Whether Pacemaker fences a lost node, from the stonith-enabled cluster property as this agent "
+            + "last read it: Enabled (true, or unset: Pacemaker's default), Disabled or Unknown (not readable). Without "
+            + "fencing, the clients of a lost node are protected only by the takeover gate and NFS grace, and a node that "
+            + "is only cut off keeps serving.")
+    @Size(max = 16)
+    private String fencing;
 
     public String getNfsd() {
         return nfsd;
@@ -128,5 +142,13 @@ public class NodeObservation {
 
     public void setPacemakerConfigGeneration(Long pacemakerConfigGeneration) {
         this.pacemakerConfigGeneration = pacemakerConfigGeneration;
+    }
+
+    public String getFencing() {
+        return fencing;
+    }
+
+    public void setFencing(String fencing) {
+        this.fencing = fencing;
     }
 }

@@ -7,8 +7,8 @@ import io.fabric8.generator.annotation.Size;
 import io.sundr.builder.annotations.Buildable;
 
 /**
- * Which rendering of the Pacemaker sections the agents are asked to write into the CIB. The
- * generation moves only when the rendered sections change, so a spec edit that renders the same
+ * Which rendering of the Pacemaker sections and cluster properties the agents are asked to write
+ * into the CIB. The generation moves only when the rendering changes, so a spec edit that renders the same
  * XML rewrites nothing; the digest is how the operator tells.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,7 +20,7 @@ public class PacemakerConfiguration {
     @Size(max = 128)
     private String generation;
 
-    @JsonPropertyDescription("SHA-256 of the rendered resources and constraints sections.")
+    @JsonPropertyDescription("SHA-256 of the rendered resources and constraints sections and cluster properties.")
     @Size(max = 64)
     private String digest;
 

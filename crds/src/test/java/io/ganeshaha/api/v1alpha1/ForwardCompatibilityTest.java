@@ -38,5 +38,17 @@ class ForwardCompatibilityTest {
                  "status":{"nfsd":"HUNG","later":{"hangDetection":"off"}}}
                 """, GaneshaNode.class);
         assertThat(n.getStatus().getNfsd()).isEqualTo("HUNG");
+        assertThat(n.getStatus().getFencing()).as("an agent older than the fencing report").isNull();
+    }
+
+    @Test
+    void aNodeReportNamingFencingReadsAndWritesItBack() {
+        GaneshaNode n = JSON.unmarshal("""
+                {"apiVersion":"ganeshaha.io/v1alpha1","kind":"GaneshaNode","metadata":{"name":"nfs-a"},
+                 "spec":{"cluster":"nfs","nodeName":"a"},
+                 "status":{"nfsd":"SERVING","fencing":"Disabled"}}
+                """, GaneshaNode.class);
+        assertThat(n.getStatus().getFencing()).isEqualTo(NodeObservation.FENCING_DISABLED);
+        assertThat(JSON.asJson(n)).contains("\"fencing\":\"Disabled\"");
     }
 }

@@ -67,7 +67,7 @@ public interface AgentConfig {
     @WithDefault("1s")
     Duration busAnswerTimeout();
 
-    /** Bound of every Pacemaker tool call (attrd_updater, crm_node). */
+    /** Bound of every Pacemaker tool call (attrd_updater, crm_node, cibadmin, crm_attribute). */
     @WithDefault("5s")
     Duration pacemakerTimeout();
 
@@ -106,11 +106,12 @@ public interface AgentConfig {
 
     /**
      * Where the operator's rendering of the Pacemaker configuration is (the ConfigMap's mount:
-     * resources.xml, constraints.xml, cib-generation). Unset: the agent leaves the CIB alone.
+     * resources.xml, constraints.xml, cluster-properties, cib-generation). Unset: the agent leaves the
+     * CIB alone.
      */
     Optional<Path> pacemakerConfigDir();
 
-    /** How often the CIB is compared with the rendering. */
+    /** How often the CIB is compared with the rendering, and stonith-enabled read for the node report. */
     @WithDefault("10s")
     Duration pacemakerConfigInterval();
 

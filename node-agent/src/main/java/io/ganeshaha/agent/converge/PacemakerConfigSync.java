@@ -5,18 +5,25 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Converges the CIB's resources and constraints sections to the operator's rendering, as
- * GlusterFS's ganesha-ha.sh wrote them by hand: the GaneshaCluster owns those two sections. Every
- * agent runs it; they agree because the CIB records which cluster and generation it was configured
- * from (cluster property {@value #GENERATION_PROPERTY}, {@code <uid>/<generation>}), every write
- * first moves that marker with a compare-and-set, and no agent writes an older generation of the
- * same cluster: an agent whose ConfigMap copy lags cannot roll a newer configuration back. A CIB
- * edited by hand is rewritten at the next tick. Failures are bounded (the tools' timeout), logged, retried.
+ * Converges the CIB's resources and constraints sections, and the cluster properties the cluster
+ * owns ({@code no-quorum-policy}), to the operator's rendering, as GlusterFS's ganesha-ha.sh wrote
+ * them by hand: the GaneshaCluster owns those. Other cluster properties ({@code stonith-enabled})
+ * are the administrator's and never written. Every agent runs it; they agree because the CIB
+ * records which cluster and generation it was configured from (cluster property
+ * {@value #GENERATION_PROPERTY}, {@code <uid>/<generation>}), every write first moves that marker
+ * with a compare-and-set, and no agent writes an older generation of the same cluster: an agent
+ * whose ConfigMap copy lags cannot roll a newer configuration back. A CIB edited by hand is
+ * rewritten at the next tick, only what differs (the two sections together, each property on its
+ * own). Failures are bounded (the tools' timeout), logged once, retried.
  */
 public final class PacemakerConfigSync implements Runnable {
 
@@ -53,9 +60,11 @@ public final class PacemakerConfigSync implements Runnable {
     ConvergeDecision converge(DesiredConfiguration desired) throws IOException, PacemakerCommandException {
         Optional<String> marker = cib.marker(GENERATION_PROPERTY);
         Optional<CibGeneration> current = marker.flatMap(CibGeneration::parse);
-        boolean equal = CibXml.sameContent(cib.query("resources"), desired.resources())
+        boolean sectionsEqual = CibXml.sameContent(cib.query("resources"), desired.resources())
                 && CibXml.sameContent(cib.query("constraints"), desired.constraints());
-        ConvergeDecision decision = ConvergeDecision.decide(desired.generation(), current, equal);
+        List<PropertyChange> properties = propertyChanges(desired);
+        ConvergeDecision decision = ConvergeDecision.decide(desired.generation(), current,
+                sectionsEqual && properties.isEmpty());
         String target = desired.generation().toString();
         switch (decision) {
             case APPLY, MARK -> {
@@ -68,12 +77,17 @@ public final class PacemakerConfigSync implements Runnable {
                             GENERATION_PROPERTY, marker.orElse("unset"));
                     return decision;
                 }
-                if (decision == ConvergeDecision.APPLY) {
+                if (decision == ConvergeDecision.APPLY && !sectionsEqual) {
                     // Resources first: constraints may only name resources that exist.
                     cib.replace("resources", desired.resources());
                     cib.replace("constraints", desired.constraints());
                     LOG.infof("configured Pacemaker's resources and constraints from %s (the CIB had %s)", target,
                             marker.orElse("none"));
+                }
+                for (PropertyChange change : properties) {
+                    cib.setClusterProperty(change.name(), change.value());
+                    LOG.infof("set cluster property %s=%s from %s (the CIB had %s)", change.name(), change.value(),
+                            target, change.was().map(was -> change.name() + "=" + was).orElse("it unset"));
                 }
                 current = Optional.of(desired.generation());
             }
@@ -85,6 +99,24 @@ public final class PacemakerConfigSync implements Runnable {
         generation = current.filter(g -> g.clusterUid().equals(uid)).map(CibGeneration::generation);
         state = current.map(CibGeneration::toString).orElse("none") + " (" + decision + ")";
         return decision;
+    }
+
+    /** A rendered cluster property the CIB does not hold: its value there, if any. */
+    private record PropertyChange(String name, String value, Optional<String> was) {}
+
+    /**
+     * The rendered properties whose value in the CIB differs or is unset, in name order; none when
+     * the ConfigMap carries no properties (an older operator): then they are left as they are.
+     */
+    private List<PropertyChange> propertyChanges(DesiredConfiguration desired) throws PacemakerCommandException {
+        List<PropertyChange> changes = new ArrayList<>();
+        for (Map.Entry<String, String> wanted : desired.clusterProperties().orElse(Collections.emptySortedMap()).entrySet()) {
+            Optional<String> was = cib.clusterProperty(wanted.getKey());
+            if (!was.equals(Optional.of(wanted.getValue()))) {
+                changes.add(new PropertyChange(wanted.getKey(), wanted.getValue(), was));
+            }
+        }
+        return changes;
     }
 
     private void problem(String message) {

@@ -32,6 +32,7 @@ public class AgentReadiness implements HealthCheck {
                 .withData("kubernetesMirror", agent.mirrorState())
                 .withData("ocfEntryPoints", agent.entryPoints())
                 .withData("pacemakerConfig", agent.pacemakerConfigState())
+                .withData("fencing", agent.fencing())
                 .build();
     }
 

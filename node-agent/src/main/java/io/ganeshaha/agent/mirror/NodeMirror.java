@@ -159,6 +159,7 @@ public final class NodeMirror implements Runnable {
         o.setLastSeen(now.truncatedTo(ChronoUnit.SECONDS).toString());
         o.setLastFailover(report.lastFailover().map(t -> record(node, t)).orElse(null));
         o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
+        o.setFencing(report.fencing().apiValue());
         return o;
     }
 

@@ -1,6 +1,7 @@
 package io.ganeshaha.agent.mirror;
 
 import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.pacemaker.Fencing;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +15,11 @@ import java.util.Optional;
  * @param virtualIps the cluster's virtual IPs that are addresses of this host now, sorted
  * @param pacemakerConfigGeneration the GaneshaCluster generation the CIB was configured from, as
  *     this agent last read it
+ * @param fencing whether Pacemaker fences lost nodes, from {@code stonith-enabled} as last read
  */
 public record NodeReport(NfsdHealth nfsd, String hangDetection, boolean ganeshaActive, boolean graceActive,
         Optional<Boolean> inGrace, List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
-        Optional<Long> pacemakerConfigGeneration) {
+        Optional<Long> pacemakerConfigGeneration, Fencing fencing) {
 
     public NodeReport {
         virtualIps = virtualIps.stream().sorted().toList();

@@ -4,6 +4,7 @@ import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.NfsdGrace;
 import io.ganeshaha.agent.ocf.OcfParameters;
+import io.ganeshaha.agent.pacemaker.Fencing;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
  * Gathers what this node's agent knows into a {@link NodeReport}, once per mirror tick: nfsd's
  * health, the two attributes from the agent's view of attrd (refreshed every few seconds, so no
  * attrd call here), whether nfsd is in grace (one bounded get_grace call, only while it serves),
- * the cluster's VIPs this host holds, and the last failover. Never throws: what cannot be read
+ * the cluster's VIPs this host holds, the last failover, and whether Pacemaker fences (from the
+ * agent's view of stonith-enabled, read on its own schedule). Never throws: what cannot be read
  * this tick is reported as unknown or unset.
  */
 public final class NodeReporter implements Supplier<NodeReport> {
@@ -24,7 +26,8 @@ public final class NodeReporter implements Supplier<NodeReport> {
     /** Where each part of the report comes from. */
     public record Sources(Supplier<NfsdHealth> nfsd, Supplier<String> hangDetection, NfsdGrace grace, Duration graceCallTimeout,
             LocalAttributes attributes, Supplier<Optional<OcfParameters.Mon>> mon, BooleanSupplier agentReady,
-            Supplier<Optional<FailoverTimeline>> lastFailover, Supplier<Optional<Long>> pacemakerConfigGeneration) {}
+            Supplier<Optional<FailoverTimeline>> lastFailover, Supplier<Optional<Long>> pacemakerConfigGeneration,
+            Supplier<Fencing> fencing) {}
 
     private final Sources sources;
     private final HostAddresses addresses;
@@ -52,7 +55,7 @@ public final class NodeReporter implements Supplier<NodeReport> {
                 attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
                 inGrace, addresses.held(virtualIps), sources.agentReady().getAsBoolean(), sources.lastFailover().get(),
-                sources.pacemakerConfigGeneration().get());
+                sources.pacemakerConfigGeneration().get(), sources.fencing().get());
     }
 
     /** Unknown reads as unset. */

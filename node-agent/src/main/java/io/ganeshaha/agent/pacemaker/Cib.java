@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The CIB's configuration sections and ganesha-ha's marker property, through cibadmin; every call
- * bounded like the other Pacemaker tools.
+ * The CIB's configuration sections and ganesha-ha's marker property, through cibadmin, and the
+ * cluster properties, through crm_attribute; every call bounded like the other Pacemaker tools.
  */
 public class Cib {
 
@@ -85,6 +85,54 @@ public class Cib {
         }
         return true;
     }
+
+    /**
+     * A cluster property ({@code crm_config}) in whichever property set holds it; empty when none
+     * does (Pacemaker then uses its default). Two sets naming it is an error: which one Pacemaker
+     * uses is not for the agent to guess.
+     */
+    public Optional<String> clusterProperty(String name) throws PacemakerCommandException {
+        List<String> argv = List.of("crm_attribute", "--type", "crm_config", "--name", name, "--query");
+        CommandRunner.Result r = runner.run(argv, timeout);
+        if (r.exitCode() == NO_SUCH_OBJECT) {
+            return Optional.empty();
+        }
+        if (r.exitCode() != 0) {
+            throw new PacemakerCommandException("crm_attribute --query for cluster property " + name + " failed with "
+                    + r.exitCode() + ": " + r.stderr().strip());
+        }
+        return propertyValue(r.stdout(), name);
+    }
+
+    /**
+     * Sets a cluster property where it is (a new one goes to {@code cib-bootstrap-options}, as pcs
+     * and ganesha-ha.sh put them).
+     */
+    public void setClusterProperty(String name, String value) throws PacemakerCommandException {
+        CommandRunner.Result r = runner.run(
+                List.of("crm_attribute", "--type", "crm_config", "--name", name, "--update", value), timeout);
+        if (r.exitCode() != 0) {
+            throw new PacemakerCommandException("crm_attribute --update " + name + "=" + value + " failed with "
+                    + r.exitCode() + ": " + r.stderr().strip());
+        }
+    }
+
+    /**
+     * crm_attribute's answer, one line per property set naming the property:
+     * {@code scope=crm_config  name=no-quorum-policy value=ignore} (the value unquoted, to the end
+     * of the line).
+     */
+    static Optional<String> propertyValue(String output, String name) throws PacemakerCommandException {
+        List<String> values = output.lines().map(PROPERTY::matcher).filter(Matcher::matches)
+                .filter(m -> m.group(1).equals(name)).map(m -> m.group(2).strip()).toList();
+        if (values.size() > 1) {
+            throw new PacemakerCommandException("cluster property " + name + " is set in " + values.size()
+                    + " property sets (" + String.join(", ", values) + "): remove all but one");
+        }
+        return values.stream().findFirst();
+    }
+
+    private static final Pattern PROPERTY = Pattern.compile("scope=\\S+\\s+name=(\\S+)\\s+value=(.*)");
 
     private static String markerXpath(String name) {
         return "//crm_config//nvpair[@name='" + name + "']";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.testing.CapturedLog;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,17 @@ class PacemakerConfigSyncTest {
             + "<primitive id=\"b\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\"/></resources>";
     static final String CONSTRAINTS = "<constraints/>";
 
-    /** A CIB in memory, recording writes; {@code down} makes every call fail like a stopped Pacemaker. */
+    /**
+     * A CIB in memory, recording writes; {@code down} makes every call fail like a stopped
+     * Pacemaker, {@code crmAttributeHangs} only crm_attribute's, killed at the tools' timeout.
+     */
     static final class MemoryCib extends Cib {
         final Map<String, String> sections = new HashMap<>(Map.of("resources", "<resources/>", "constraints", "<constraints/>"));
         Optional<String> marker = Optional.empty();
+        final Map<String, String> properties = new HashMap<>();
         final List<String> writes = new ArrayList<>();
         boolean down;
+        boolean crmAttributeHangs;
         /** Runs between an agent's read of the marker and its compare-and-set: another writer. */
         Runnable meanwhile = () -> { };
 
@@ -75,13 +81,42 @@ class PacemakerConfigSyncTest {
             marker = Optional.of(value);
             return true;
         }
+
+        void crmAttribute(String name) throws PacemakerCommandException {
+            check();
+            if (crmAttributeHangs) {
+                throw new PacemakerCommandException("crm_attribute --type crm_config --name " + name
+                        + " --query did not answer within 5000 ms and was killed");
+            }
+        }
+
+        @Override
+        public Optional<String> clusterProperty(String name) throws PacemakerCommandException {
+            crmAttribute(name);
+            return Optional.ofNullable(properties.get(name));
+        }
+
+        @Override
+        public void setClusterProperty(String name, String value) throws PacemakerCommandException {
+            crmAttribute(name);
+            writes.add("property " + name + "=" + value);
+            properties.put(name, value);
+        }
     }
 
+    /** What an operator older than the cluster-properties key renders. */
     static Path rendering(Path dir, long generation, String resources) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("resources.xml"), resources);
         Files.writeString(dir.resolve("constraints.xml"), CONSTRAINTS);
         Files.writeString(dir.resolve("cib-generation"), "u1/" + generation + "\n");
+        return dir;
+    }
+
+    /** A rendering with cluster properties, as the operator writes them ({@code name=value} lines). */
+    static Path rendering(Path dir, long generation, String resources, String properties) throws Exception {
+        rendering(dir, generation, resources);
+        Files.writeString(dir.resolve("cluster-properties"), "# Rendered by ganesha-ha-operator.\n" + properties + "\n");
         return dir;
     }
 
@@ -196,6 +231,106 @@ class PacemakerConfigSyncTest {
         sync.run();
         assertThat(sync.state()).startsWith("failing: not well-formed XML");
         assertThat(cib.writes).isEmpty();
+    }
+
+    @Test
+    void appliesTheQuorumPolicyAfterTheSectionsAndThenLeavesItAlone(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        cib.properties.put("stonith-enabled", "false");
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1, "no-quorum-policy=ignore"), cib);
+        sync.run();
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints",
+                "property no-quorum-policy=ignore");
+        assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
+
+        cib.writes.clear();
+        sync.run();
+        assertThat(cib.writes).isEmpty();
+        assertThat(sync.state()).isEqualTo("u1/3 (UP_TO_DATE)");
+        assertThat(cib.properties).containsEntry("stonith-enabled", "false");
+    }
+
+    @Test
+    void aHandEditedPolicyIsPutBackAtTheNextTickWithoutRewritingTheSections(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1, "no-quorum-policy=stop"), cib);
+        sync.run();
+        cib.writes.clear();
+        cib.properties.put("no-quorum-policy", "freeze");
+        sync.run();
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "property no-quorum-policy=stop");
+        assertThat(cib.properties).containsEntry("no-quorum-policy", "stop");
+
+        cib.writes.clear();
+        cib.properties.remove("no-quorum-policy");
+        sync.run();
+        assertThat(cib.writes).as("deleted by hand").containsExactly("ganesha-ha-cib-generation=u1/3",
+                "property no-quorum-policy=stop");
+    }
+
+    @Test
+    void aMemberCountCrossingThreeIsANewGenerationThatALaggingAgentCannotRollBack(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        // The operator rendered generation 4 for three members; node 2's agent already wrote it.
+        new PacemakerConfigSync(rendering(dir.resolve("new"), 4, RESOURCES_V2, "no-quorum-policy=stop"), cib).run();
+        assertThat(cib.properties).containsEntry("no-quorum-policy", "stop");
+        cib.writes.clear();
+        // Node 1's projection still holds generation 3, rendered for two members.
+        PacemakerConfigSync lagging = new PacemakerConfigSync(rendering(dir.resolve("old"), 3, RESOURCES_V1,
+                "no-quorum-policy=ignore"), cib);
+        lagging.run();
+        lagging.run();
+        assertThat(cib.writes).isEmpty();
+        assertThat(cib.properties).containsEntry("no-quorum-policy", "stop");
+        assertThat(lagging.state()).isEqualTo("u1/4 (STALE_VIEW)");
+    }
+
+    @Test
+    void aConfigMapWithoutThePropertiesKeyLeavesThePropertiesAlone(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        cib.properties.put("no-quorum-policy", "freeze");
+        cib.properties.put("stonith-enabled", "false");
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib);
+        sync.run();
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
+        cib.writes.clear();
+        sync.run();
+        assertThat(cib.writes).isEmpty();
+        assertThat(cib.properties).containsOnly(Map.entry("no-quorum-policy", "freeze"), Map.entry("stonith-enabled", "false"));
+    }
+
+    @Test
+    void aRenderingThatNamesFencingIsRefusedWholeAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1,
+                "no-quorum-policy=ignore\nstonith-enabled=false"), cib);
+        sync.run();
+        assertThat(cib.writes).isEmpty();
+        assertThat(cib.properties).isEmpty();
+        assertThat(sync.state()).startsWith("failing: ").contains("cluster-properties")
+                .contains("names cluster properties ganesha-ha does not own: stonith-enabled");
+    }
+
+    @Test
+    void aPacemakerThatDoesNotAnswerForThePropertiesIsBoundedAndLoggedOnce(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        cib.crmAttributeHangs = true;
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1, "no-quorum-policy=ignore"), cib);
+        try (CapturedLog log = new CapturedLog(PacemakerConfigSync.class)) {
+            sync.run();
+            sync.run();
+            sync.run();
+            assertThat(sync.state()).isEqualTo("failing: crm_attribute --type crm_config --name no-quorum-policy "
+                    + "--query did not answer within 5000 ms and was killed");
+            assertThat(log.warnings()).singleElement().asString().contains("cannot converge");
+            assertThat(cib.writes).as("nothing written on a half-read CIB").isEmpty();
+
+            cib.crmAttributeHangs = false;
+            sync.run();
+            assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
+            assertThat(cib.properties).containsEntry("no-quorum-policy", "ignore");
+            assertThat(log.warnings()).hasSize(1);
+        }
     }
 
     static CibGeneration g(String uid, long generation) {

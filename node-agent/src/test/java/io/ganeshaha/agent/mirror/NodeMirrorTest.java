@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.pacemaker.Fencing;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
@@ -44,7 +45,7 @@ class NodeMirrorTest {
 
     static NodeReport serving() {
         return new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.of(3L));
+                Optional.empty(), Optional.of(3L), Fencing.ENABLED);
     }
 
     @BeforeEach
@@ -120,6 +121,7 @@ class NodeMirrorTest {
         assertThat(status.getVirtualIps()).containsExactly("192.0.2.11");
         assertThat(status.getLastSeen()).isEqualTo("2026-11-25T10:00:00Z");
         assertThat(status.getPacemakerConfigGeneration()).isEqualTo(3L);
+        assertThat(status.getFencing()).isEqualTo("Enabled");
         assertThat(mirror.state()).isEqualTo("written at 2026-11-25T10:00:00Z");
     }
 
@@ -143,7 +145,8 @@ class NodeMirrorTest {
         Instant died = clock.instant();
         report.set(new NodeReport(NfsdHealth.DOWN, "on", false, false, Optional.empty(), List.of(), true,
                 Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
-                        Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L)));
+                        Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L),
+                Fencing.DISABLED));
         mirror.run();
         NodeObservation status = node().getStatus();
         assertThat(status.getNfsd()).isEqualTo("DOWN");
@@ -155,6 +158,7 @@ class NodeMirrorTest {
         assertThat(status.getLastFailover().getAcknowledged()).containsExactly("nfs-b");
         assertThat(status.getLastFailover().getAcknowledgementsComplete()).as("grace_delay ran out").isNull();
         assertThat(status.getLastFailover().getGaneshaActiveChanged()).isEqualTo("2026-11-25T10:00:46Z");
+        assertThat(status.getFencing()).as("stonith-enabled=false, as the lab has it").isEqualTo("Disabled");
     }
 
     @Test
@@ -170,9 +174,10 @@ class NodeMirrorTest {
         registerCrds();
         createCluster();
         report.set(new NodeReport(NfsdHealth.HUNG, "on", true, false, Optional.empty(), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), Fencing.UNKNOWN));
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");
+        assertThat(node().getStatus().getFencing()).isEqualTo("Unknown");
         assertThat(mirror.state()).startsWith("written at");
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code <name>-ha-config}: the Pacemaker resources/constraints, the agent settings, and
+ * {@code <name>-ha-config}: the Pacemaker resources/constraints, the cluster properties the
+ * GaneshaCluster owns ({@code no-quorum-policy}), the agent settings, and
  * {@code cib-generation}, {@code <uid>/<generation>} of the last rendering that changed the
  * Pacemaker configuration, as the reconciler recorded it in the status before the dependents are
  * built. The agents write the rendering into the CIB and never replace a newer generation with an

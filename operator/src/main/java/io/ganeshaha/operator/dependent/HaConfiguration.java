@@ -32,8 +32,8 @@ import java.util.stream.Stream;
 
 /**
  * The configuration the node agents run with, rendered from a (validated) spec: the Pacemaker
- * resources and constraints by {@link CibRenderer}, the same layout the test lab uses, and the
- * agent's own settings. Both the ConfigMap and the DaemonSet's config hash come from here, so the
+ * resources, constraints and owned cluster properties by {@link CibRenderer}, the same layout the
+ * test lab uses, and the agent's own settings. Both the ConfigMap and the DaemonSet's config hash come from here, so the
  * hash changes exactly when the agents' settings do.
  */
 public record HaConfiguration(Map<String, String> data) {
@@ -44,6 +44,9 @@ public record HaConfiguration(Map<String, String> data) {
         Map<String, String> data = new TreeMap<>();
         data.put(HaConfigMap.RESOURCES, CibRenderer.resources(ha));
         data.put(HaConfigMap.CONSTRAINTS, CibRenderer.constraints(ha));
+        data.put(HaConfigMap.CLUSTER_PROPERTIES, HaConfigMap.renderClusterProperties(CibRenderer.clusterProperties(ha),
+                "Cluster properties GaneshaCluster " + cluster.getMetadata().getName() + " owns (no-quorum-policy from its "
+                        + "member count); the node agents set them. Rendered by ganesha-ha-operator."));
         data.put(HaConfigMap.AGENT_PROPERTIES, agentSettings(cluster).render(
                 "Rendered by ganesha-ha-operator for GaneshaCluster " + cluster.getMetadata().getName() + "."));
         return new HaConfiguration(Map.copyOf(data));
@@ -115,14 +118,16 @@ public record HaConfiguration(Map<String, String> data) {
     }
 
     /**
-     * Which generation of the Pacemaker sections this rendering is: the one the status already
-     * records while the rendered sections are the same (a spec edit that renders the same XML must
-     * not make the agents rewrite the CIB), else this cluster's current generation. Pure: the
-     * reconciler asks it before the dependents are built, and the ConfigMap carries its answer.
+     * Which generation of the Pacemaker configuration this rendering is: the one the status already
+     * records while the rendered sections and cluster properties are the same (a spec edit that
+     * renders the same must not make the agents rewrite the CIB), else this cluster's current
+     * generation: a member count crossing three changes no-quorum-policy, so it is a new one. Pure:
+     * the reconciler asks it before the dependents are built, and the ConfigMap carries its answer.
      */
     public PacemakerConfiguration pacemakerConfiguration(GaneshaCluster cluster) {
         String digest = sha256(Map.of(HaConfigMap.RESOURCES, data.get(HaConfigMap.RESOURCES),
-                HaConfigMap.CONSTRAINTS, data.get(HaConfigMap.CONSTRAINTS)));
+                HaConfigMap.CONSTRAINTS, data.get(HaConfigMap.CONSTRAINTS),
+                HaConfigMap.CLUSTER_PROPERTIES, data.get(HaConfigMap.CLUSTER_PROPERTIES)));
         String uid = cluster.getMetadata().getUid();
         return Optional.ofNullable(cluster.getStatus()).map(GaneshaClusterStatus::getPacemakerConfiguration)
                 .filter(previous -> digest.equals(previous.getDigest()))
@@ -134,8 +139,8 @@ public record HaConfiguration(Map<String, String> data) {
 
     /**
      * SHA-256 over what the agents read only at start-up, their settings: the DaemonSet carries it,
-     * so the agents restart exactly when those change. The Pacemaker sections are not in it: the
-     * agents pick those up from the mounted ConfigMap while they run.
+     * so the agents restart exactly when those change. The Pacemaker sections and properties are not
+     * in it: the agents pick those up from the mounted ConfigMap while they run.
      */
     public String agentSettingsHash() {
         return sha256(Map.of(HaConfigMap.AGENT_PROPERTIES, data.get(HaConfigMap.AGENT_PROPERTIES)));

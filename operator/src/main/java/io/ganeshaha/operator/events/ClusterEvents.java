@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * Kubernetes events on a GaneshaCluster, for {@code kubectl describe}: one per change that someone
  * on call wants in the timeline (a failover starting and ending, a node failing or recovering, a
- * spec rejected), never one per reconciliation. What changed is decided from the old and the new
+ * spec rejected, fencing found off or on again), never one per reconciliation. What changed is decided from the old and the new
  * status alone; a failure to record an event is logged and does not fail the reconciliation.
  */
 public final class ClusterEvents {
@@ -60,6 +60,14 @@ public final class ClusterEvents {
             out.add(new Change("Warning", degradedAfter.getReason(), degradedAfter.getMessage()));
         } else if (isTrue(degradedBefore) && degradedAfter != null && !isTrue(degradedAfter)) {
             out.add(new Change("Normal", "Recovered", degradedAfter.getMessage()));
+        }
+
+        Condition fencingBefore = StatusAggregator.find(before, StatusAggregator.FENCING);
+        Condition fencingAfter = StatusAggregator.find(after, StatusAggregator.FENCING);
+        if (is(fencingAfter, "False") && !is(fencingBefore, "False")) {
+            out.add(new Change("Warning", fencingAfter.getReason(), fencingAfter.getMessage()));
+        } else if (is(fencingBefore, "False") && is(fencingAfter, "True")) {
+            out.add(new Change("Normal", fencingAfter.getReason(), fencingAfter.getMessage()));
         }
 
         Map<String, NodeStatus> nodesBefore = byName(before);
@@ -118,7 +126,11 @@ public final class ClusterEvents {
     }
 
     private static boolean isTrue(Condition c) {
-        return c != null && "True".equals(c.getStatus());
+        return is(c, "True");
+    }
+
+    private static boolean is(Condition c, String status) {
+        return c != null && status.equals(c.getStatus());
     }
 
     public void record(GaneshaCluster cluster, List<Change> changes, Instant now) {

@@ -109,6 +109,7 @@ public final class ClusterHealth {
                 s.setLastSeen(r.getLastSeen());
                 s.setLastFailover(r.getLastFailover());
                 s.setPacemakerConfigGeneration(r.getPacemakerConfigGeneration());
+                s.setFencing(r.getFencing());
             });
             s.setAgentReady(m.fresh() && m.report().map(r -> Boolean.TRUE.equals(r.getAgentReady())).orElse(false));
             out.add(s);
@@ -197,6 +198,16 @@ public final class ClusterHealth {
     public Optional<Long> pacemakerConfigGeneration() {
         return members.stream().filter(Member::fresh).map(Member::report).flatMap(Optional::stream)
                 .map(NodeObservation::getPacemakerConfigGeneration).filter(g -> g != null).max(Long::compare);
+    }
+
+    /**
+     * Members whose agent recently read {@code stonith-enabled} as {@code fencing} (one of
+     * NodeObservation's FENCING_ words). The property is one for the whole cluster, so any fresh
+     * report speaks for all; two that differ saw it change.
+     */
+    public List<String> reportingFencing(String fencing) {
+        return members.stream().filter(m -> m.fresh() && m.report().map(r -> fencing.equals(r.getFencing())).orElse(false))
+                .map(Member::name).toList();
     }
 
     /** The most recent failover or fail-back any member recorded. */

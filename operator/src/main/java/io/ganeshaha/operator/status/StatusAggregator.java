@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
+import io.ganeshaha.api.v1alpha1.NodeObservation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +16,7 @@ import java.util.Objects;
 
 /**
  * Turns what one reconciliation found into the status: {@code observedGeneration}, the per-node
- * entries and the four conditions. A condition's lastTransitionTime moves only when its status
+ * entries and the five conditions. A condition's lastTransitionTime moves only when its status
  * does, as Kubernetes conventions ask.
  *
  * <ul>
@@ -26,6 +27,9 @@ import java.util.Objects;
  * written the current rendering into the CIB.
  * <li>{@code FailoverInProgress}: a member is in its grace window (survivors entering grace) or a
  * failed member's virtual IP is not served yet.
+ * <li>{@code Fencing}: Pacemaker fences lost nodes ({@code stonith-enabled}, as the agents read it);
+ * False when any agent reads it off, Unknown while none could read it. A cluster without fencing
+ * may be Ready: the condition says what a node loss will mean, not how the service is now.
  * </ul>
  */
 public final class StatusAggregator {
@@ -34,6 +38,7 @@ public final class StatusAggregator {
     public static final String DEGRADED = "Degraded";
     public static final String PROGRESSING = "Progressing";
     public static final String FAILOVER_IN_PROGRESS = "FailoverInProgress";
+    public static final String FENCING = "Fencing";
 
     public static final String REASON_ALL_SERVED = "AllVirtualIpsServed";
     public static final String REASON_UNSERVED = "VirtualIpsUnserved";
@@ -49,6 +54,9 @@ public final class StatusAggregator {
     public static final String REASON_VIPS_MOVING = "VirtualIpsMoving";
     public static final String REASON_FAILED_OVER = "FailedOver";
     public static final String REASON_NO_FAILOVER = "NoFailover";
+    public static final String REASON_STONITH_ENABLED = "StonithEnabled";
+    public static final String REASON_STONITH_DISABLED = "StonithDisabled";
+    public static final String REASON_FENCING_NOT_REPORTED = "FencingNotReported";
     public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
 
@@ -137,12 +145,32 @@ public final class StatusAggregator {
                     "No member is failing over."));
         }
 
+        conditions.add(fencing(cluster, health));
+
         GaneshaClusterStatus status = next(cluster, conditions);
         status.setNodes(health.nodeStatuses());
         status.setReadyNodes(health.readyNodes());
         status.setVirtualIpPlacement(health.placementSummary());
         status.setLastFailover(health.lastFailover().orElse(null));
         return status;
+    }
+
+    /** Fencing is the administrator's to configure; what its absence means for node loss is ours to say. */
+    private Condition fencing(GaneshaCluster cluster, ClusterHealth health) {
+        List<String> disabled = health.reportingFencing(NodeObservation.FENCING_DISABLED);
+        List<String> enabled = health.reportingFencing(NodeObservation.FENCING_ENABLED);
+        if (!disabled.isEmpty()) {
+            return condition(cluster, FENCING, "False", REASON_STONITH_DISABLED, "Pacemaker does not fence lost nodes "
+                    + "(stonith-enabled=false, as read on " + String.join(", ", disabled) + "): the clients of a lost "
+                    + "node are protected only by the takeover gate and NFS grace, and a node that is only cut off "
+                    + "keeps serving. Configure a fence device and stonith-enabled=true to have lost nodes fenced.");
+        }
+        if (!enabled.isEmpty()) {
+            return condition(cluster, FENCING, "True", REASON_STONITH_ENABLED, "Pacemaker fences lost nodes "
+                    + "(stonith-enabled, as read on " + String.join(", ", enabled) + ").");
+        }
+        return condition(cluster, FENCING, "Unknown", REASON_FENCING_NOT_REPORTED,
+                "No node agent has read stonith-enabled yet: whether Pacemaker fences lost nodes is not known.");
     }
 
     private static String describeFailed(GaneshaCluster cluster, ClusterHealth health) {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
 import io.ganeshaha.api.v1alpha1.MemberNodeBuilder;
 import io.ganeshaha.api.v1alpha1.PortBlockSpecBuilder;
 import io.ganeshaha.api.v1alpha1.TakeoverOrder;
 import java.io.StringReader;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,35 @@ class HaConfigurationTest {
 
         cluster.getSpec().getPortBlock().setEnabled(false);
         assertThat(HaConfiguration.render(cluster).data().get(HaConfigMap.RESOURCES)).doesNotContain("portblock");
+    }
+
+    @Test
+    void theQuorumPolicyFollowsTheMemberCountAsGaneshaHaShSetIt() {
+        GaneshaCluster three = cluster(TakeoverOrder.Preceding);
+        assertThat(HaConfigMap.parseClusterProperties(HaConfiguration.render(three).data().get(HaConfigMap.CLUSTER_PROPERTIES)))
+                .containsExactly(java.util.Map.entry("no-quorum-policy", "stop"));
+        three.getSpec().getNodes().remove(2);
+        assertThat(HaConfigMap.parseClusterProperties(HaConfiguration.render(three).data().get(HaConfigMap.CLUSTER_PROPERTIES)))
+                .containsExactly(java.util.Map.entry("no-quorum-policy", "ignore"));
+    }
+
+    @Test
+    void aChangedQuorumPolicyAloneIsANewPacemakerConfiguration() {
+        GaneshaCluster cluster = cluster(TakeoverOrder.Preceding);
+        HaConfiguration rendered = HaConfiguration.render(cluster);
+        GaneshaClusterStatus status = new GaneshaClusterStatus();
+        status.setPacemakerConfiguration(rendered.pacemakerConfiguration(cluster));
+        cluster.setStatus(status);
+        cluster.getMetadata().setGeneration(2L);
+        assertThat(rendered.pacemakerConfiguration(cluster).getGeneration()).as("the same rendering keeps its generation")
+                .isEqualTo("u/1");
+
+        Map<String, String> otherPolicy = new TreeMap<>(rendered.data());
+        otherPolicy.put(HaConfigMap.CLUSTER_PROPERTIES, otherPolicy.get(HaConfigMap.CLUSTER_PROPERTIES)
+                .replace("no-quorum-policy=stop", "no-quorum-policy=ignore"));
+        assertThat(otherPolicy).isNotEqualTo(rendered.data());
+        assertThat(new HaConfiguration(otherPolicy).pacemakerConfiguration(cluster).getGeneration())
+                .as("same sections, another policy: the agents must write it").isEqualTo("u/2");
     }
 
     private static String tickleDir(String resources, String primitive) throws Exception {

@@ -66,6 +66,14 @@ class ClusterEventsTest {
 
     private static final GaneshaClusterStatus HEALTHY = status("NoFailover", "AsSpecified", "SERVING", null);
 
+    /** A healthy status whose Fencing condition is {@code fencing} ({@code status/reason}). */
+    private static GaneshaClusterStatus fencing(String fencing) {
+        GaneshaClusterStatus s = status("NoFailover", "AsSpecified", "SERVING", null);
+        String[] parts = fencing.split("/");
+        s.getConditions().add(condition(StatusAggregator.FENCING, parts[0], parts[1]));
+        return s;
+    }
+
     static Stream<Arguments> changes() {
         FailoverRecord first = failover("failover", "1", true);
         return Stream.of(
@@ -85,6 +93,16 @@ class ClusterEventsTest {
                         List.of("Warning AgentNotReporting")),
                 Arguments.of("another Degraded reason follows", status("NoFailover", "AgentNotReporting", "SERVING",
                         null), status("NoFailover", "NodeNotFound", "SERVING", null), List.of("Warning NodeNotFound")),
+                Arguments.of("the agents find fencing off", fencing("Unknown/FencingNotReported"),
+                        fencing("False/StonithDisabled"), List.of("Warning StonithDisabled")),
+                Arguments.of("fencing off on the first report", HEALTHY, fencing("False/StonithDisabled"),
+                        List.of("Warning StonithDisabled")),
+                Arguments.of("fencing still off", fencing("False/StonithDisabled"), fencing("False/StonithDisabled"),
+                        List.of()),
+                Arguments.of("the administrator turned fencing on", fencing("False/StonithDisabled"),
+                        fencing("True/StonithEnabled"), List.of("Normal StonithEnabled")),
+                Arguments.of("fencing on, then unreadable: no news", fencing("True/StonithEnabled"),
+                        fencing("Unknown/FencingNotReported"), List.of()),
                 Arguments.of("the same last failover read again", status("NoFailover", "AsSpecified", "SERVING", first),
                         status("NoFailover", "AsSpecified", "SERVING", failover("failover", "1", true)), List.of()));
     }
@@ -107,6 +125,6 @@ class ClusterEventsTest {
             events.forEach(e -> reasons.add(e.substring(e.indexOf(' ') + 1)));
         });
         assertThat(reasons).contains("FailoverStarted", "FailoverFinished", "NodeFailed", "NodeRecovered", "Recovered",
-                "Failover", "Failback", "AgentNotReporting", "NodeNotFound");
+                "Failover", "Failback", "AgentNotReporting", "NodeNotFound", "StonithDisabled", "StonithEnabled");
     }
 }

@@ -59,36 +59,51 @@ class ConditionReasonsTest {
     /** nfsd died on a: grace-active deleted, ganesha-active kept until the survivors are in grace. */
     private static final GaneshaNode A_AWAITING_GRACE = report("DOWN", true, false, SEEN, "192.0.2.1");
 
+    /** A serving node whose agent read stonith-enabled as {@code fencing}. */
+    private static GaneshaNode fencing(String fencing, String vip) {
+        GaneshaNode n = serving(SEEN, vip);
+        n.getStatus().setFencing(fencing);
+        return n;
+    }
+
     static Stream<Arguments> situations() {
         Situation healthy = new Situation(reports(A_SERVING, B_SERVING), ROLLED_OUT, List.of(), 1);
         return Stream.of(
                 Arguments.of("healthy", healthy,
-                        "AllVirtualIpsServed", "AsSpecified", "AgentsUpToDate", "NoFailover"),
+                        "AllVirtualIpsServed", "AsSpecified", "AgentsUpToDate", "NoFailover", "StonithEnabled"),
                 Arguments.of("no agent reported yet", new Situation(reports(null, null), ROLLED_OUT, List.of(), 1),
-                        "AwaitingAgents", "AsSpecified", "AwaitingAgents", "NoFailover"),
+                        "AwaitingAgents", "AsSpecified", "AwaitingAgents", "NoFailover", "FencingNotReported"),
                 Arguments.of("agents rolling out", new Situation(reports(A_SERVING, B_SERVING), ROLLING, List.of(), 1),
-                        "AllVirtualIpsServed", "AsSpecified", "RollingOutAgents", "NoFailover"),
+                        "AllVirtualIpsServed", "AsSpecified", "RollingOutAgents", "NoFailover", "StonithEnabled"),
                 Arguments.of("CIB behind the rendering", new Situation(reports(A_SERVING, B_SERVING), ROLLED_OUT,
-                        List.of(), 2), "AllVirtualIpsServed", "AsSpecified", "ConfiguringPacemaker", "NoFailover"),
+                        List.of(), 2), "AllVirtualIpsServed", "AsSpecified", "ConfiguringPacemaker", "NoFailover",
+                        "StonithEnabled"),
                 Arguments.of("a member node unknown to Kubernetes", new Situation(reports(A_SERVING, B_SERVING),
                         ROLLED_OUT, List.of("spec.nodes[1].name: node b does not exist"), 1),
-                        "AllVirtualIpsServed", "NodeNotFound", "AgentsUpToDate", "NoFailover"),
+                        "AllVirtualIpsServed", "NodeNotFound", "AgentsUpToDate", "NoFailover", "StonithEnabled"),
                 Arguments.of("a died, survivors entering grace", new Situation(reports(A_AWAITING_GRACE, B_SERVING),
                         ROLLED_OUT, List.of(), 1), "VirtualIpsUnserved", "NodeFailed", "AgentsUpToDate",
-                        "AwaitingGrace"),
+                        "AwaitingGrace", "StonithEnabled"),
                 Arguments.of("a died, its VIP held by nobody", new Situation(reports(A_DOWN, B_SERVING), ROLLED_OUT,
-                        List.of(), 1), "VirtualIpsUnserved", "NodeFailed", "AgentsUpToDate", "VirtualIpsMoving"),
+                        List.of(), 1), "VirtualIpsUnserved", "NodeFailed", "AgentsUpToDate", "VirtualIpsMoving",
+                        "StonithEnabled"),
                 Arguments.of("a died, b took its VIP", new Situation(reports(A_DOWN, B_TOOK_A), ROLLED_OUT, List.of(),
-                        1), "AllVirtualIpsServed", "NodeFailed", "AgentsUpToDate", "FailedOver"),
+                        1), "AllVirtualIpsServed", "NodeFailed", "AgentsUpToDate", "FailedOver", "StonithEnabled"),
                 Arguments.of("a's agent silent", new Situation(reports(serving(LONG_AGO, "192.0.2.1"), B_SERVING),
                         ROLLED_OUT, List.of(), 1), "VirtualIpsUnserved", "AgentNotReporting", "AgentsUpToDate",
-                        "VirtualIpsMoving"));
+                        "VirtualIpsMoving", "StonithEnabled"),
+                Arguments.of("stonith-enabled=false, as GlusterFS set it", new Situation(reports(
+                        fencing("Disabled", "192.0.2.1"), fencing("Disabled", "192.0.2.2")), ROLLED_OUT, List.of(), 1),
+                        "AllVirtualIpsServed", "AsSpecified", "AgentsUpToDate", "NoFailover", "StonithDisabled"),
+                Arguments.of("stonith-enabled unreadable on both", new Situation(reports(
+                        fencing("Unknown", "192.0.2.1"), fencing("Unknown", "192.0.2.2")), ROLLED_OUT, List.of(), 1),
+                        "AllVirtualIpsServed", "AsSpecified", "AgentsUpToDate", "NoFailover", "FencingNotReported"));
     }
 
-    @ParameterizedTest(name = "{0}: Ready {2}, Degraded {3}, Progressing {4}, FailoverInProgress {5}")
+    @ParameterizedTest(name = "{0}: Ready {2}, Degraded {3}, Progressing {4}, FailoverInProgress {5}, Fencing {6}")
     @MethodSource("situations")
     void eachSituationGivesItsReasons(String name, Situation situation, String ready, String degraded,
-            String progressing, String failover) {
+            String progressing, String failover, String fencing) {
         GaneshaCluster c = cluster(1, null);
         StatusAggregator aggregator = at(NOW);
         GaneshaClusterStatus s = aggregator.applied(c, ClusterHealth.of(c, situation.reports(), aggregator.now(),
@@ -98,6 +113,12 @@ class ConditionReasonsTest {
         assertThat(get(s, "Degraded").getReason()).isEqualTo(degraded);
         assertThat(get(s, "Progressing").getReason()).isEqualTo(progressing);
         assertThat(get(s, "FailoverInProgress").getReason()).isEqualTo(failover);
+        assertThat(get(s, "Fencing").getReason()).isEqualTo(fencing);
+        assertThat(get(s, "Fencing").getStatus()).isEqualTo(switch (fencing) {
+            case "StonithEnabled" -> "True";
+            case "StonithDisabled" -> "False";
+            default -> "Unknown";
+        });
         assertThat(get(s, "Ready").getStatus()).isEqualTo(ready.equals("AllVirtualIpsServed") ? "True" : "False");
         assertThat(get(s, "Degraded").getStatus()).isEqualTo(degraded.equals("AsSpecified") ? "False" : "True");
     }
@@ -115,7 +136,7 @@ class ConditionReasonsTest {
     @Test
     void everyReasonOfAnAppliedSpecHasACase() {
         Set<Object> covered = new LinkedHashSet<>();
-        situations().forEach(arguments -> covered.addAll(List.of(arguments.get()).subList(2, 6)));
+        situations().forEach(arguments -> covered.addAll(List.of(arguments.get()).subList(2, 7)));
         // InvalidSpec and ReconcileFailed come from invalidSpec() and failed(), tested beside them.
         assertThat(covered).containsExactlyInAnyOrder(StatusAggregator.REASON_ALL_SERVED,
                 StatusAggregator.REASON_UNSERVED, StatusAggregator.REASON_AWAITING_AGENTS,
@@ -124,6 +145,7 @@ class ConditionReasonsTest {
                 StatusAggregator.REASON_ROLLING_OUT, StatusAggregator.REASON_UP_TO_DATE,
                 StatusAggregator.REASON_CONFIGURING_PACEMAKER, StatusAggregator.REASON_AWAITING_GRACE,
                 StatusAggregator.REASON_VIPS_MOVING, StatusAggregator.REASON_FAILED_OVER,
-                StatusAggregator.REASON_NO_FAILOVER);
+                StatusAggregator.REASON_NO_FAILOVER, StatusAggregator.REASON_STONITH_ENABLED,
+                StatusAggregator.REASON_STONITH_DISABLED, StatusAggregator.REASON_FENCING_NOT_REPORTED);
     }
 }

@@ -51,6 +51,7 @@ class StatusAggregatorTest {
         o.setAgentReady(true);
         o.setLastSeen(seen);
         o.setPacemakerConfigGeneration(1L);
+        o.setFencing(NodeObservation.FENCING_ENABLED);
         o.setVirtualIps(new ArrayList<>(List.of(vips)));
         n.setStatus(o);
         return n;
@@ -161,6 +162,35 @@ class StatusAggregatorTest {
             assertThat(c.type()).isEqualTo("Normal");
             assertThat(c.message()).contains("in grace: [b] of [b] (all by");
         });
+    }
+
+    @Test
+    void fencingOffOnOneMemberIsFencingFalseAndLeavesReadyAlone() {
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        reports.get("b").getStatus().setFencing(NodeObservation.FENCING_DISABLED);
+        GaneshaClusterStatus s = applied("2026-01-01T00:00:10Z", cluster(1, null), reports);
+        assertThat(get(s, "Fencing").getStatus()).isEqualTo("False");
+        assertThat(get(s, "Fencing").getReason()).isEqualTo("StonithDisabled");
+        assertThat(get(s, "Fencing").getMessage()).contains("stonith-enabled=false, as read on b")
+                .contains("takeover gate and NFS grace").contains("only cut off keeps serving");
+        assertThat(get(s, "Ready").getStatus()).as("the service is as it was").isEqualTo("True");
+        assertThat(get(s, "Degraded").getStatus()).isEqualTo("False");
+        assertThat(s.getNodes()).extracting(n -> n.getName() + "=" + n.getFencing()).containsExactly("a=Enabled",
+                "b=Disabled");
+    }
+
+    @Test
+    void fencingIsUnknownWhileNoFreshAgentCouldReadIt() {
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        reports.get("a").getStatus().setFencing(NodeObservation.FENCING_UNKNOWN);
+        reports.get("b").getStatus().setFencing(null);
+        GaneshaClusterStatus s = applied("2026-01-01T00:00:10Z", cluster(1, null), reports);
+        assertThat(get(s, "Fencing").getStatus()).isEqualTo("Unknown");
+        assertThat(get(s, "Fencing").getReason()).isEqualTo("FencingNotReported");
+
+        reports.get("a").getStatus().setFencing(NodeObservation.FENCING_DISABLED);
+        GaneshaClusterStatus later = applied("2026-01-01T00:05:00Z", cluster(1, null), reports);
+        assertThat(get(later, "Fencing").getStatus()).as("a stale report is not trusted").isEqualTo("Unknown");
     }
 
     @Test
