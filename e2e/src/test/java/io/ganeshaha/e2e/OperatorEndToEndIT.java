@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.TwoNodeLab;
+import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;

@@ -32,7 +32,12 @@ final class PropertiesReader {
         Map<String, String> expected = Map.of("stonith-enabled", "false",
                 "no-quorum-policy", members.size() < 3 ? "ignore" : "stop");
         Dom.nvpairs(crmConfig, "cluster_property_set").forEach((name, value) -> {
-            if (!PACEMAKER_OWN.contains(name) && !value.equals(expected.get(name))) {
+            if (name.equals("no-quorum-policy") && !value.equals(expected.get(name))) {
+                // The GaneshaCluster owns this one: the agents will set it as ganesha-ha.sh did.
+                layout.notCarriedOver("cluster property no-quorum-policy=" + value + ": the GaneshaCluster renders "
+                        + expected.get(name) + " for " + members.size() + " nodes, as ganesha-ha.sh did, and the agents"
+                        + " will set it so");
+            } else if (!PACEMAKER_OWN.contains(name) && !value.equals(expected.get(name))) {
                 layout.notCarriedOver("cluster property " + name + "=" + value + ": a GaneshaCluster does not set it"
                         + " (it stays in the CIB as it is)");
             }
