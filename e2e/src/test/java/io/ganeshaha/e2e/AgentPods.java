@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.KubernetesApi;
+import io.ganeshaha.agent.testing.Shell;
 import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
@@ -42,7 +43,8 @@ final class AgentPods {
     AgentProcess start(String node, String kubernetesName, ConfigMap config, String hostPidFile) {
         String rendered = config.getData().get(HaConfigMap.AGENT_PROPERTIES);
         // The lab mounts the source tree, read-only, as the provider directory: the agent installs
-        // into a directory of the test's instead, and the test checks what arrives there.
+        // into a directory of the test's instead, and the test checks what arrives there. The pid
+        // file is read where the pod sees it (see below).
         // The pod sees the pid file's host directory at the operator's HaConfiguration.AGENT_PID_DIR.
         String podPidFile = "/host/ganesha-pid/" + Path.of(hostPidFile).getFileName();
         String pidLine = AgentSettings.PID_FILE + "=" + podPidFile;
@@ -55,8 +57,6 @@ final class AgentPods {
             properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
                     .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
                     .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
-                    // the lab's agent is a host process: it reads the pid file where the host has it
-                    .replace(pidLine, AgentSettings.PID_FILE + "=" + hostPidFile)
                     + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -66,8 +66,26 @@ final class AgentPods {
         settings.add("ganesha-ha.agent.kubernetes.namespace=" + namespace);
         settings.add("ganesha-ha.agent.kubernetes.node-name=" + kubernetesName);
         settings.add("ganesha-ha.agent.kubernetes.poll-interval=200ms");
-        return two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"), settings)
-                .start());
+        // As the pod: the pid file's host directory at the pod's own path (hostPath), the host's
+        // processes in view (hostPID); the agent reads the pid file the operator rendered.
+        String hostPidDir = Path.of(hostPidFile).getParent().toString();
+        AgentProcess agent = two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"),
+                settings, java.util.Map.of(Path.of(podPidFile).getParent().toString(), hostPidDir)).start());
+        // From inside the agent's mount namespace: the host's pid file, naming the host's ganesha.nfsd.
+        Shell.Result running = two.lab.ganesha(node, "pid");
+        if (running.exitCode() == 0) {
+            String nfsd = running.stdout().strip();
+            String seen = inAgentsView(agent, "cat", podPidFile).lines().findFirst().orElse("").strip();
+            assertThat(seen).as("the pid file as the agent's pod sees it").isEqualTo(nfsd);
+            assertThat(inAgentsView(agent, "cat", "/proc/" + nfsd + "/comm").strip()).isEqualTo("ganesha.nfsd");
+        }
+        return agent;
+    }
+
+    private static String inAgentsView(AgentProcess agent, String... argv) {
+        List<String> command = new ArrayList<>(List.of("nsenter", "-t", Long.toString(agent.pid()), "-m", "--"));
+        command.addAll(List.of(argv));
+        return Shell.run(command, java.time.Duration.ofSeconds(10)).orFail(String.join(" ", argv)).stdout();
     }
 
     Path projection(String kubernetesName) {

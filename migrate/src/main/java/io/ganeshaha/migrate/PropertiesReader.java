@@ -12,9 +12,12 @@ import org.w3c.dom.Element;
  */
 final class PropertiesReader {
 
-    /** Properties Pacemaker writes itself, and the mark the agents keep. */
+    /**
+     * Properties Pacemaker writes itself, the mark the agents keep, and maintenance-mode: the
+     * switch-over itself sets it around the import (docs/migrating-from-glusterfs.md).
+     */
     private static final Set<String> PACEMAKER_OWN = Set.of("dc-version", "cluster-infrastructure", "cluster-name",
-            "have-watchdog", "last-lrm-refresh", "ganesha-ha-cib-generation");
+            "have-watchdog", "last-lrm-refresh", "ganesha-ha-cib-generation", "maintenance-mode");
 
     private final CibLayout layout;
     private final List<String> members;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.cib.CibRenderer;
+import io.ganeshaha.api.agent.PacemakerLayout;
 import io.ganeshaha.cib.HaCluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class RoundTripTest {
         // Strict: every field the import writes is one the API model knows.
         GaneshaCluster cluster = YamlOutput.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .readValue(run.out(), GaneshaCluster.class);
-        HaCluster ha = OperatorRendering.toHaCluster(cluster.getSpec());
+        HaCluster ha = PacemakerLayout.of(cluster.getSpec());
         Document rendered = Dom.parseCib("<cib><configuration>" + CibRenderer.resources(ha) + CibRenderer.constraints(ha)
                 + "</configuration></cib>", "the rendering");
         Document glusterfs = Dom.parseCib(Fixtures.cibText(fixture), "the fixture");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The real node agent (the packaged jar) running inside a lab node, as a DaemonSet pod would. */
@@ -15,8 +16,26 @@ public final class AgentProcess implements AutoCloseable {
     private final Path socket;
 
     public AgentProcess(Lab lab, String node, Path log, List<String> settings) {
+        this(lab, node, log, settings, Map.of());
+    }
+
+    /**
+     * The agent with the pod's view of the host: {@code hostPaths} (pod path to node path) are bind
+     * mounted in a mount namespace of the agent's own, as the DaemonSet's hostPath volumes are. The
+     * pid namespace is the node's (hostPID). The pod paths are created on the machine's root file
+     * system if missing (the lab's nodes share it).
+     */
+    public AgentProcess(Lab lab, String node, Path log, List<String> settings, Map<String, String> hostPaths) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(lab.holder(node)), "-m", "-u", "-i",
-                "-n", "--", "java", "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+                "-n", "--"));
+        if (!hostPaths.isEmpty()) {
+            StringBuilder mounts = new StringBuilder("set -e;");
+            hostPaths.forEach((pod, host) -> mounts.append(" mkdir -p '").append(pod).append("'; mount --bind '")
+                    .append(host).append("' '").append(pod).append("';"));
+            argv.addAll(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                    mounts + " exec \"$@\"", "agent-pod"));
+        }
+        argv.addAll(List.of("java", "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
         settings.forEach(s -> argv.add("-D" + s));
         argv.addAll(List.of("-jar", ProjectPaths.agentJar().toString()));
         this.jvm = new JvmProcess("the agent in " + node, argv, log);
@@ -38,6 +57,10 @@ public final class AgentProcess implements AutoCloseable {
     /** SIGKILL: the agent crashes. */
     public void kill() {
         jvm.kill();
+    }
+
+    public long pid() {
+        return jvm.pid();
     }
 
     public boolean logContains(String text) {

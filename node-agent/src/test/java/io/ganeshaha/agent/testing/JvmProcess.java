@@ -166,4 +166,9 @@ public final class JvmProcess implements AutoCloseable {
             stop();
         }
     }
+
+    /** The process's pid (the JVM's: nsenter, unshare and sh exec into it without forking). */
+    public synchronized long pid() {
+        return process.pid();
+    }
 }

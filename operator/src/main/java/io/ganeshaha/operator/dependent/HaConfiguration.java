@@ -2,6 +2,7 @@ package io.ganeshaha.operator.dependent;
 
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.agent.PacemakerLayout;
 import io.ganeshaha.api.v1alpha1.AgentSpec;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
@@ -53,34 +54,11 @@ public record HaConfiguration(Map<String, String> data) {
     }
 
     static HaCluster toHaCluster(GaneshaClusterSpec spec) {
-        List<Member> members = spec.getNodes().stream().map(HaConfiguration::toMember).toList();
-        return new HaCluster(HaCluster.DEFAULT_PROVIDER, haVolMnt(spec), Duration.ofSeconds(graceDelaySeconds(spec)),
-                members, spec.getTakeoverOrder() == io.ganeshaha.api.v1alpha1.TakeoverOrder.Following
-                        ? TakeoverOrder.FOLLOWING : TakeoverOrder.PRECEDING, Optional.of(pidFile(spec)), portBlock(spec));
-    }
-
-    /** GlusterFS's portblock pairs, when the spec enables them, with the tickle directory or its default. */
-    static Optional<PortBlock> portBlock(GaneshaClusterSpec spec) {
-        return Optional.ofNullable(spec.getPortBlock()).filter(PortBlockSpec::enabledOrDefault)
-                .map(p -> new PortBlock(p.tickleDirOrDefault(haVolMnt(spec))));
-    }
-
-    private static Member toMember(MemberNode node) {
-        List<VirtualIpSpec> vips = node.getVirtualIps() == null ? List.of() : node.getVirtualIps();
-        return new Member(node.pacemakerNameOrDefault(), vips.stream()
-                .map(v -> new VirtualIp(v.getAddress(), v.getPrefixLength(),
-                        Optional.ofNullable(v.getNetworkInterface()).filter(nic -> !nic.isBlank())))
-                .toList());
+        return PacemakerLayout.of(spec);
     }
 
     public static String haVolMnt(GaneshaClusterSpec spec) {
-        String mnt = spec.getHaVolMnt();
-        return mnt == null || mnt.isBlank() ? GaneshaClusterSpec.DEFAULT_HA_VOL_MNT : mnt;
-    }
-
-    static int graceDelaySeconds(GaneshaClusterSpec spec) {
-        Integer delay = spec.getGraceDelaySeconds();
-        return delay == null ? GaneshaClusterSpec.DEFAULT_GRACE_DELAY_SECONDS : delay;
+        return PacemakerLayout.haVolMnt(spec);
     }
 
     /** What the node agents of {@code cluster} run with (see {@link AgentSettings}). */
@@ -103,10 +81,9 @@ public record HaConfiguration(Map<String, String> data) {
     /** Where the agent's pod sees the host directory of ganesha.nfsd's pid file. */
     public static final String AGENT_PID_DIR = "/host/ganesha-pid";
 
-    /** ganesha.nfsd's pid file on the host: what ganesha_mon's fallback reads and the agent watches. */
+    /** ganesha.nfsd's pid file on the host (see {@link PacemakerLayout#pidFile}). */
     public static String pidFile(GaneshaClusterSpec spec) {
-        GaneshaSpec ganesha = spec.getGanesha() == null ? new GaneshaSpec() : spec.getGanesha();
-        return orDefault(ganesha.getPidFile(), GaneshaSpec.DEFAULT_PID_FILE);
+        return PacemakerLayout.pidFile(spec);
     }
 
     public static String ocfProviderDir(GaneshaClusterSpec spec) {
