@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
@@ -72,10 +71,7 @@ class GlusterFsSwitchOverIT {
         client = two.api.client();
         cluster = new ClusterView(two.lab, N1);
         try {
-            for (String node : List.of(K1, K2)) {
-                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
-            }
-            operator = two.own(new OperatorProcess(two.api.hostUrl(), two.work.resolve("operator.log"), List.of()).start());
+            operator = OperatorProcess.forLab(two);
         } catch (RuntimeException | Error e) {
             stop();
             throw e;

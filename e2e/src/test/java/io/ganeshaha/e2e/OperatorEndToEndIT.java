@@ -13,7 +13,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClusterView;
@@ -63,10 +62,7 @@ class OperatorEndToEndIT {
         two = TwoNodeLab.up(Path.of("target/it-operator").toAbsolutePath());
         client = two.api.client();
         try {
-            for (String node : List.of(K1, K2)) {
-                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
-            }
-            operator = two.own(new OperatorProcess(two.api.hostUrl(), two.work.resolve("operator.log"), List.of()).start());
+            operator = OperatorProcess.forLab(two);
         } catch (RuntimeException | Error e) {
             stop();
             throw e;

@@ -1,7 +1,9 @@
 package io.ganeshaha.e2e;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.ganeshaha.agent.testing.JvmProcess;
 import io.ganeshaha.agent.testing.ProjectPaths;
+import io.ganeshaha.agent.testing.TwoNodeLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,20 @@ final class OperatorProcess implements AutoCloseable {
         settings.forEach(s -> argv.add("-D" + s));
         argv.addAll(List.of("-jar", jar.toString()));
         jvm = new JvmProcess("the operator", argv, log);
+    }
+
+    /**
+     * The operator for a {@link TwoNodeLab}: its two hosts registered as
+     * Kubernetes nodes first, then the operator started against the lab's API server and handed to
+     * the lab to stop.
+     */
+    static OperatorProcess forLab(TwoNodeLab two) {
+        var client = two.api.client();
+        for (String node : List.of(TwoNodeLab.K1, TwoNodeLab.K2)) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
+                    .endMetadata().build()).create();
+        }
+        return two.own(new OperatorProcess(two.api.hostUrl(), two.work.resolve("operator.log"), List.of()).start());
     }
 
     OperatorProcess start() {
