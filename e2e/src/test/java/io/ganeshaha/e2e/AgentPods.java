@@ -72,9 +72,9 @@ final class AgentPods {
         AgentProcess agent = two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"),
                 settings, java.util.Map.of(Path.of(podPidFile).getParent().toString(), hostPidDir)).start());
         // From inside the agent's mount namespace: the host's pid file, naming the host's ganesha.nfsd.
-        Shell.Result running = two.lab.ganesha(node, "pid");
-        if (running.exitCode() == 0) {
-            String nfsd = running.stdout().strip();
+        java.util.Optional<Long> running = two.lab.ganeshaPid(node);
+        if (running.isPresent()) {
+            String nfsd = running.get().toString();
             String seen = inAgentsView(agent, "cat", podPidFile).lines().findFirst().orElse("").strip();
             assertThat(seen).as("the pid file as the agent's pod sees it").isEqualTo(nfsd);
             assertThat(inAgentsView(agent, "cat", "/proc/" + nfsd + "/comm").strip()).isEqualTo("ganesha.nfsd");

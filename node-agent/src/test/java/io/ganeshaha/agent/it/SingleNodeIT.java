@@ -441,10 +441,12 @@ class SingleNodeIT {
             assertThat(ms).as("bounded by what restoring /var/lib/nfs needs, not by the stop timeout (30 s)")
                     .isLessThan(20_000);
         } finally {
-            lab.exec(NODE, "crm_attribute", "--node", NODE, "--name", "standby", "--delete");
+            // The agent first: nfs_setup's start (it links /var/lib/nfs) needs it.
             agent = newAgent().start();
+            lab.exec(NODE, "crm_attribute", "--node", NODE, "--name", "standby", "--delete");
         }
         awaitHealthy();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.startedOn("nfs_setup").contains(NODE));
     }
 
     @Test

@@ -150,11 +150,31 @@ class EntryPointFallbackTest {
         if (started) {
             started("nfs-grace:0", "ganesha_grace");
         }
-        int agent = GraceDecisions.monitor(started, started && value.equals("1")).code();
+        // the first look at an attribute that is gone: as the agent's, just gone
+        int agent = GraceDecisions.monitor(started, started && value.equals("1"), Optional.of(Duration.ZERO)).code();
 
         Shell.Result r = run("ganesha_grace", "monitor", "nfs-grace:0");
 
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(agent);
+    }
+
+    @Test
+    void graceMonitorSaysNotRunningOnceTheAttributeHasBeenGoneLongerThanTheAgentWaits() throws IOException {
+        attribute("grace-active", "");
+        started("nfs-grace:0", "ganesha_grace");
+        assertThat(run("ganesha_grace", "monitor", "nfs-grace:0").exitCode()).as("just gone: the stop is coming")
+                .isZero();
+        // When the fallback first saw it gone, in /proc/uptime milliseconds: as long ago as the agent waits.
+        long uptimeMs = (long) (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * 1000);
+        Files.writeString(dir.resolve("resources/.grace-gone-nfs-grace:0"),
+                Long.toString(uptimeMs - GraceDecisions.STOP_PENDING.toMillis() - 1000) + "\n");
+
+        Shell.Result r = run("ganesha_grace", "monitor", "nfs-grace:0");
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(GraceDecisions.monitor(true, false).code());
+        attribute("grace-active", "1");
+        assertThat(run("ganesha_grace", "monitor", "nfs-grace:0").exitCode()).isZero();
+        assertThat(dir.resolve("resources/.grace-gone-nfs-grace:0")).as("forgotten once it is back").doesNotExist();
     }
 
     @ParameterizedTest(name = "grace-active {0}: start as the agent answers when nfsd does not serve")

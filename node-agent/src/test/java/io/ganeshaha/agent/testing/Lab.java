@@ -85,6 +85,18 @@ public final class Lab implements AutoCloseable {
                 CALL_TIMEOUT).orFail("ganesha-lab ganesha " + operation + " on " + node);
     }
 
+    /** The pid of the node's ganesha.nfsd, if one runs. */
+    public java.util.Optional<Long> ganeshaPid(String node) {
+        Shell.Result r = Shell.run(List.of(ProjectPaths.labScript().toString(), "ganesha", "--dir", dir.toString(), node,
+                "pid"), CALL_TIMEOUT);
+        return r.exitCode() == 0 ? java.util.Optional.of(Long.parseLong(r.stdout().strip())) : java.util.Optional.empty();
+    }
+
+    /** A client machine of the lab (see {@link LabClient}). */
+    public LabClient client(String name) {
+        return new LabClient(this, name);
+    }
+
     public void down() {
         Shell.run(List.of(ProjectPaths.labScript().toString(), "down", "--dir", dir.toString()), Duration.ofMinutes(2))
                 .orFail("ganesha-lab down");
