@@ -97,6 +97,23 @@ class StatusAggregatorTest {
         assertThat(bad.getNodes()).as("node entries carried over").hasSize(2);
     }
 
+    /**
+     * A stall of the shared backend hangs every nfsd: each node holds its VIP (no peer could take
+     * it), so every VIP is placed, yet nobody serves: Degraded names the hung nodes, Ready is False.
+     */
+    @Test
+    void everyNodeHungAndHoldingItsVipIsDegradedAndNotReady() {
+        Map<String, GaneshaNode> reports = new HashMap<>();
+        reports.put("a", report("HUNG", true, true, "2026-01-01T00:00:00Z", "192.0.2.1"));
+        reports.put("b", report("HUNG", true, true, "2026-01-01T00:00:00Z", "192.0.2.2"));
+        GaneshaClusterStatus s = applied("2026-01-01T00:00:05Z", cluster(1, null), reports);
+        assertThat(get(s, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(get(s, "Degraded").getReason()).isEqualTo("NodeFailed");
+        assertThat(get(s, "Degraded").getMessage()).contains("a (nfsd HUNG").contains("b (nfsd HUNG");
+        assertThat(get(s, "Ready").getStatus()).isEqualTo("False");
+        assertThat(s.getVirtualIpPlacement()).as("every VIP still placed").contains("192.0.2.1=a").contains("192.0.2.2=b");
+    }
+
     @Test
     void aVipHeldByTwoNodesIsNotServed() {
         Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
