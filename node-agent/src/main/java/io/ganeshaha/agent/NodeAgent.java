@@ -125,7 +125,8 @@ public class NodeAgent {
                 attributes::refresh);
         schedules.every("peer-loss-watch", config.peerWatchInterval(), config.peerWatchInterval(),
                 new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
-                        PeerLossWatch.ganeshaActiveOf(monController), clock, config.dbusCallTimeout()));
+                        PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController), clock,
+                        config.dbusCallTimeout()));
         schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
                 new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -34,6 +36,13 @@ public final class GraceNotifier {
     private final Clock clock;
     private final Duration callTimeout;
     private final Object ackLock = new Object();
+    /**
+     * Peers whose clients this nfsd took over (event 5), until they come back: ganesha loads a
+     * taken-over peer's records on every such event, and a client's right to reclaim is settled
+     * when it creates its session, so the post-stop notify, the takeover gate, the peer-loss watch
+     * and a takeover request make one grace call per loss between them, not one each.
+     */
+    private final Set<String> takenOver = ConcurrentHashMap.newKeySet();
 
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
             Clock clock, Duration callTimeout) {
@@ -107,7 +116,20 @@ public final class GraceNotifier {
         }
         for (NotifyEvent.GraceCall call : calls) {
             try {
+                if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())) {
+                    acknowledge(call.peer(), epoch);
+                    acknowledged.add(call.peer());
+                    LOG.infof("%s: nfsd on %s took the clients of %s over already; acknowledged without another grace call",
+                            why, localNode, call.peer());
+                    continue;
+                }
+                if (call.event() != NotifyEvent.EVENT_TAKE_IP) {
+                    takenOver.remove(call.peer()); // it returns: a later loss is a new takeover
+                }
                 enterGrace(call, deadline);
+                if (call.event() == NotifyEvent.EVENT_TAKE_IP) {
+                    takenOver.add(call.peer());
+                }
                 acknowledge(call.peer(), epoch);
                 acknowledged.add(call.peer());
                 LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", why,
@@ -140,6 +162,11 @@ public final class GraceNotifier {
             }
         }
         throw new NfsdGrace.GraceFailure("nfsd accepted the grace call but get_grace does not report grace", null);
+    }
+
+    /** {@code peer} serves again (seen by {@link PeerLossWatch}): its next loss is a new takeover. */
+    public void peerServes(String peer) {
+        takenOver.remove(peer);
     }
 
     /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */

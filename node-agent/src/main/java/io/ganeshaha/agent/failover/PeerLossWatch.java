@@ -29,12 +29,14 @@ public final class PeerLossWatch implements Runnable {
     private final GraceNotifier notifier;
     private final BooleanSupplier nfsdServing;
     private final Supplier<String> ganeshaActiveName;
+    private final Supplier<String> graceActiveName;
     private final Clock clock;
     private final Duration callBudget;
     private Set<String> serving;
 
     public PeerLossWatch(NodeAttributes attrd, LocalNode localNode, GraceNotifier notifier, BooleanSupplier nfsdServing,
-            Supplier<String> ganeshaActiveName, Clock clock, Duration callBudget) {
+            Supplier<String> ganeshaActiveName, Supplier<String> graceActiveName, Clock clock, Duration callBudget) {
+        this.graceActiveName = graceActiveName;
         this.attrd = attrd;
         this.localNode = localNode;
         this.notifier = notifier;
@@ -49,6 +51,10 @@ public final class PeerLossWatch implements Runnable {
         return () -> mon.parameters().map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE);
     }
 
+    public static Supplier<String> graceActiveOf(MonController mon) {
+        return () -> mon.parameters().map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE);
+    }
+
     @Override
     public void run() {
         try {
@@ -61,6 +67,13 @@ public final class PeerLossWatch implements Runnable {
             });
             Set<String> before = serving;
             serving = now;
+            // Back in service (grace-active set again, which a failing node deletes first): its
+            // next loss is a new takeover.
+            attrd.queryAll(graceActiveName.get()).forEach((node, value) -> {
+                if ("1".equals(value) && now.contains(node)) {
+                    notifier.peerServes(node);
+                }
+            });
             if (before == null || !nfsdServing.getAsBoolean() || !now.contains(self)) {
                 return; // first look, or this node is no survivor
             }

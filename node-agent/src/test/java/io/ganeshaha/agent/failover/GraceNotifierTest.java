@@ -132,4 +132,30 @@ class GraceNotifierTest {
         assertThat(cluster.journal.contains("n1", "grace 5:n2")).isTrue();
         assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2");
     }
+
+    /**
+     * ganesha loads a taken-over peer's records again on every event 5: the post-stop notify, the
+     * takeover gate and the peer-loss watch make one grace call per loss between them, each still
+     * acknowledged; once the peer is back (pre-start, or serving again), its next loss is a new one.
+     */
+    @Test
+    void onePeerLossIsOneTakeoverWhoeverAsks() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        assertThat(n1.notifier.handle(postStop("n2"), "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(n1.notifier.takeOver("n2", "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(n1.notifier.takeOverAfterLoss("n2", "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(n1.notifier.takeOverRequested("n2", "T1", "n3", "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 5:n2"))).hasSize(1);
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=T1");
+
+        NotifyEvent preStart = new NotifyEvent("pre", "start", List.of(), List.of("n2"), List.of(), List.of());
+        n1.notifier.handle(preStart, "n1", soon());
+        n1.notifier.handle(postStop("n2"), "n1", soon());
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 5:n2")))
+                .as("back and lost again: a new takeover").hasSize(2);
+
+        n1.notifier.peerServes("n2");
+        n1.notifier.takeOver("n2", "n1", soon());
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 5:n2"))).hasSize(3);
+    }
 }

@@ -15,7 +15,7 @@ class PeerLossWatchTest {
     private final InMemoryCluster cluster = new InMemoryCluster("n1", "n2", "n3");
     private final InMemoryCluster.Node n1 = cluster.node("n1");
     private final PeerLossWatch watch = new PeerLossWatch(cluster.attrd.node("n1"), LocalNode.named("n1"), n1.notifier,
-            () -> n1.serving, () -> GANESHA, Clock.systemUTC(), Duration.ofSeconds(5));
+            () -> n1.serving, () -> GANESHA, () -> InMemoryCluster.GRACE, Clock.systemUTC(), Duration.ofSeconds(5));
 
     @AfterEach
     void close() throws InterruptedException {
