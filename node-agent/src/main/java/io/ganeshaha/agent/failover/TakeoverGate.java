@@ -83,6 +83,9 @@ public final class TakeoverGate {
             }
             acknowledged.removeAll(missing);
             if (missing.isEmpty() || !clock.instant().plus(poll).isBefore(deadline)) {
+                if (epoch != null) {
+                    withdraw(home);
+                }
                 return new Outcome(peers, acknowledged);
             }
             if (epoch == null) {
@@ -111,6 +114,24 @@ public final class TakeoverGate {
             return Optional.empty();
         }
         return epoch;
+    }
+
+    /**
+     * The wait is over: the request goes, so that an agent starting later (its watch remembers no
+     * answer) does not put its nfsd in grace for a takeover long finished.
+     */
+    private void withdraw(String home) throws PacemakerCommandException {
+        synchronized (requestLock) {
+            Map<String, String> requests = GraceAcks.parse(local.reread(REQUEST_ATTRIBUTE).orElse(""));
+            requests.remove(home);
+            if (requests.isEmpty()) {
+                local.delete(REQUEST_ATTRIBUTE);
+            } else {
+                StringBuilder value = new StringBuilder();
+                requests.forEach((node, e) -> value.append(value.length() == 0 ? "" : " ").append(node).append('=').append(e));
+                local.set(REQUEST_ATTRIBUTE, value.toString());
+            }
+        }
     }
 
     private String request(String home) throws PacemakerCommandException {

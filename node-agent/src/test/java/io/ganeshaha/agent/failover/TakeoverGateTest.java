@@ -73,6 +73,8 @@ class TakeoverGateTest {
         assertThat(outcome.complete()).as("journal:%n%s", journal).isTrue();
         assertThat(journal.first("n1", "grace 5:n3")).isNotNegative().isLessThan(journal.first("n2", "gate open"));
         assertThat(attrd.value("n1", "ganesha-grace-ack")).hasValueSatisfying(v -> assertThat(v).startsWith("n3="));
+        assertThat(attrd.value("n2", TakeoverGate.REQUEST_ATTRIBUTE)).as("withdrawn once answered: an agent started "
+                + "later must not answer it again").isEmpty();
     }
 
     @Test
@@ -100,7 +102,7 @@ class TakeoverGateTest {
         TakeoverGate.Outcome outcome = takeOverN3(Duration.ofSeconds(5));
 
         assertThat(outcome.complete()).isTrue();
-        assertThat(attrd.value("n2", TakeoverGate.REQUEST_ATTRIBUTE)).isPresent();
+        assertThat(journal.contains("n2", "delete " + TakeoverGate.REQUEST_ATTRIBUTE)).as("asked, then withdrawn").isTrue();
         assertThat(journal.first("n1", "grace 5:n3")).isNotNegative().isLessThan(journal.first("n2", "gate open"));
     }
 

@@ -84,7 +84,8 @@ class ClientFailoverIT {
         Path script = ProjectPaths.root().resolve("node-agent/src/test/resources/client/writer.py");
         writer.exec("sh", "-c", "setsid python3 " + script + " " + DATA + " /run/writer.log </dev/null >/run/writer.out 2>&1 &")
                 .orFail("start the writer");
-        await().atMost(Duration.ofSeconds(20)).until(() -> log(writer).stream().filter(l -> l.startsWith("ok ")).count() >= 10);
+        // A new lock waits out the grace the nodes start in (up to Grace_Period, 20 s in the lab).
+        await().atMost(Duration.ofSeconds(90)).until(() -> log(writer).stream().filter(l -> l.startsWith("ok ")).count() >= 10);
         assertThat(lockTakenBy(other)).as("the lock is the writer's").isFalse();
 
         long killed = System.currentTimeMillis() * 1_000_000;
