@@ -124,8 +124,7 @@ class GlusterFsSwitchOverIT {
         Shell.run(List.of("bash", ProjectPaths.root().resolve("migrate/src/test/resources/glusterfs/glusterfs-layout.sh")
                 .toString(), conf().toString(), cib.toString()), Duration.ofSeconds(60)).orFail("glusterfs-layout.sh");
         String xml = Files.readString(cib);
-        cluster.replaceSection("resources", section(xml, "resources"));
-        cluster.replaceSection("constraints", section(xml, "constraints"));
+        cluster.replaceResourcesAndConstraints(section(xml, "resources"), section(xml, "constraints"));
 
         awaitServedAtHome(TIMEOUT);
         assertThat(resourcesXml()).contains("provider=\"heartbeat\" type=\"ganesha_mon\"");

@@ -112,7 +112,7 @@ public class NodeAgent {
                 NfsdActions::kernelHostName);
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
                 new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
-                        .orElse(OcfParameters.defaultMon()), clock);
+                        .orElse(OcfParameters.defaultMon()), clock, config.nfsStateDir().resolve("ganesha"));
         OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();

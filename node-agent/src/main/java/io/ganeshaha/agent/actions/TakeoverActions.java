@@ -11,11 +11,19 @@ import io.ganeshaha.agent.ocf.OcfResponse;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.failover.TakeoverGate;
+import io.ganeshaha.agent.recovery.ClientRecords;
+import io.ganeshaha.agent.recovery.ReleasePlan;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -23,7 +31,10 @@ import org.jboss.logging.Logger;
  * ganesha_takeover: start on a node other than the virtual IPs' home puts the local nfsd into grace
  * for the home node before Pacemaker adds the addresses (the group's next members). It covers what
  * no notify covers: a whole node lost without fencing has its clone instances stopped with no stop
- * action, hence no post-stop notify.
+ * action, hence no post-stop notify. It notes which clients came over (the home node's recovery
+ * records, the ones the grace call made nfsd load), and its stop on that node, which Pacemaker
+ * runs once the addresses have left it and before they start at home, drops those clients' state
+ * here: otherwise their reclaim at home finds their locks still held by this node's nfsd.
  */
 public final class TakeoverActions {
 
@@ -35,13 +46,20 @@ public final class TakeoverActions {
     private final TakeoverGate gate;
     private final Supplier<OcfParameters.Mon> monParameters;
     private final Clock clock;
+    private final Path recoveryRoot;
+
+    /** The instance parameter holding the owners of the clients that came over, one per line. */
+    static final String MOVED_CLIENTS = "moved_clients";
 
     /**
      * @param monParameters ganesha_mon's parameters on this node (attribute names, grace_delay),
      *     GlusterFS's defaults before any mon started here
+     * @param recoveryRoot ganesha's RecoveryRoot as nfsd sees it ({@code /var/lib/nfs/ganesha}):
+     *     its {@code v4recov} holds this node's records, {@code <peer>/v4recov} a peer's
      */
     public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
-            Supplier<OcfParameters.Mon> monParameters, Clock clock) {
+            Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot) {
+        this.recoveryRoot = recoveryRoot;
         this.instances = instances;
         this.notifier = notifier;
         this.localNode = localNode;
@@ -75,19 +93,90 @@ public final class TakeoverActions {
                 }
                 List<String> log = new ArrayList<>(outcome.logLines("takeover", self));
                 log.add((peers.complete() ? "" : "WARNING: ") + "takeover: " + peers.describe(parameters.homeNode()));
+                List<String> moved = movedClients(parameters.homeNode(), log);
+                Map<String, String> started = new HashMap<>(Map.of("home_node", parameters.homeNode()));
+                started.put(MOVED_CLIENTS, String.join("\n", moved));
+                instances.markStarted(OcfAgent.TAKEOVER, instance, started);
                 // Success either way: the addresses serve the clients even if grace failed, and
                 // the failure is in the log.
                 yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
             }
             case "stop" -> {
+                // Never fails: a failed stop gets a node fenced. What could not be done is logged.
+                List<String> log = releaseMovedClients(instance, parameters.homeNode(),
+                        request.onNode().orElse(localNode.name()), deadline);
                 instances.markStopped(OcfAgent.TAKEOVER, instance);
-                yield OcfResponse.of(OcfExitCode.SUCCESS);
+                yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
             }
             case "monitor" -> OcfResponse.of(instances.isStarted(OcfAgent.TAKEOVER, instance)
                     ? OcfExitCode.SUCCESS : OcfExitCode.NOT_RUNNING);
             case "validate-all" -> OcfResponse.of(OcfExitCode.SUCCESS);
             default -> OcfResponse.of(OcfExitCode.ERR_UNIMPLEMENTED, "ganesha_takeover has no action " + request.action());
         };
+    }
+
+    /** The owners of the home node's recorded clients, the ones nfsd loaded for the takeover. */
+    private List<String> movedClients(String home, List<String> log) {
+        Path records = recoveryRoot.resolve(home).resolve("v4recov");
+        try {
+            List<String> owners = new ArrayList<>();
+            for (ClientRecords.Record r : ClientRecords.read(records)) {
+                if (r.owner().indexOf('\n') < 0) {
+                    owners.add(r.owner());
+                }
+            }
+            if (!owners.isEmpty()) {
+                log.add("takeover: " + owners.size() + " client(s) of " + home + " may reclaim here: " + owners);
+            }
+            return owners;
+        } catch (IOException | RuntimeException e) {
+            String warning = "WARNING: takeover: cannot read the client records of " + home + " in " + records + " ("
+                    + e.getMessage() + "): they will not be released here at fail-back";
+            LOG.warn(warning);
+            log.add(warning);
+            return List.of();
+        }
+    }
+
+    private List<String> releaseMovedClients(String instance, String home, String self, Instant deadline) {
+        Map<String, Map<String, String>> started = instances.started(OcfAgent.TAKEOVER);
+        List<String> moved = owners(started.getOrDefault(instance, Map.of()));
+        List<String> log = new ArrayList<>();
+        if (self.equals(home) || moved.isEmpty()) {
+            return log;
+        }
+        Set<String> others = new LinkedHashSet<>();
+        started.forEach((other, params) -> {
+            if (!other.equals(instance)) {
+                others.addAll(owners(params));
+            }
+        });
+        try {
+            ClientRecords.read(recoveryRoot.resolve("v4recov")).forEach(r -> others.add(r.owner()));
+        } catch (IOException | RuntimeException e) {
+            // Without this node's own records no release can be shown to touch the moved client alone.
+            String failure = "ERROR: fail-back to " + home + ": cannot read this node's client records ("
+                    + e.getMessage() + "); releasing none of " + moved;
+            LOG.error(failure);
+            log.add(failure);
+            return log;
+        }
+        ReleasePlan plan = ReleasePlan.of(moved, others);
+        plan.skipped().forEach(s -> {
+            String warning = "WARNING: fail-back to " + home + ": not released here, its reclaim at home may conflict: " + s;
+            LOG.warn(warning);
+            log.add(warning);
+        });
+        GraceNotifier.Outcome outcome = notifier.release(home, plan.release(), self, deadline);
+        outcome.acknowledged().forEach(owner -> log.add("fail-back to " + home + ": nfsd on " + self
+                + " released the client '" + owner + "'"));
+        outcome.failures().forEach(f -> log.add("ERROR: " + f));
+        return log;
+    }
+
+    private static List<String> owners(Map<String, String> params) {
+        String joined = params.getOrDefault(MOVED_CLIENTS, "");
+        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\n"));
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -78,9 +78,8 @@ public final class PacemakerConfigSync implements Runnable {
                     return decision;
                 }
                 if (decision == ConvergeDecision.APPLY && !sectionsEqual) {
-                    // Resources first: constraints may only name resources that exist.
-                    cib.replace("resources", desired.resources());
-                    cib.replace("constraints", desired.constraints());
+                    // Together: the scheduler must never see resources without their rules.
+                    cib.replaceResourcesAndConstraints(desired.resources(), desired.constraints());
                     LOG.infof("configured Pacemaker's resources and constraints from %s (the CIB had %s)", target,
                             marker.orElse("none"));
                 }

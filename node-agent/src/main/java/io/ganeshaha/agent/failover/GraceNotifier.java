@@ -164,6 +164,30 @@ public final class GraceNotifier {
         throw new NfsdGrace.GraceFailure("nfsd accepted the grace call but get_grace does not report grace", null);
     }
 
+    /**
+     * {@code home}'s virtual IPs have just left this node for home (ganesha_takeover stop): drop
+     * the state of the clients that came over from it, each by its owner, so that they reclaim
+     * their opens and locks at home without finding them still held here. One call per owner,
+     * bounded by the deadline; a failed call is reported and the rest still made.
+     */
+    public Outcome release(String home, List<String> owners, String localNode, Instant deadline) {
+        List<String> released = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (String owner : owners) {
+            try {
+                nfsd.grace(NotifyEvent.EVENT_RELEASE_IP, owner, remaining(deadline));
+                released.add(owner);
+                LOG.infof("fail-back to %s: nfsd on %s released the client '%s'", home, localNode, owner);
+            } catch (NfsdGrace.GraceFailure e) {
+                String failure = "fail-back to " + home + ": could not release the client '" + owner + "' on "
+                        + localNode + ": " + e.getMessage();
+                failures.add(failure);
+                LOG.error(failure);
+            }
+        }
+        return new Outcome(released, failures);
+    }
+
     /** {@code peer} serves again (seen by {@link PeerLossWatch}): its next loss is a new takeover. */
     public void peerServes(String peer) {
         takenOver.remove(peer);

@@ -15,6 +15,11 @@ public record NotifyEvent(String type, String operation, List<String> stopNodes,
 
     /** ganesha's recovery event: take over the departed server's clients (read its v4recov records). */
     public static final int EVENT_TAKE_IP = 5;
+    /**
+     * ganesha's recovery event: drop the state of every client whose owner contains the argument
+     * (and enter grace); see {@code io.ganeshaha.agent.recovery.ReleasePlan}.
+     */
+    public static final int EVENT_RELEASE_IP = 2;
     /** ganesha's recovery event: just enter grace. */
     public static final int EVENT_JUST_GRACE = 0;
 

@@ -45,6 +45,65 @@ public class Cib {
         }
     }
 
+    /**
+     * Replaces the resources and constraints sections together, in one CIB update, as
+     * {@code pcs cluster cib-push --config} (what ganesha-ha.sh ran) does: the configuration is
+     * read, the two sections swapped in, and the whole configuration written back. Two separate
+     * replacements would let the scheduler run in between on resources without their constraints
+     * (seen in the lab: nfs-grace started on a node its {@code grace-active} rule bans, answered
+     * OCF_NOT_RUNNING, and never ran there again), or on constraints naming no resource.
+     */
+    public void replaceResourcesAndConstraints(String resources, String constraints) throws PacemakerCommandException {
+        String configuration = query("configuration");
+        replace("configuration", withSections(configuration, resources, constraints));
+    }
+
+    /** {@code configuration} (a {@code <configuration>} element) with its two sections replaced. */
+    public static String withSections(String configuration, String resources, String constraints)
+            throws PacemakerCommandException {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            var builder = factory.newDocumentBuilder();
+            org.w3c.dom.Document doc = builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(configuration)));
+            org.w3c.dom.Element root = doc.getDocumentElement();
+            if (!root.getTagName().equals("configuration")) {
+                throw new PacemakerCommandException("cibadmin --query --scope configuration answered <" + root.getTagName()
+                        + ">, not <configuration>");
+            }
+            for (String[] section : new String[][] {{"resources", resources}, {"constraints", constraints}}) {
+                org.w3c.dom.Element replacement = builder.parse(new org.xml.sax.InputSource(
+                        new java.io.StringReader(section[1]))).getDocumentElement();
+                if (!replacement.getTagName().equals(section[0])) {
+                    throw new IllegalArgumentException("the " + section[0] + " section to write is <"
+                            + replacement.getTagName() + ">");
+                }
+                org.w3c.dom.Node imported = doc.importNode(replacement, true);
+                org.w3c.dom.NodeList existing = root.getElementsByTagName(section[0]);
+                org.w3c.dom.Node current = null;
+                for (int i = 0; i < existing.getLength(); i++) {
+                    if (existing.item(i).getParentNode() == root) {
+                        current = existing.item(i);
+                    }
+                }
+                if (current != null) {
+                    root.replaceChild(imported, current);
+                } else {
+                    root.appendChild(imported);
+                }
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            var transformer = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+            return out.toString();
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException | java.io.IOException
+                | javax.xml.transform.TransformerException e) {
+            throw new PacemakerCommandException("cannot put the resources and constraints into the CIB configuration: "
+                    + e.getMessage());
+        }
+    }
+
     /** The property set holding the marker; created with it, owned by ganesha-ha. */
     public static final String MARKER_SET = "ganesha-ha";
 

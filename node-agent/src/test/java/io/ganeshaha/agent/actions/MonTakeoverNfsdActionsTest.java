@@ -106,7 +106,16 @@ class MonTakeoverNfsdActionsTest {
             return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
                     () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"),
                     new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
-                    OcfParameters::defaultMon, Clock.systemUTC());
+                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot());
+        }
+
+        /** n1's RecoveryRoot: its own records in v4recov, n2's through the peer link n2/v4recov. */
+        private Path recoveryRoot() {
+            return run.resolve("varlib-nfs/ganesha");
+        }
+
+        private void record(String dir, String address, String owner) throws Exception {
+            Files.createDirectories(recoveryRoot().resolve(dir).resolve(address + "-(" + owner.length() + ":" + owner + ")"));
         }
 
         private OcfExitCode call(String action, String node) throws Exception {
@@ -123,6 +132,45 @@ class MonTakeoverNfsdActionsTest {
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void stopAwayFromHomeReleasesTheClientsThatCameOverEachByItsOwner() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            record("n2/v4recov", "198.18.0.201", "Linux NFSv4.1 c1");
+            record("v4recov", "198.18.0.202", "Linux NFSv4.1 c10"); // a client of n1's own
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            // Records written after the takeover are not clients that came over.
+            record("n2/v4recov", "198.18.0.203", "Linux NFSv4.1 later");
+
+            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
+                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).isTrue();
+            assertThat(journal.entries()).as("c1 is inside n1's own c10: releasing it would drop c10 too")
+                    .noneMatch(e -> e.what().equals("grace 2:Linux NFSv4.1 c1")).noneMatch(e -> e.what().contains("later"));
+            assertThat(response.log()).anyMatch(l -> l.startsWith("WARNING") && l.contains("c10"));
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void aFailedReleaseStillStopsAndLogsWhy() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            nfsd.refuse("no nfsd on the bus");
+            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
+                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("no nfsd on the bus"));
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void stopAtHomeReleasesNothing() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n2")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n2")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).isEmpty();
         }
 
         @Test

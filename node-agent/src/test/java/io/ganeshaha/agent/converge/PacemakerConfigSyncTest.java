@@ -64,6 +64,15 @@ class PacemakerConfigSyncTest {
         }
 
         @Override
+        public void replaceResourcesAndConstraints(String resources, String constraints)
+                throws PacemakerCommandException {
+            check();
+            writes.add("resources+constraints");
+            sections.put("resources", resources);
+            sections.put("constraints", constraints);
+        }
+
+        @Override
         public Optional<String> marker(String name) throws PacemakerCommandException {
             check();
             return marker;
@@ -125,7 +134,7 @@ class PacemakerConfigSyncTest {
         MemoryCib cib = new MemoryCib();
         PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib);
         sync.run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints");
         assertThat(sync.generation()).contains(3L);
         assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
 
@@ -145,7 +154,7 @@ class PacemakerConfigSyncTest {
         cib.sections.put("resources", "<resources/>");
         cib.writes.clear();
         sync.run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints");
         assertThat(cib.sections.get("resources")).isEqualTo(RESOURCES_V1);
     }
 
@@ -189,7 +198,7 @@ class PacemakerConfigSyncTest {
         cib.sections.put("resources", RESOURCES_V2);
         PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 1, RESOURCES_V1), cib);
         sync.run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/1", "resources", "constraints");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/1", "resources+constraints");
         assertThat(sync.generation()).contains(1L);
     }
 
@@ -239,7 +248,7 @@ class PacemakerConfigSyncTest {
         cib.properties.put("stonith-enabled", "false");
         PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1, "no-quorum-policy=ignore"), cib);
         sync.run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints",
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints",
                 "property no-quorum-policy=ignore");
         assertThat(sync.state()).isEqualTo("u1/3 (APPLY)");
 
@@ -292,7 +301,7 @@ class PacemakerConfigSyncTest {
         cib.properties.put("stonith-enabled", "false");
         PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib);
         sync.run();
-        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources", "constraints");
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints");
         cib.writes.clear();
         sync.run();
         assertThat(cib.writes).isEmpty();

@@ -223,8 +223,7 @@ class SingleNodeIT {
     void theGlusterFsLayoutComesUpHealthy() throws Exception {
         HaCluster ha = new HaCluster("ganesha-ha", SHARED, Duration.ofSeconds(5),
                 List.of(new Member(NODE, List.of(new VirtualIp(VIP, 24, Optional.of("eth0"))))));
-        cluster.replaceSection("resources", CibRenderer.resources(ha));
-        cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+        cluster.replaceResourcesAndConstraints(CibRenderer.resources(ha), CibRenderer.constraints(ha));
 
         awaitHealthy();
         assertThat(cluster.startedOn("nfs-mon")).containsExactly(NODE);

@@ -110,8 +110,7 @@ class TwoNodeIT {
         HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, List.of(
                 new Member(N1, List.of(new VirtualIp(VIP1, 24, Optional.of("eth0")))),
                 new Member(N2, List.of(new VirtualIp(VIP2, 24, Optional.of("eth0"))))));
-        cluster.replaceSection("resources", CibRenderer.resources(ha));
-        cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+        cluster.replaceResourcesAndConstraints(CibRenderer.resources(ha), CibRenderer.constraints(ha));
         awaitBothServing();
         assertThat(cluster.failedActions()).isEmpty();
 

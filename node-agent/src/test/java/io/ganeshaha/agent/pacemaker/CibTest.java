@@ -81,4 +81,34 @@ class CibTest {
                 .isEqualTo(Optional.empty());
         assertThat(Cib.propertyValue("Multiple attributes match name=x\n", "x")).isEmpty();
     }
+
+    @Test
+    void resourcesAndConstraintsAreWrittenInOneUpdateKeepingTheRestOfTheConfiguration() throws Exception {
+        next.set(new CommandRunner.Result(0, """
+                <configuration>
+                  <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+                  <nodes><node id="1" uname="n1"/></nodes>
+                  <resources><primitive id="old" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+                  <constraints/>
+                  <rsc_defaults><meta_attributes id="d"/></rsc_defaults>
+                </configuration>
+                """, ""));
+        cib.replaceResourcesAndConstraints("<resources><primitive id=\"new\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></resources>",
+                "<constraints><rsc_location id=\"l\" rsc=\"new\" node=\"n1\" score=\"1\"/></constraints>");
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).containsExactly("cibadmin", "--query", "--scope", "configuration");
+        List<String> write = calls.get(1);
+        assertThat(write.subList(0, 4)).containsExactly("cibadmin", "--replace", "--scope", "configuration");
+        String xml = write.get(5);
+        assertThat(xml).contains("name=\"stonith-enabled\"", "uname=\"n1\"", "<rsc_defaults>", "id=\"new\"",
+                "<rsc_location").doesNotContain("id=\"old\"");
+    }
+
+    @Test
+    void aConfigurationThatIsNoneIsRefusedNotWritten() {
+        next.set(new CommandRunner.Result(0, "<resources/>", ""));
+        assertThatThrownBy(() -> cib.replaceResourcesAndConstraints("<resources/>", "<constraints/>"))
+                .isInstanceOf(PacemakerCommandException.class).hasMessageContaining("not <configuration>");
+        assertThat(calls).hasSize(1);
+    }
 }

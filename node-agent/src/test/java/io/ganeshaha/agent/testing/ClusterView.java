@@ -1,6 +1,8 @@
 package io.ganeshaha.agent.testing;
 
 import io.ganeshaha.agent.pacemaker.AttrdOutput;
+import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +38,17 @@ public final class ClusterView {
                 .orFail("cibadmin --replace --scope " + scope);
     }
 
+    /** Both sections in one CIB update, as the agent converges them ({@link Cib#replaceResourcesAndConstraints}). */
+    public void replaceResourcesAndConstraints(String resources, String constraints) {
+        String configuration = lab.exec(node, "cibadmin", "--query", "--scope", "configuration")
+                .orFail("cibadmin --query --scope configuration").stdout();
+        try {
+            replaceSection("configuration", Cib.withSections(configuration, resources, constraints));
+        } catch (PacemakerCommandException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
     public Document crmMon() {
         Shell.Result r = lab.exec(node, "crm_mon", "-1", "--output-as=xml").orFail("crm_mon");
         try {
@@ -44,6 +57,12 @@ public final class ClusterView {
         } catch (Exception e) {
             throw new AssertionError("crm_mon printed no XML: " + r.stdout(), e);
         }
+    }
+
+    /** crm_mon's own text, with node attributes, fail counts and inactive resources, for a failure message. */
+    public String describe() {
+        Shell.Result r = lab.exec(node, "crm_mon", "-1", "-A", "-f", "-r", "--show-detail");
+        return r.stdout() + r.stderr();
     }
 
     /** The nodes a resource (or every instance of a clone's primitive) is started on. */

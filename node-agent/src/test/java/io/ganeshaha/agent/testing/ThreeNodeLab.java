@@ -57,8 +57,7 @@ public final class ThreeNodeLab implements AutoCloseable {
             homeVip.forEach((node, vip) -> members.add(new Member(node, List.of(new VirtualIp(vip, 24, Optional.of("eth0"))))));
             HaCluster ha = new HaCluster("ganesha-ha", "/var/run/gluster/shared_storage", GRACE_DELAY, members,
                     TakeoverOrder.PRECEDING, Optional.of(PID_FILE));
-            cluster.replaceSection("resources", CibRenderer.resources(ha));
-            cluster.replaceSection("constraints", CibRenderer.constraints(ha));
+            cluster.replaceResourcesAndConstraints(CibRenderer.resources(ha), CibRenderer.constraints(ha));
             failover = new Failover(probes, homeVip);
         } catch (RuntimeException | Error e) {
             close();
@@ -73,6 +72,16 @@ public final class ThreeNodeLab implements AutoCloseable {
 
     /** Every node serving, every VIP at home, every grace instance started. */
     public void awaitHealthy(Duration timeout) {
+        try {
+            awaitHealthyOrTimeout(timeout);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What Pacemaker made of the start: attributes, fail counts, failed actions and why.
+            throw new AssertionError("the lab did not become healthy within " + timeout + "; Pacemaker says:\n"
+                    + cluster.describe(), e);
+        }
+    }
+
+    private void awaitHealthyOrTimeout(Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             Map<String, String> ganeshaActive = cluster.attribute("ganesha-active");
             Map<String, String> graceActive = cluster.attribute("grace-active");

@@ -1,0 +1,89 @@
+package io.ganeshaha.agent.recovery;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The client records of ganesha's fs recovery backend ({@code RecoveryBackend = fs}), read the way
+ * ganesha 4.3 reads them for a takeover: one directory per confirmed client under
+ * {@code v4recov/}, named {@code <client address>-(<length>:<co_ownerid>)}, the owner copied as is
+ * when it is printable and holds no '/', else written as {@code 0x} and its bytes in hex; a name
+ * longer than a directory name may be is split over nested directories whose names concatenate.
+ * See docs/ganesha-4.3-recovery.md §1.
+ */
+public final class ClientRecords {
+
+    private static final Pattern TAG = Pattern.compile("(.+?)-\\((\\d+):(.*)\\)");
+
+    private ClientRecords() {}
+
+    /** One client's record: the address it connected from and its NFSv4 client owner. */
+    public record Record(String clientAddress, String owner) {}
+
+    /** The record a directory name (the concatenated levels) stands for, if it is one. */
+    public static Optional<Record> parse(String tag) {
+        Matcher m = TAG.matcher(tag);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Record(m.group(1), decodeOwner(m.group(3))));
+    }
+
+    /**
+     * The owner as the client sent it: ganesha wrote it in hex only when it was not printable or
+     * held a '/', so a hex-looking owner that decodes to plain printable text was written as is.
+     */
+    static String decodeOwner(String written) {
+        if (written.startsWith("0x") && written.length() > 2 && (written.length() % 2) == 0) {
+            try {
+                byte[] bytes = HexFormat.of().parseHex(written.substring(2));
+                for (byte b : bytes) {
+                    if (b < 0x20 || b > 0x7e || b == '/') {
+                        return new String(bytes, StandardCharsets.ISO_8859_1);
+                    }
+                }
+            } catch (IllegalArgumentException notHex) {
+                return written;
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Every record under {@code dir} (a {@code v4recov} directory, or a link to a peer's), in
+     * name order; none when the directory does not exist.
+     */
+    public static List<Record> read(Path dir) throws IOException {
+        List<Record> records = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            collect(dir, "", records);
+        }
+        return records;
+    }
+
+    private static void collect(Path dir, String prefix, List<Record> into) throws IOException {
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        for (Path child : children) {
+            String name = prefix + child.getFileName().toString();
+            Optional<Record> record = parse(name);
+            if (record.isPresent()) {
+                into.add(record.get());
+            } else {
+                collect(child, name, into);
+            }
+        }
+    }
+}

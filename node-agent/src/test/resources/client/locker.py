@@ -1,0 +1,34 @@
+"""A client workload of the lab: the second client. Holds FILE open for its whole run and tries,
+every PERIOD seconds, to take the same fcntl lock the writer holds, without waiting for it; if it
+ever gets it, it lets it go at once. Logs every attempt with its start and end time in nanoseconds
+to LOG: "busy START END" (refused: another client holds it), "got START END" (a lock violation
+while the writer believes it holds the lock), "error START END MESSAGE". During grace the server
+answers a new lock with NFS4ERR_GRACE and the kernel retries it, so an attempt can take seconds.
+
+    locker.py FILE LOG [PERIOD]
+"""
+import errno
+import fcntl
+import os
+import sys
+import time
+
+path, log_path = sys.argv[1], sys.argv[2]
+period = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
+log = open(log_path, "a", buffering=1)
+fd = os.open(path, os.O_RDWR)
+log.write(f"opened {time.time_ns()}\n")
+while True:
+    start = time.time_ns()
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        end = time.time_ns()
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        log.write(f"got {start} {end}\n")
+    except OSError as e:
+        end = time.time_ns()
+        if e.errno in (errno.EAGAIN, errno.EACCES):
+            log.write(f"busy {start} {end}\n")
+        else:
+            log.write(f"error {start} {end} {e}\n")
+    time.sleep(period)
