@@ -103,8 +103,15 @@ public final class TakeoverActions {
             }
             case "stop" -> {
                 // Never fails: a failed stop gets a node fenced. What could not be done is logged.
-                List<String> log = releaseMovedClients(instance, parameters.homeNode(),
-                        request.onNode().orElse(localNode.name()), deadline);
+                List<String> log;
+                try {
+                    log = releaseMovedClients(instance, parameters.homeNode(),
+                            request.onNode().orElse(localNode.name()), deadline);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "fail-back to %s: releasing the clients that came over failed", parameters.homeNode());
+                    log = List.of("ERROR: fail-back to " + parameters.homeNode() + ": releasing the clients that came over"
+                            + " failed: " + e);
+                }
                 instances.markStopped(OcfAgent.TAKEOVER, instance);
                 yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
             }

@@ -64,10 +64,14 @@ public final class GaneshaDbus implements AutoCloseable {
      *
      * @param event grace event 0..5 (always sent explicitly: a bare IPv6 key would be parsed as an event)
      * @param key the IP or node name: with the fs recovery backend, event 5 reads the client records
-     *        of {@code <RecoveryRoot>/<key>/v4recov}; non-empty, no whitespace or control characters
+     *        of {@code <RecoveryRoot>/<key>/v4recov}; for event 2, a client owner (they hold spaces:
+     *        "Linux NFSv4.1 host"). Non-empty; no control characters; spaces only for event 2
      * @throws GaneshaDbusException GANESHA_FAILED if ganesha answered status=false, TIMEOUT if no answer
      *         came within {@code timeout} (ganesha's grace handler can block while grace references are held)
      */
+    /** ganesha's "release IP" event, whose argument is matched against each client's owner. */
+    static final int RELEASE_EVENT = 2;
+
     public void grace(int event, String key, Duration timeout) throws GaneshaDbusException {
         String argument = graceArgument(event, key);
         String operation = "grace(\"" + argument + "\")";
@@ -122,7 +126,8 @@ public final class GaneshaDbus implements AutoCloseable {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+            boolean space = c == ' ' && event == RELEASE_EVENT;
+            if (!space && (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
                 throw new IllegalArgumentException(
                     "grace key must not contain whitespace or control characters, got \"" + printable(key) + "\"");
             }

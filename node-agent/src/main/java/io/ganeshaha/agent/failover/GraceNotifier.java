@@ -178,7 +178,7 @@ public final class GraceNotifier {
                 nfsd.grace(NotifyEvent.EVENT_RELEASE_IP, owner, remaining(deadline));
                 released.add(owner);
                 LOG.infof("fail-back to %s: nfsd on %s released the client '%s'", home, localNode, owner);
-            } catch (NfsdGrace.GraceFailure e) {
+            } catch (NfsdGrace.GraceFailure | RuntimeException e) {
                 String failure = "fail-back to " + home + ": could not release the client '" + owner + "' on "
                         + localNode + ": " + e.getMessage();
                 failures.add(failure);

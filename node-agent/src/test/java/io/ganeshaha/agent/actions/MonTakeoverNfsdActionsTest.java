@@ -166,6 +166,18 @@ class MonTakeoverNfsdActionsTest {
         }
 
         @Test
+        void aReleaseThatThrowsStillStopsSinceAFailedStopGetsTheNodeFenced() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            nfsd.throwOn(2, new IllegalArgumentException("grace key refused"));
+            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
+                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace key refused"));
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
         void stopAtHomeReleasesNothing() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n2")).isEqualTo(OcfExitCode.SUCCESS);

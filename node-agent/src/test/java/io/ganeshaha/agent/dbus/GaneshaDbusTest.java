@@ -58,6 +58,15 @@ class GaneshaDbusTest {
     }
 
     @Test
+    void aReleaseNamesAClientOwnerWithItsSpacesButNoControlCharacters() {
+        assertThat(GaneshaDbus.graceArgument(2, "Linux NFSv4.1 writer")).isEqualTo("2:Linux NFSv4.1 writer");
+        assertThatThrownBy(() -> GaneshaDbus.graceArgument(2, "Linux\tNFSv4.1"))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GaneshaDbus.graceArgument(2, "writer\n"))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void timeoutsMustBePositiveAndRoundUpToWholeMilliseconds() {
         assertThatThrownBy(() -> BusSession.timeoutMillis(Duration.ZERO))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, got PT0S");

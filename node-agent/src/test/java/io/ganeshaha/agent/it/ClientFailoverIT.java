@@ -42,6 +42,11 @@ class ClientFailoverIT {
     static final String N2 = ThreeNodeLab.NODES.get(1);
     static final String N3 = ThreeNodeLab.NODES.get(2);
     static final Duration RESUME = Duration.ofSeconds(60);
+    /**
+     * Seconds between the locker's tries. Each guest is a kernel in a process whose system calls
+     * trap through the host: more tries load the two CPUs enough to slow the failover itself.
+     */
+    static final String LOCKER_PERIOD = "0.3";
 
     static ThreeNodeLab lab;
     static LabClient writer;
@@ -85,10 +90,11 @@ class ClientFailoverIT {
         writer.exec("sh", "-c", "setsid python3 " + scripts.resolve("writer.py") + " " + data + " " + run.writerLog()
                 + " </dev/null >/run/" + scenario + "-writer.out 2>&1 &").orFail("start the writer");
         // A new lock waits out the grace the nodes may still be in (up to Grace_Period, 20 s here).
-        await().atMost(Duration.ofSeconds(90)).until(() -> oks(log(writer, run.writerLog())).length >= 10);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> oks(log(writer, run.writerLog())).length >= 10);
         locker.exec("sh", "-c", "setsid python3 " + scripts.resolve("locker.py") + " " + data + " " + run.lockerLog()
-                + " </dev/null >/run/" + scenario + "-locker.out 2>&1 &").orFail("start the locker");
-        await().atMost(Duration.ofSeconds(30)).until(() -> log(locker, run.lockerLog()).stream()
+                + " " + LOCKER_PERIOD + " </dev/null >/run/" + scenario + "-locker.out 2>&1 &").orFail("start the locker");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> log(locker, run.lockerLog()).stream()
                 .filter(l -> l.startsWith("busy ")).count() >= 3);
         return run;
     }
@@ -124,7 +130,7 @@ class ClientFailoverIT {
 
     static void awaitWritesAfter(Run run, long fromNs, String what) {
         try {
-            await().atMost(RESUME).pollInterval(Duration.ofMillis(500))
+            await().atMost(RESUME).pollInterval(Duration.ofSeconds(1))
                     .until(() -> oks(log(writer, run.writerLog())).length > 0
                             && last(oks(log(writer, run.writerLog()))) > fromNs + 2_000_000_000L);
         } catch (org.awaitility.core.ConditionTimeoutException e) {

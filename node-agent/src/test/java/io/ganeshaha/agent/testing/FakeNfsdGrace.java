@@ -27,6 +27,15 @@ public final class FakeNfsdGrace implements NfsdGrace {
         this.refuse = message;
     }
 
+    /** Grace calls of {@code event} throw {@code e}, as a bug below the agent would. */
+    public void throwOn(int event, RuntimeException e) {
+        this.throwEvent = event;
+        this.throwing = e;
+    }
+
+    private volatile int throwEvent = -1;
+    private volatile RuntimeException throwing;
+
     public void neverConfirm(boolean neverConfirm) {
         this.neverConfirm = neverConfirm;
     }
@@ -40,6 +49,9 @@ public final class FakeNfsdGrace implements NfsdGrace {
         String failure = refuse;
         if (failure != null) {
             throw new GraceFailure(failure, null);
+        }
+        if (event == throwEvent && throwing != null) {
+            throw throwing;
         }
         journal.add(node, "grace " + event + ":" + key);
         inGrace = !neverConfirm;
