@@ -2,7 +2,7 @@
 checksummed records to it, each flushed to the server (fsync) before it counts; logs every
 operation, with its time in nanoseconds, to LOG. Run inside a lab client (python3 of the host).
 
-    writer.py FILE LOG
+    writer.py FILE LOG [PERIOD]
 """
 import fcntl
 import os
@@ -11,6 +11,7 @@ import time
 import zlib
 
 path, log_path = sys.argv[1], sys.argv[2]
+period = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
 log = open(log_path, "a", buffering=1)
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 fcntl.lockf(fd, fcntl.LOCK_EX)
@@ -26,4 +27,4 @@ while True:
         log.write(f"ok {n} {time.time_ns()}\n")
     except OSError as e:
         log.write(f"error {n} {time.time_ns()} {e}\n")
-    time.sleep(0.1)
+    time.sleep(period)

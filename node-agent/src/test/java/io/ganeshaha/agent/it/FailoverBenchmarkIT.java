@@ -2,7 +2,9 @@ package io.ganeshaha.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ganeshaha.agent.testing.ClientWorkloads;
 import io.ganeshaha.agent.testing.Failover;
+import io.ganeshaha.agent.testing.LabClient;
 import io.ganeshaha.agent.testing.ThreeNodeLab;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The failover benchmark (scripts/bench-failover): kill -9 of nfsd on a rotating node of a
- * three-node lab, at a random phase of Pacemaker's monitors, then its restart; prints median and
- * p95 of death to all survivors in grace, death to VIP up on a survivor, the grace-to-VIP margin,
- * the fail-back time with the VIP on no node, and the count of ordering violations. A benchmark,
- * not a test: it asserts only that every injection completed.
+ * three-node lab, at a random phase of Pacemaker's monitors, then its restart, with real clients
+ * (lab client machines): a writer holding a lock and appending fsync'ed records through the failing
+ * node's VIP, a locker trying the same lock through the third node's VIP. Without clients ganesha
+ * ends an empty grace at once, so grace figures measured without them say little. Prints median,
+ * p95 and max of death to all survivors in grace, death to VIP up on a survivor, the grace-to-VIP
+ * margin, death to the writer's writes resumed, the writer's stall at fail-back, the fail-back
+ * time with the VIP on no node, and counts of ordering violations, lost or damaged records, lock
+ * violations (the locker got the lock after every survivor was in grace, or at fail-back) and
+ * client I/O errors. A benchmark, not a test: it asserts only that every injection completed.
  */
 @Tag("benchmark")
 class FailoverBenchmarkIT {
@@ -31,14 +38,32 @@ class FailoverBenchmarkIT {
         List<Long> vip = new ArrayList<>();
         List<Long> margin = new ArrayList<>();
         List<Long> gap = new ArrayList<>();
+        List<Long> resumed = new ArrayList<>();
+        List<Long> backStall = new ArrayList<>();
+        List<Long> lockWindow = new ArrayList<>();
         int violations = 0;
+        int lost = 0;
+        int lockViolations = 0;
+        int clientErrors = 0;
         try (ThreeNodeLab lab = new ThreeNodeLab(Path.of("target/bench-failover").toAbsolutePath())) {
+            lab.awaitHealthy(Duration.ofSeconds(90));
+            LabClient writer = lab.lab.client("writer");
+            LabClient locker = lab.lab.client("locker");
+            writer.start();
+            locker.start();
+            List<String> nodes = ThreeNodeLab.NODES;
             for (int i = 0; i < injections; i++) {
-                String node = ThreeNodeLab.NODES.get(i % ThreeNodeLab.NODES.size());
+                String node = nodes.get(i % nodes.size());
+                // The taker is the member before the failing one (GlusterFS's order); the locker
+                // uses the third node, a survivor that takes nothing over.
+                String third = nodes.get((i + 1) % nodes.size());
                 lab.awaitHealthy(Duration.ofSeconds(90));
-                lab.awaitNoneInGrace(Duration.ofSeconds(40));
+                lab.awaitNoneInGrace(Duration.ofSeconds(60));
+                ClientWorkloads clients = ClientWorkloads.start(lab.lab, writer, lab.homeVip.get(node), locker,
+                        lab.homeVip.get(third), "bench-" + i, "4.1");
                 // A random phase against the monitors (mon every 10 s, grace every 5 s).
                 Thread.sleep(random.nextInt(10_000));
+                long faultNs = System.currentTimeMillis() * 1_000_000;
                 Failover.Result r = lab.failover.inject(node, () -> lab.lab.ganesha(node, "kill"), Duration.ofSeconds(40));
                 assertThat(r.vipElsewhereMs()).as("injection " + i + " moved the VIP").isPresent();
                 r.allInGraceMs().ifPresent(grace::add);
@@ -47,37 +72,67 @@ class FailoverBenchmarkIT {
                 if (!r.ordered() || !r.otherVipsMoved().isEmpty()) {
                     violations++;
                 }
-                lab.awaitNoneInGrace(Duration.ofSeconds(40));
+                r = lab.failover.sampleGraceUntilAllSeen(r, Duration.ofSeconds(5));
+                clients.awaitWritesAfter(faultNs + r.vipElsewhereMs().get() * 1_000_000, Duration.ofSeconds(60),
+                        "injection " + i);
+                ClientWorkloads.Outage outage = ClientWorkloads.outage(clients.oks(), faultNs - 1_000_000_000L);
+                resumed.add((outage.resumedAtNs() - faultNs) / 1_000_000);
+
+                lab.awaitNoneInGrace(Duration.ofSeconds(60));
+                long backNs = System.currentTimeMillis() * 1_000_000;
                 Failover.FailBack f = lab.failover.failBack(node, () -> lab.lab.ganesha(node, "start"), Duration.ofSeconds(40));
                 assertThat(f.vipHomeMs()).as("injection " + i + " failed back").isPresent();
                 gap.add(f.vipOnNoNodeMs());
                 if (!f.ordered()) {
                     violations++;
                 }
-                System.out.printf("injection %d on %s: grace %s ms, VIP %d ms, margin %s ms, fail-back gap %d ms%s%n", i, node,
-                        r.allInGraceMs().map(String::valueOf).orElse("-"), r.vipElsewhereMs().get(),
-                        r.marginMs().map(String::valueOf).orElse("-"), f.vipOnNoNodeMs(),
-                        r.ordered() && f.ordered() ? "" : "  ORDERING VIOLATION");
+                long homeNs = backNs + f.vipHomeMs().get() * 1_000_000;
+                clients.awaitWritesAfter(homeNs, Duration.ofSeconds(60), "the fail-back of injection " + i);
+                backStall.add(ClientWorkloads.outage(clients.oks(), homeNs - 1_000_000_000L).stallMs());
+
+                long allInGraceNs = faultNs + r.allInGraceMs().orElse(Long.MAX_VALUE / 2_000_000) * 1_000_000;
+                List<long[]> got = clients.lockerGot();
+                long badLocks = got.stream().filter(g -> g[0] > allInGraceNs || g[0] > backNs).count();
+                got.stream().filter(g -> g[0] > faultNs).mapToLong(g -> (g[0] - faultNs) / 1_000_000).max()
+                        .ifPresent(lockWindow::add);
+                List<String> records = clients.lostOrDamagedRecords();
+                List<String> errors = clients.clientErrors();
+                lockViolations += badLocks;
+                lost += records.size();
+                clientErrors += errors.size() + (clients.kernelLostALock() ? 1 : 0);
+                clients.stop();
+                System.out.printf("injection %d on %s: grace %s ms, VIP %d ms, margin %s ms, writes resumed %d ms,"
+                        + " fail-back stall %d ms, fail-back gap %d ms, lock violations %d, lost records %d,"
+                        + " client errors %d%s%n", i, node, r.allInGraceMs().map(String::valueOf).orElse("-"),
+                        r.vipElsewhereMs().get(), r.marginMs().map(String::valueOf).orElse("-"),
+                        resumed.get(resumed.size() - 1), backStall.get(backStall.size() - 1), f.vipOnNoNodeMs(),
+                        badLocks, records.size(), errors.size(), r.ordered() && f.ordered() ? "" : "  ORDERING VIOLATION");
             }
         }
         System.out.println();
         System.out.printf("failover benchmark: %d injections, 3 nodes, seed %d%n", injections, seed);
-        System.out.printf("%-36s %10s %10s%n", "", "median ms", "p95 ms");
+        System.out.printf("%-36s %10s %10s %10s%n", "", "median ms", "p95 ms", "max ms");
         row("death -> all survivors in grace", grace);
         row("death -> VIP up on a survivor", vip);
         row("grace -> VIP margin", margin);
+        row("death -> client writes resumed", resumed);
+        row("kill -9 lock window (last got)", lockWindow);
+        row("fail-back: client write stall", backStall);
         row("fail-back: VIP on no node", gap);
         System.out.printf("ordering violations: %d%n", violations);
+        System.out.printf("lost or damaged records: %d%n", lost);
+        System.out.printf("lock violations: %d%n", lockViolations);
+        System.out.printf("client I/O errors: %d%n", clientErrors);
     }
 
     private static void row(String name, List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         if (sorted.isEmpty()) {
-            System.out.printf("%-36s %10s %10s%n", name, "-", "-");
+            System.out.printf("%-36s %10s %10s %10s%n", name, "-", "-", "-");
             return;
         }
         long median = sorted.get(sorted.size() / 2);
         long p95 = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(0.95 * sorted.size()) - 1));
-        System.out.printf("%-36s %10d %10d%n", name, median, p95);
+        System.out.printf("%-36s %10d %10d %10d%n", name, median, p95, sorted.get(sorted.size() - 1));
     }
 }

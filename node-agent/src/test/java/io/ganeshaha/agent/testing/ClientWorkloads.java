@@ -1,0 +1,194 @@
+package io.ganeshaha.agent.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * The two client workloads of a failover run on lab client machines, and what their logs say.
+ * The writer (node-agent/src/test/resources/client/writer.py) holds an fcntl lock on a file of
+ * the shared export and appends checksummed records to it, each fsync'ed; the locker (locker.py),
+ * on another client, tries to take the same lock every few hundred ms. Both log every operation
+ * with its time in ns since the epoch (the guests' clock is the host's).
+ */
+public final class ClientWorkloads {
+
+    /** Seconds between the writer's records: the resolution of the stall measured. */
+    public static final String WRITER_PERIOD = "0.2";
+    /**
+     * Seconds between the locker's tries. Each guest is a kernel in a process whose system calls
+     * trap through the host: more tries load the two CPUs enough to slow the failover itself.
+     */
+    public static final String LOCKER_PERIOD = "0.5";
+
+    private static final String MOUNT = "/run/nfs";
+
+    private final Lab lab;
+    private final LabClient writer;
+    private final LabClient locker;
+    private final String name;
+
+    private ClientWorkloads(Lab lab, LabClient writer, LabClient locker, String name) {
+        this.lab = lab;
+        this.writer = writer;
+        this.locker = locker;
+        this.name = name;
+    }
+
+    /**
+     * Mounts the shared export through {@code writerVip} on the writer and {@code lockerVip} on
+     * the locker (NFS {@code version}), and starts both on the file {@code name}; returns once the
+     * writer holds the lock and wrote, and the locker was refused it.
+     */
+    public static ClientWorkloads start(Lab lab, LabClient writer, String writerVip, LabClient locker, String lockerVip,
+            String name, String version) {
+        ClientWorkloads w = new ClientWorkloads(lab, writer, locker, name);
+        mount(writer, writerVip, version);
+        mount(locker, lockerVip, version);
+        Path scripts = ProjectPaths.root().resolve("node-agent/src/test/resources/client");
+        writer.exec("sh", "-c", "setsid python3 " + scripts.resolve("writer.py") + " " + MOUNT + "/" + name + " "
+                + w.writerLog() + " " + WRITER_PERIOD + " </dev/null >/run/" + name + "-writer.out 2>&1 &")
+                .orFail("start the writer");
+        // A new lock waits out the grace the nodes may still be in (up to Grace_Period).
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> w.oks().length >= 10);
+        locker.exec("sh", "-c", "setsid python3 " + scripts.resolve("locker.py") + " " + MOUNT + "/" + name + " "
+                + w.lockerLog() + " " + LOCKER_PERIOD + " </dev/null >/run/" + name + "-locker.out 2>&1 &")
+                .orFail("start the locker");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> log(locker, w.lockerLog()).stream().filter(l -> l.startsWith("busy ")).count() >= 3);
+        return w;
+    }
+
+    private static void mount(LabClient client, String vip, String version) {
+        client.exec("sh", "-c", "mkdir -p " + MOUNT + " && mount -t nfs4 -o vers=" + version + " " + vip + ":/shared "
+                + MOUNT).orFail("mount " + vip + " on " + client.name());
+    }
+
+    /** Stops both workloads and unmounts (their locks go with them). */
+    public void stop() {
+        for (LabClient c : List.of(writer, locker)) {
+            c.exec("sh", "-c", "pkill -f 'client/(writer|locker).py' ; sleep 0.5; umount -f " + MOUNT
+                    + " 2>/dev/null; true");
+        }
+    }
+
+    private String writerLog() {
+        return "/run/" + name + "-writer.log";
+    }
+
+    private String lockerLog() {
+        return "/run/" + name + "-locker.log";
+    }
+
+    private static List<String> log(LabClient client, String path) {
+        return client.exec("sh", "-c", "cat " + path + " 2>/dev/null || true").orFail("read " + path).stdout()
+                .lines().toList();
+    }
+
+    public List<String> writerLines() {
+        return log(writer, writerLog());
+    }
+
+    public List<String> lockerLines() {
+        return log(locker, lockerLog());
+    }
+
+    /** The times of the writer's acknowledged writes, in order. */
+    public long[] oks() {
+        return oks(writerLines());
+    }
+
+    static long[] oks(List<String> log) {
+        return log.stream().filter(l -> l.startsWith("ok ")).mapToLong(l -> Long.parseLong(l.split(" ")[2])).sorted()
+                .toArray();
+    }
+
+    /**
+     * The outage the writer saw from {@code fromNs} on: the longest wait between two acknowledged
+     * writes (the first counted from {@code fromNs}), and when the write ending it was
+     * acknowledged.
+     */
+    public record Outage(long stallMs, long resumedAtNs) {}
+
+    public static Outage outage(long[] oks, long fromNs) {
+        long stall = 0;
+        long resumed = fromNs;
+        long previous = fromNs;
+        for (long t : oks) {
+            if (t > fromNs) {
+                if (t - previous > stall) {
+                    stall = t - previous;
+                    resumed = t;
+                }
+                previous = t;
+            }
+        }
+        return new Outage(stall / 1_000_000, resumed);
+    }
+
+    /** Waits until the writer acknowledged a write more than 2 s after {@code fromNs}. */
+    public void awaitWritesAfter(long fromNs, Duration within, String what) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        long[] oks = oks();
+                        return oks.length > 0 && oks[oks.length - 1] > fromNs + 2_000_000_000L;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the writer's writes did not resume within " + within + " of " + what
+                    + "; its last lines and NFS operations:\n" + writer.exec("sh", "-c", "tail -3 " + writerLog()
+                            + "; grep -E 'EXCHANGE_ID|CREATE_SESSION|RECLAIM_COMPLETE|SEQUENCE|OPEN:|LOCK:' "
+                            + "/proc/self/mountstats").stdout(), e);
+        }
+    }
+
+    /** The locker's successful tries, {start, end} in ns: each one a lock the writer believed its own. */
+    public List<long[]> lockerGot() {
+        return lockerLines().stream().filter(l -> l.startsWith("got "))
+                .map(l -> new long[] {Long.parseLong(l.split(" ")[1]), Long.parseLong(l.split(" ")[2])}).toList();
+    }
+
+    /** I/O errors either application saw. */
+    public List<String> clientErrors() {
+        List<String> errors = new ArrayList<>();
+        writerLines().stream().filter(l -> l.startsWith("error ")).forEach(l -> errors.add("writer: " + l));
+        lockerLines().stream().filter(l -> l.startsWith("error ")).forEach(l -> errors.add("locker: " + l));
+        return errors;
+    }
+
+    /** Whether the writer's kernel reported a lost lock. */
+    public boolean kernelLostALock() {
+        return writer.exec("sh", "-c", "dmesg | grep -iE 'lost' || true").stdout().toLowerCase().contains("lost");
+    }
+
+    /**
+     * Acknowledged records missing from the file or damaged in it: every line must be the next
+     * record, whole, its checksum right, and the file must hold at least as many as were
+     * acknowledged.
+     */
+    public List<String> lostOrDamagedRecords() throws java.io.IOException {
+        long acknowledged = oks().length;
+        List<String> records = Files.readAllLines(lab.dir().resolve("shared/export").resolve(name));
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            String[] parts = records.get(i).split(" ");
+            boolean whole = parts.length == 4;
+            CRC32 crc = new CRC32();
+            if (whole) {
+                crc.update((parts[0] + " " + parts[1] + " " + parts[2]).getBytes());
+            }
+            if (!whole || !parts[1].equals(Integer.toString(i + 1)) || !String.format("%08x", crc.getValue()).equals(parts[3])) {
+                bad.add("damaged or out of order: " + records.get(i));
+            }
+        }
+        if (records.size() < acknowledged) {
+            bad.add((acknowledged - records.size()) + " acknowledged record(s) missing");
+        }
+        return bad;
+    }
+}
