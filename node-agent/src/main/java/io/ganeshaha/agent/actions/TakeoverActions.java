@@ -122,12 +122,19 @@ public final class TakeoverActions {
         };
     }
 
-    /** The owners of the home node's recorded clients, the ones nfsd loaded for the takeover. */
+    /**
+     * The owners of the home node's recorded clients, the ones nfsd loaded for the takeover: those
+     * in its {@code v4recov}, and those in its {@code v4old}, where a home nfsd that restarted
+     * already (a hung one ended and started again by its supervisor, seconds after the VIP left)
+     * moved them when it started, before this start read them.
+     */
     private List<String> movedClients(String home, List<String> log) {
         Path records = recoveryRoot.resolve(home).resolve("v4recov");
         try {
-            List<String> owners = new ArrayList<>();
-            for (ClientRecords.Record r : ClientRecords.read(records)) {
+            Set<String> owners = new LinkedHashSet<>();
+            List<ClientRecords.Record> all = new ArrayList<>(ClientRecords.read(records));
+            all.addAll(ClientRecords.read(recoveryRoot.resolve(home).resolve("v4old")));
+            for (ClientRecords.Record r : all) {
                 if (r.owner().indexOf('\n') < 0) {
                     owners.add(r.owner());
                 }
@@ -135,7 +142,7 @@ public final class TakeoverActions {
             if (!owners.isEmpty()) {
                 log.add("takeover: " + owners.size() + " client(s) of " + home + " may reclaim here: " + owners);
             }
-            return owners;
+            return List.copyOf(owners);
         } catch (IOException | RuntimeException e) {
             String warning = "WARNING: takeover: cannot read the client records of " + home + " in " + records + " ("
                     + e.getMessage() + "): they will not be released here at fail-back";

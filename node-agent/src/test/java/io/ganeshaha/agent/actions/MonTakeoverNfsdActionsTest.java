@@ -154,6 +154,16 @@ class MonTakeoverNfsdActionsTest {
         }
 
         @Test
+        void aClientTheHomeNodeMovedToItsOldRecordsAtARestartIsReleasedToo() throws Exception {
+            // The home nfsd, hung, was ended and started again before this takeover started: its
+            // start moved its records from v4recov to v4old.
+            record("n2/v4old", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).isTrue();
+        }
+
+        @Test
         void aFailedReleaseStillStopsAndLogsWhy() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);

@@ -48,6 +48,9 @@ public final class ClientWorkloads {
     public static ClientWorkloads start(Lab lab, LabClient writer, String writerVip, LabClient locker, String lockerVip,
             String name, String version) {
         ClientWorkloads w = new ClientWorkloads(lab, writer, locker, name);
+        // What the kernels report (a lost lock) is read per run.
+        writer.exec("dmesg", "-C").orFail("clear the writer's kernel log");
+        locker.exec("dmesg", "-C").orFail("clear the locker's kernel log");
         mount(writer, writerVip, version);
         mount(locker, lockerVip, version);
         Path scripts = ProjectPaths.root().resolve("node-agent/src/test/resources/client");
