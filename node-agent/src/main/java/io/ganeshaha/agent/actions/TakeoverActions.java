@@ -129,11 +129,11 @@ public final class TakeoverActions {
      * moved them when it started, before this start read them.
      */
     private List<String> movedClients(String home, List<String> log) {
-        Path records = recoveryRoot.resolve(home).resolve("v4recov");
+        Path records = recoveryRoot.resolve(home);
         try {
             Set<String> owners = new LinkedHashSet<>();
-            List<ClientRecords.Record> all = new ArrayList<>(ClientRecords.read(records));
-            all.addAll(ClientRecords.read(recoveryRoot.resolve(home).resolve("v4old")));
+            List<ClientRecords.Record> all = new ArrayList<>(ClientRecords.read(records.resolve("v4recov")));
+            all.addAll(ClientRecords.read(records.resolve("v4old")));
             for (ClientRecords.Record r : all) {
                 if (r.owner().indexOf('\n') < 0) {
                     owners.add(r.owner());
@@ -144,7 +144,7 @@ public final class TakeoverActions {
             }
             return List.copyOf(owners);
         } catch (IOException | RuntimeException e) {
-            String warning = "WARNING: takeover: cannot read the client records of " + home + " in " + records + " ("
+            String warning = "WARNING: takeover: cannot read the client records of " + home + " in " + records + "/{v4recov,v4old} ("
                     + e.getMessage() + "): they will not be released here at fail-back";
             LOG.warn(warning);
             log.add(warning);

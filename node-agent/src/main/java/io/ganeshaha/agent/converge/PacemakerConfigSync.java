@@ -1,6 +1,7 @@
 package io.ganeshaha.agent.converge;
 
 import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CibXml;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
 import java.io.IOException;

@@ -59,6 +59,9 @@ public final class GaneshaDbus implements AutoCloseable {
         return session.isConnected();
     }
 
+    /** ganesha's "release IP" event, whose argument is matched against each client's owner. */
+    static final int RELEASE_EVENT = 2;
+
     /**
      * Sends {@code grace("EVENT:KEY")} to ganesha.nfsd and waits for its answer.
      *
@@ -69,9 +72,6 @@ public final class GaneshaDbus implements AutoCloseable {
      * @throws GaneshaDbusException GANESHA_FAILED if ganesha answered status=false, TIMEOUT if no answer
      *         came within {@code timeout} (ganesha's grace handler can block while grace references are held)
      */
-    /** ganesha's "release IP" event, whose argument is matched against each client's owner. */
-    static final int RELEASE_EVENT = 2;
-
     public void grace(int event, String key, Duration timeout) throws GaneshaDbusException {
         String argument = graceArgument(event, key);
         String operation = "grace(\"" + argument + "\")";

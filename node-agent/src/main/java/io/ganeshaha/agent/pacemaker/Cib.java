@@ -1,5 +1,21 @@
 package io.ganeshaha.agent.pacemaker;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -58,32 +74,31 @@ public class Cib {
         replace("configuration", withSections(configuration, resources, constraints));
     }
 
-    /** {@code configuration} (a {@code <configuration>} element) with its two sections replaced. */
-    public static String withSections(String configuration, String resources, String constraints)
+    /**
+     * {@code configuration} (a {@code <configuration>} element) with its two sections replaced,
+     * everything else (comments included) as it was.
+     */
+    static String withSections(String configuration, String resources, String constraints)
             throws PacemakerCommandException {
         try {
-            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            var builder = factory.newDocumentBuilder();
-            org.w3c.dom.Document doc = builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(configuration)));
-            org.w3c.dom.Element root = doc.getDocumentElement();
+            DocumentBuilder builder = CibXml.builder();
+            Document doc = builder.parse(new InputSource(new StringReader(configuration)));
+            Element root = doc.getDocumentElement();
             if (!root.getTagName().equals("configuration")) {
                 throw new PacemakerCommandException("cibadmin --query --scope configuration answered <" + root.getTagName()
                         + ">, not <configuration>");
             }
             for (String[] section : new String[][] {{"resources", resources}, {"constraints", constraints}}) {
-                org.w3c.dom.Element replacement = builder.parse(new org.xml.sax.InputSource(
-                        new java.io.StringReader(section[1]))).getDocumentElement();
+                Element replacement = builder.parse(new InputSource(new StringReader(section[1]))).getDocumentElement();
                 if (!replacement.getTagName().equals(section[0])) {
                     throw new IllegalArgumentException("the " + section[0] + " section to write is <"
                             + replacement.getTagName() + ">");
                 }
-                org.w3c.dom.Node imported = doc.importNode(replacement, true);
-                org.w3c.dom.NodeList existing = root.getElementsByTagName(section[0]);
-                org.w3c.dom.Node current = null;
-                for (int i = 0; i < existing.getLength(); i++) {
-                    if (existing.item(i).getParentNode() == root) {
-                        current = existing.item(i);
+                Node imported = doc.importNode(replacement, true);
+                Node current = null;
+                for (Node child = root.getFirstChild(); child != null; child = child.getNextSibling()) {
+                    if (child instanceof Element e && e.getTagName().equals(section[0])) {
+                        current = child;
                     }
                 }
                 if (current != null) {
@@ -92,13 +107,12 @@ public class Cib {
                     root.appendChild(imported);
                 }
             }
-            java.io.StringWriter out = new java.io.StringWriter();
-            var transformer = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
-            transformer.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+            StringWriter out = new StringWriter();
+            Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.transform(new DOMSource(doc), new StreamResult(out));
             return out.toString();
-        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException | java.io.IOException
-                | javax.xml.transform.TransformerException e) {
+        } catch (ParserConfigurationException | SAXException | IOException | TransformerException e) {
             throw new PacemakerCommandException("cannot put the resources and constraints into the CIB configuration: "
                     + e.getMessage());
         }

@@ -118,9 +118,13 @@ class MonTakeoverNfsdActionsTest {
             Files.createDirectories(recoveryRoot().resolve(dir).resolve(address + "-(" + owner.length() + ":" + owner + ")"));
         }
 
-        private OcfExitCode call(String action, String node) throws Exception {
+        private OcfResponse respond(String action, String node) throws Exception {
             return actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, action, node, "n2-takeover", "home_node=n2"),
-                    "n2-takeover", Instant.now().plusSeconds(5)).exitCode();
+                    "n2-takeover", Instant.now().plusSeconds(5));
+        }
+
+        private OcfExitCode call(String action, String node) throws Exception {
+            return respond(action, node).exitCode();
         }
 
         @Test
@@ -143,8 +147,7 @@ class MonTakeoverNfsdActionsTest {
             // Records written after the takeover are not clients that came over.
             record("n2/v4recov", "198.18.0.203", "Linux NFSv4.1 later");
 
-            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
-                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            var response = respond("stop", "n1");
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).isTrue();
             assertThat(journal.entries()).as("c1 is inside n1's own c10: releasing it would drop c10 too")
@@ -168,8 +171,7 @@ class MonTakeoverNfsdActionsTest {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             nfsd.refuse("no nfsd on the bus");
-            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
-                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            var response = respond("stop", "n1");
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("no nfsd on the bus"));
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
@@ -180,8 +182,7 @@ class MonTakeoverNfsdActionsTest {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             nfsd.throwOn(2, new IllegalArgumentException("grace key refused"));
-            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
-                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            var response = respond("stop", "n1");
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace key refused"));
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
@@ -204,8 +205,7 @@ class MonTakeoverNfsdActionsTest {
         @Test
         void aFailedGraceStillStartsTheAddressesAndLogsWhy() throws Exception {
             nfsd.refuse("no nfsd on the bus");
-            var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n1", "n2-takeover",
-                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+            var response = respond("start", "n1");
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).first().asString().contains("no nfsd on the bus");
             assertThat(response.log()).last().asString().contains("no other serving peer to put in grace for n2");

@@ -2,6 +2,7 @@ package io.ganeshaha.agent.testing;
 
 import io.ganeshaha.agent.pacemaker.AttrdOutput;
 import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,15 +39,24 @@ public final class ClusterView {
                 .orFail("cibadmin --replace --scope " + scope);
     }
 
-    /** Both sections in one CIB update, as the agent converges them ({@link Cib#replaceResourcesAndConstraints}). */
+    /** Both sections in one CIB update, the way the agent converges them. */
     public void replaceResourcesAndConstraints(String resources, String constraints) {
-        String configuration = lab.exec(node, "cibadmin", "--query", "--scope", "configuration")
-                .orFail("cibadmin --query --scope configuration").stdout();
         try {
-            replaceSection("configuration", Cib.withSections(configuration, resources, constraints));
+            cib().replaceResourcesAndConstraints(resources, constraints);
         } catch (PacemakerCommandException e) {
             throw new AssertionError(e.getMessage(), e);
         }
+    }
+
+    /** The agent's own {@link Cib}, its tools run inside the node. */
+    private Cib cib() {
+        return new Cib(new CommandRunner() {
+            @Override
+            public Result run(List<String> argv, Duration timeout) {
+                Shell.Result r = lab.exec(node, Map.of(), timeout, argv.toArray(String[]::new));
+                return new Result(r.exitCode(), r.stdout(), r.stderr());
+            }
+        }, Duration.ofSeconds(60));
     }
 
     public Document crmMon() {

@@ -1,4 +1,4 @@
-package io.ganeshaha.agent.converge;
+package io.ganeshaha.agent.pacemaker;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,22 +12,30 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
-/** CIB sections compared as XML, not as text: indentation and attribute order do not count. */
-final class CibXml {
+/**
+ * CIB XML read the one way the agent reads it (no DTD, secure processing), and sections compared
+ * as XML, not as text: indentation and attribute order do not count.
+ */
+public final class CibXml {
 
     private CibXml() {}
 
-    static boolean sameContent(String a, String b) throws IOException {
+    /** A parser for CIB text: no DOCTYPE, secure processing. */
+    static DocumentBuilder builder() throws ParserConfigurationException {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder();
+    }
+
+    public static boolean sameContent(String a, String b) throws IOException {
         return parse(a).getDocumentElement().isEqualNode(parse(b).getDocumentElement());
     }
 
+    /** {@code xml} without blank text and comments, for comparing. */
     static Document parse(String xml) throws IOException {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            Document doc = builder.parse(new InputSource(new StringReader(xml)));
+            Document doc = builder().parse(new InputSource(new StringReader(xml)));
             stripWhitespace(doc.getDocumentElement());
             doc.normalizeDocument();
             return doc;
