@@ -278,7 +278,8 @@ class GaneshaClusterReconcilerTest {
                 .contains("name=\"cidr_netmask\" value=\"64\"")
                 .contains("name=\"nic\" value=\"eth0\"");
         Document constraints = xml(cm.getData().get("constraints.xml"));
-        assertThat(constraints.getElementsByTagName("rsc_order").getLength()).isEqualTo(3);
+        assertThat(constraints.getElementsByTagName("rsc_location").getLength())
+                .as("the grace clone's ban, and per group its ban and three preferences").isEqualTo(13);
         assertThat(cm.getData().get("agent.properties")).contains("ganesha-ha.agent.socket=/run/ganesha-ha/agent.sock")
                 .contains("ganesha-ha.agent.kubernetes.cluster=" + name)
                 .contains("ganesha-ha.agent.kubernetes.virtual-ips=10.0.0.11,10.0.0.12,2001:db8::13")

@@ -30,10 +30,19 @@ import org.w3c.dom.Element;
  *       node is lost and no notify comes) then {@code <node>-cluster_ip-<n>}, IPaddr2 per virtual
  *       IP; banned where {@code ganesha-active ne 1}, preferring its home node and then the other
  *       members in the cluster's {@link TakeoverOrder} (by default GlusterFS's: the member listed
- *       before the home node first), started after the grace clone. With a {@link PortBlock}, the
+ *       before the home node first). With a {@link PortBlock}, the
  *       IPaddr2 resources sit between GlusterFS's {@code <node>-nfs_block} and
  *       {@code <node>-nfs_unblock} (ocf:heartbeat:portblock), one pair per virtual IP.
  * </ul>
+ *
+ * <p>Unlike ganesha-ha.sh, no {@code nfs-grace-clone then <node>-group} order. Its job there was the
+ * fail-back (ganesha_mon set both attributes at once, and the order made the VIP wait for the
+ * returning node's grace start and its pre-start notifies); here the returning node's agent sets
+ * {@code grace-active}, waits for every survivor to acknowledge grace, and only then sets
+ * {@code ganesha-active}, and the failover side is the takeover gate's. An order against a clone
+ * holds every group start in a transition behind every instance start in it: a node coming back
+ * (its supervisor restarting nfsd seconds after a hang was ended) held another node's VIP on no
+ * node while the returning instance's notifies ran.
  *
  * Of the cluster options ({@code crm_config}) it renders only those ganesha-ha.sh derived from the
  * member count ({@link #clusterProperties}); fencing stays the administrator's. The one place this layout is written: the test lab and the
@@ -208,12 +217,6 @@ public final class CibRenderer {
                     prefers.setAttribute("score", Integer.toString(HOME_SCORE - k * SCORE_STEP));
                     constraints.appendChild(prefers);
                 }
-                Element order = doc.createElement("rsc_order");
-                order.setAttribute("id", xmlId("order-" + GRACE_CLONE + "-" + id));
-                order.setAttribute("first", GRACE_CLONE);
-                order.setAttribute("then", id);
-                order.setAttribute("kind", "Optional");
-                constraints.appendChild(order);
             }
         }
         return serialize(doc);

@@ -9,6 +9,7 @@ import io.ganeshaha.agent.testing.ThreeNodeLab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,11 +24,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * of the fail-back after it. The writer holds an fcntl lock on a file of the shared export,
  * mounted through N2's VIP, and appends checksummed records to it, each fsync'ed; the locker,
  * mounted through N3's VIP (a survivor that is not the taker), tries to take the same lock every
- * 100 ms. nfsd on N2 fails, then comes back. The writer must reclaim its open and its lock on the
+ * half second. nfsd on N2 fails, then comes back. The writer must reclaim its open and its lock on the
  * node that took its VIP over and again at home, go on writing without an I/O error, and lose no
  * acknowledged record; the locker must never get the lock while the writer holds it, except in the
  * window a kill -9 opens on this lab's one kernel (the dead process's locks vanish at once, before
  * the survivors are in grace): that window is measured and bounded by the survivors' grace entry.
+ * Two nodes failing together leave one survivor taking both VIPs, the writer's and the locker's.
  * Run alone with {@code ./mvnw verify -pl node-agent -Dit.test=ClientFailoverIT}.
  */
 @Tag("integration")
@@ -83,8 +85,8 @@ class ClientFailoverIT {
 
     /**
      * @param vipToASurvivor whether N2's VIP must be seen on a survivor: not after a hang, where
-     *     the supervisor starts a fresh nfsd within seconds and the VIP may go straight home
-     *     (its start on the taker waits for the grace clone's start on the returning node)
+     *     the supervisor starts a fresh nfsd within seconds and the VIP goes straight home when the
+     *     node is back before the taker's addresses are up
      */
     void failoverAndBack(String scenario, String version, Runnable fault, Runnable recovery, boolean lockWindowAllowed,
             boolean vipToASurvivor) throws Exception {
@@ -101,6 +103,10 @@ class ClientFailoverIT {
         }
         workloads.awaitWritesAfter(faultNs + failover.vipElsewhereMs().orElse(0L) * 1_000_000, RESUME, "the failover");
         ClientWorkloads.Outage atFailover = ClientWorkloads.outage(workloads.oks(), faultNs - 1_000_000_000L);
+        // A client new to the taker, arriving while it is in grace for the moved clients.
+        Duration firstLock = failover.vipTakenBy().map(taker -> workloads.firstLockWait(lab.homeVip.get(taker), version))
+                .orElse(Duration.ZERO);
+        Duration lockTry = workloads.longestLockTry(faultNs);
 
         long backNs = System.currentTimeMillis() * 1_000_000;
         Failover.FailBack back = lab.failover.failBack(N2, recovery, Duration.ofSeconds(90));
@@ -120,6 +126,9 @@ class ClientFailoverIT {
                 atFailBack.stallMs(), back.vipHomeMs().get(), back.vipOnNoNodeMs(), got.size(), got.isEmpty() ? ""
                         : ", the last try begun " + (got.get(got.size() - 1)[0] - faultNs) / 1_000_000
                                 + " ms after the fault", oks.length);
+        System.out.printf("%s: a survivor's client waited up to %d ms for an answer to a new lock; a client new to the"
+                + " taker waited %d ms for its first lock (mount, create, lock, write, fsync)%n", scenario,
+                lockTry.toMillis(), firstLock.toMillis());
 
         assertThat(workloads.clientErrors()).as("no I/O error reached an application").isEmpty();
         assertThat(workloads.kernelLostALock()).as("the writer's kernel lost no lock").isFalse();
@@ -163,5 +172,93 @@ class ClientFailoverIT {
     @Order(3)
     void killNineAndBackWithNfsV40() throws Exception {
         failoverAndBack("kill-v40", "4.0", () -> lab.lab.ganesha(N2, "kill"), () -> lab.lab.ganesha(N2, "start"), true);
+    }
+
+    /**
+     * nfsd on N3 and then on N2 killed together (N3 first: the locker's server is gone before the
+     * writer's lock vanishes with N2's process): N1, the one survivor, takes both VIPs, each only
+     * once it is in grace for that VIP's home node. The writer reclaims its open and its lock on
+     * N1; the locker, whose VIP lands on the same N1, is refused until the reclaim and then by the
+     * writer's lock: it never gets the lock. Both come back at once, and the writer reclaims at home.
+     */
+    @Test
+    @Order(4)
+    void twoNodesFailTogetherAndComeBackTogether() throws Exception {
+        String n1 = ThreeNodeLab.NODES.get(0);
+        String vip2 = lab.homeVip.get(N2);
+        String vip3 = lab.homeVip.get(N3);
+        lab.awaitHealthy(Duration.ofSeconds(90));
+        lab.awaitNoneInGrace(Duration.ofSeconds(60));
+        workloads = ClientWorkloads.start(lab.lab, writer, vip2, locker, vip3, "two-together", "4.1");
+
+        long faultNs = System.currentTimeMillis() * 1_000_000;
+        long start = System.nanoTime();
+        CompletableFuture<Void> faults = CompletableFuture.runAsync(() -> {
+            lab.lab.ganesha(N3, "kill");
+            lab.lab.ganesha(N2, "kill");
+        });
+        long n1InGrace = -1;
+        long vip2OnN1 = -1;
+        long vip3OnN1 = -1;
+        while ((vip2OnN1 < 0 || vip3OnN1 < 0) && elapsedMs(start) < 90_000) {
+            long now = elapsedMs(start);
+            if (n1InGrace < 0 && lab.probes.get(n1).inGrace()) {
+                n1InGrace = now;
+            }
+            if (vip2OnN1 < 0 && lab.probes.get(n1).holds(vip2)) {
+                vip2OnN1 = now;
+            }
+            if (vip3OnN1 < 0 && lab.probes.get(n1).holds(vip3)) {
+                vip3OnN1 = now;
+            }
+            Thread.sleep(50);
+        }
+        faults.join();
+        assertThat(vip2OnN1).as("N2's VIP on " + n1).isNotNegative();
+        assertThat(vip3OnN1).as("N3's VIP on " + n1).isNotNegative();
+        assertThat(n1InGrace).as(n1 + " seen in grace before either VIP arrived").isNotNegative()
+                .isLessThan(Math.min(vip2OnN1, vip3OnN1));
+        workloads.awaitWritesAfter(faultNs + vip2OnN1 * 1_000_000, RESUME, "the failover of two nodes");
+        ClientWorkloads.Outage atFailover = ClientWorkloads.outage(workloads.oks(), faultNs - 1_000_000_000L);
+
+        long backNs = System.currentTimeMillis() * 1_000_000;
+        long back = System.nanoTime();
+        CompletableFuture<Void> recoveries = CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> lab.lab.ganesha(N2, "start")),
+                CompletableFuture.runAsync(() -> lab.lab.ganesha(N3, "start")));
+        long vip2Home = -1;
+        long vip3Home = -1;
+        while ((vip2Home < 0 || vip3Home < 0) && elapsedMs(back) < 90_000) {
+            if (vip2Home < 0 && lab.probes.get(N2).holds(vip2)) {
+                vip2Home = elapsedMs(back);
+            }
+            if (vip3Home < 0 && lab.probes.get(N3).holds(vip3)) {
+                vip3Home = elapsedMs(back);
+            }
+            Thread.sleep(50);
+        }
+        recoveries.join();
+        assertThat(vip2Home).as("N2's VIP home").isNotNegative();
+        assertThat(vip3Home).as("N3's VIP home").isNotNegative();
+        long homeNs = backNs + vip2Home * 1_000_000;
+        workloads.awaitWritesAfter(homeNs, RESUME, "the fail-back of two nodes");
+        long[] oks = workloads.oks();
+        ClientWorkloads.Outage atFailBack = ClientWorkloads.outage(oks, homeNs - 1_000_000_000L);
+
+        List<long[]> got = workloads.lockerGot();
+        System.out.printf("two-together (NFSv4.1): %s in grace %d ms after the faults, N2's VIP there %d ms, N3's %d ms;"
+                + " writer stalled %d ms, wrote again %d ms after the faults; fail-back: VIPs home %d and %d ms, writer"
+                + " stalled %d ms; the locker got the lock %d time(s); %d records acknowledged%n", n1, n1InGrace,
+                vip2OnN1, vip3OnN1, atFailover.stallMs(), (atFailover.resumedAtNs() - faultNs) / 1_000_000, vip2Home,
+                vip3Home, atFailBack.stallMs(), got.size(), oks.length);
+
+        assertThat(workloads.clientErrors()).as("no I/O error reached an application").isEmpty();
+        assertThat(workloads.kernelLostALock()).as("the writer's kernel lost no lock").isFalse();
+        assertThat(got).as("the locker never gets the writer's lock").isEmpty();
+        assertThat(workloads.lostOrDamagedRecords()).as("acknowledged records lost or damaged").isEmpty();
+    }
+
+    private static long elapsedMs(long startNs) {
+        return (System.nanoTime() - startNs) / 1_000_000;
     }
 }

@@ -96,9 +96,10 @@ class ThreeNodeFailoverIT {
     }
 
     /**
-     * A 10 s stall (SIGSTOP) of N3's nfsd: its VIP moves to a peer, the agent ends the hung
-     * process, the lab's supervisor (systemd's Restart= stand-in) starts a fresh one, and the node
-     * fails back home with nobody touching it.
+     * A stall (SIGSTOP) of N3's nfsd: every survivor enters grace, its VIP leaves, the agent ends
+     * the hung process, the lab's supervisor (a {@code Restart=on-failure} drop-in's stand-in)
+     * starts a fresh one, and the VIP is home again with nobody touching the node: by way of the
+     * taker, or straight home when the fresh nfsd is back before the taker's addresses are up.
      */
     @Test
     @Order(2)
@@ -109,13 +110,23 @@ class ThreeNodeFailoverIT {
         try {
             long stalled = System.nanoTime();
             Failover.Result r = lab.failover.inject(N3, () -> lab.lab.ganesha(N3, "stop"), FAILOVER_TIMEOUT);
-            assertFailoverContract(r);
-            assertThat(r.vipTakenBy()).as("the member listed before the home node").contains(N2);
             String vip = lab.homeVip.get(N3);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> lab.probes.get(N3).holds(vip));
-            System.out.printf("stall of %s: VIP away at %d ms, home again %d ms after the stall began%n", N3,
-                    r.vipElsewhereMs().orElse(-1L), (System.nanoTime() - stalled) / 1_000_000);
+            System.out.printf("stall of %s: VIP on %s at %d ms, home again %d ms after the stall began%n", N3,
+                    r.vipTakenBy().orElse("no survivor"), r.vipElsewhereMs().orElse(-1L),
+                    (System.nanoTime() - stalled) / 1_000_000);
+            // The supervisor starts a fresh nfsd seconds after the agent ended the hung one: if
+            // that node is back (both attributes set again) before the taker's addresses are up,
+            // the VIP goes straight home. Either way every survivor was in grace first.
+            if (r.vipElsewhereMs().isPresent()) {
+                assertFailoverContract(r);
+                assertThat(r.vipTakenBy()).as("the member listed before the home node").contains(N2);
+            } else {
+                assertThat(r.orderedStraightHome()).as("the VIP went straight home, every survivor in grace"
+                        + " strictly before it was back: " + r).isTrue();
+                assertThat(r.otherVipsMoved()).as("no other VIP moves").isEmpty();
+            }
             assertThat(lab.agents.get(N3).logContains("sent SIGKILL to the hung ganesha.nfsd " + hung)).isTrue();
             assertThat(lab.lab.ganesha(N3, "pid").orFail("ganesha pid").stdout().strip())
                     .as("a fresh nfsd, started by the supervisor").isNotEqualTo(hung);

@@ -72,6 +72,37 @@ public final class ClientWorkloads {
                 + MOUNT).orFail("mount " + vip + " on " + client.name());
     }
 
+    /**
+     * How long a client that held nothing before the fault waits for its first lock: the locker
+     * mounts {@code vip} a second time (a server it has not talked to, so a new client there),
+     * creates a file of its own, locks it, writes and fsyncs a line, and unmounts. Measured in the
+     * guest from before the mount to the fsync's return.
+     */
+    public Duration firstLockWait(String vip, String version) {
+        String mount = MOUNT + "-first";
+        Path script = ProjectPaths.root().resolve("node-agent/src/test/resources/client/first-lock.py");
+        String out = locker.exec(Duration.ofSeconds(120), "sh", "-c", "mkdir -p " + mount + " && start=$(date +%s%N)"
+                + " && mount -t nfs4 -o vers=" + version + " " + vip + ":/shared " + mount + " && python3 " + script
+                + " " + mount + "/" + name + "-first $start; status=$?; umount -f " + mount + "; exit $status")
+                .orFail("a first lock through " + vip).stdout().strip();
+        String[] times = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+        if (times.length != 2) {
+            throw new AssertionError("first-lock.py printed no times: " + out);
+        }
+        return Duration.ofNanos(Long.parseLong(times[1]) - Long.parseLong(times[0]));
+    }
+
+    /**
+     * The locker's longest lock try that began at or after {@code fromNs}: during a survivor's
+     * grace the server answers NFS4ERR_GRACE and the kernel retries, so this is how long a client
+     * of a healthy survivor waits for an answer to a new lock.
+     */
+    public Duration longestLockTry(long fromNs) {
+        return Duration.ofNanos(lockerLines().stream().filter(l -> l.startsWith("got ") || l.startsWith("busy "))
+                .map(l -> l.split(" ")).filter(f -> Long.parseLong(f[1]) >= fromNs)
+                .mapToLong(f -> Long.parseLong(f[2]) - Long.parseLong(f[1])).max().orElse(0));
+    }
+
     /** Stops both workloads and unmounts (their locks go with them). */
     public void stop() {
         for (LabClient c : List.of(writer, locker)) {

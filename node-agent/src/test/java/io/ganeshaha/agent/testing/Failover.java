@@ -28,8 +28,12 @@ public final class Failover {
         this.homeVip = Map.copyOf(homeVip);
     }
 
+    /**
+     * @param vipHomeAgainMs when the VIP, having left its home node, was there again without having
+     *     been seen on a survivor (the node was back before a taker's addresses came up)
+     */
     public record Result(String node, Map<String, Long> survivorInGraceMs, Optional<Long> vipElsewhereMs,
-            Optional<String> vipTakenBy, List<String> otherVipsMoved) {
+            Optional<String> vipTakenBy, List<String> otherVipsMoved, Optional<Long> vipHomeAgainMs) {
 
         /** The last survivor to enter grace, if all did. */
         public Optional<Long> allInGraceMs() {
@@ -41,6 +45,12 @@ public final class Failover {
         public boolean ordered() {
             return vipElsewhereMs.isPresent() && allInGraceMs().isPresent()
                     && survivorInGraceMs.values().stream().allMatch(g -> g >= 0 && g < vipElsewhereMs.get());
+        }
+
+        /** The VIP came straight home, and every survivor was seen in grace in an earlier round. */
+        public boolean orderedStraightHome() {
+            return vipHomeAgainMs.isPresent() && allInGraceMs().isPresent()
+                    && survivorInGraceMs.values().stream().allMatch(g -> g >= 0 && g < vipHomeAgainMs.get());
         }
 
         public Optional<Long> marginMs() {
@@ -55,17 +65,22 @@ public final class Failover {
         }
     }
 
-    /** Runs the injection for {@code node} and samples until its VIP is on a survivor or time runs out. */
+    /**
+     * Runs the injection for {@code node} and samples until its VIP is on a survivor, or back home
+     * after it left, or time runs out.
+     */
     public Result inject(String node, Runnable injection, Duration timeout) {
         String vip = homeVip.get(node);
         List<String> survivors = survivors(node);
         Map<String, Long> grace = initial(survivors);
         Optional<Long> vipAt = Optional.empty();
         Optional<String> takenBy = Optional.empty();
+        Optional<Long> homeAgain = Optional.empty();
+        boolean left = false;
         List<String> otherMoved = new ArrayList<>();
         long start = System.nanoTime();
         CompletableFuture<Void> injected = CompletableFuture.runAsync(injection);
-        while (vipAt.isEmpty() && elapsed(start) < timeout.toMillis()) {
+        while (vipAt.isEmpty() && homeAgain.isEmpty() && elapsed(start) < timeout.toMillis()) {
             long round = System.nanoTime();
             sampleGrace(survivors, grace, start);
             for (String s : survivors) {
@@ -75,6 +90,13 @@ public final class Failover {
                     break;
                 }
             }
+            if (vipAt.isEmpty()) {
+                boolean home = probes.get(node).holds(vip);
+                if (left && home) {
+                    homeAgain = Optional.of(elapsed(start));
+                }
+                left |= !home;
+            }
             homeVip.forEach((home, other) -> {
                 if (!home.equals(node) && !probes.get(home).holds(other) && !otherMoved.contains(other)) {
                     otherMoved.add(other + " left " + home + " at " + elapsed(start) + " ms");
@@ -83,7 +105,7 @@ public final class Failover {
             pace(round);
         }
         injected.join();
-        return new Result(node, grace, vipAt, takenBy, otherMoved);
+        return new Result(node, grace, vipAt, takenBy, otherMoved, homeAgain);
     }
 
     /**
@@ -102,7 +124,8 @@ public final class Failover {
             sampleGrace(survivors, grace, start);
             pace(round);
         }
-        return new Result(result.node(), grace, result.vipElsewhereMs(), result.vipTakenBy(), result.otherVipsMoved());
+        return new Result(result.node(), grace, result.vipElsewhereMs(), result.vipTakenBy(), result.otherVipsMoved(),
+                result.vipHomeAgainMs());
     }
 
     /**
