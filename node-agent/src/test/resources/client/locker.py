@@ -1,9 +1,11 @@
 """A client workload of the lab: the second client. Holds FILE open for its whole run and tries,
 every PERIOD seconds, to take the same fcntl lock the writer holds, without waiting for it; if it
 ever gets it, it lets it go at once. Logs every attempt with its start and end time in nanoseconds
-to LOG: "busy START END" (refused: another client holds it), "got START END" (a lock violation
-while the writer believes it holds the lock), "error START END MESSAGE". During grace the server
-answers a new lock with NFS4ERR_GRACE and the kernel retries it, so an attempt can take seconds.
+to LOG: "try START" as it begins, then "busy START END" (refused: another client holds it), "got
+START END" (a lock violation while the writer believes it holds the lock), "error START END
+MESSAGE". During grace the server answers a new lock with NFS4ERR_GRACE and the kernel retries it
+with a growing delay, so an attempt can take as long as the grace and more: a "try" without its
+end is an attempt still waiting.
 
     locker.py FILE LOG [PERIOD]
 """
@@ -20,6 +22,7 @@ fd = os.open(path, os.O_RDWR)
 log.write(f"opened {time.time_ns()}\n")
 while True:
     start = time.time_ns()
+    log.write(f"try {start}\n")
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         end = time.time_ns()

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
  * The survivor side of the handshake, run for a {@code ganesha_grace notify}: for each peer that
  * left (post-stop) or returns (pre-start), put the local nfsd into grace over D-Bus, confirm with
  * {@code get_grace}, and publish the acknowledgement the peer's ganesha_mon waits for before it
- * moves the virtual IP. Idempotent (a repeated notify repeats the grace call and the same ack),
- * bounded by the notify's deadline. Pacemaker ignores notify results, so every failure is logged
+ * moves the virtual IP. Idempotent (a repeated notify gives the same ack, and a grace call only
+ * where one is still needed: each restarts ganesha's grace), bounded by the notify's deadline. Pacemaker ignores notify results, so every failure is logged
  * and returned in the outcome rather than swallowed.
  */
 public final class GraceNotifier {
@@ -43,6 +44,15 @@ public final class GraceNotifier {
      * and a takeover request make one grace call per loss between them, not one each.
      */
     private final Set<String> takenOver = ConcurrentHashMap.newKeySet();
+    /**
+     * Returning peers this nfsd entered grace for (pre-start), with the epoch of that return. Every
+     * grace call restarts ganesha's Grace_Period, and Pacemaker repeats the pre-start notify each
+     * time a transition of the same fail-back is aborted (an attribute changed meanwhile): seen in
+     * the lab, four calls in seven seconds, each holding this node's clients out of new locks for
+     * longer. While nfsd is still in grace, a repeat for the same return is acknowledged without
+     * another call.
+     */
+    private final Map<String, String> returnsInGrace = new ConcurrentHashMap<>();
 
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
             Clock clock, Duration callTimeout) {
@@ -123,14 +133,29 @@ public final class GraceNotifier {
                             why, localNode, call.peer());
                     continue;
                 }
+                Optional<String> ackEpoch = epoch;
+                if (call.event() == NotifyEvent.EVENT_JUST_GRACE) {
+                    ackEpoch = epoch.isPresent() ? epoch : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, call.peer());
+                    if (ackEpoch.isPresent() && ackEpoch.get().equals(returnsInGrace.get(call.peer()))
+                            && stillInGrace(deadline)) {
+                        acknowledge(call.peer(), ackEpoch);
+                        acknowledged.add(call.peer());
+                        LOG.infof("%s: nfsd on %s entered grace for this return of %s already and is still in grace;"
+                                + " acknowledged without another grace call", why, localNode, call.peer());
+                        continue;
+                    }
+                }
                 if (call.event() != NotifyEvent.EVENT_TAKE_IP) {
                     takenOver.remove(call.peer()); // it returns: a later loss is a new takeover
                 }
                 enterGrace(call, deadline);
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP) {
                     takenOver.add(call.peer());
+                    returnsInGrace.remove(call.peer());
+                } else if (call.event() == NotifyEvent.EVENT_JUST_GRACE) {
+                    ackEpoch.ifPresent(e -> returnsInGrace.put(call.peer(), e));
                 }
-                acknowledge(call.peer(), epoch);
+                acknowledge(call.peer(), ackEpoch);
                 acknowledged.add(call.peer());
                 LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", why,
                         localNode, call.peer(), call.event());
@@ -142,6 +167,15 @@ public final class GraceNotifier {
             }
         }
         return new Outcome(acknowledged, failures);
+    }
+
+    /** Whether get_grace says nfsd is in grace; no when it cannot say (the grace call then tries). */
+    private boolean stillInGrace(Instant deadline) {
+        try {
+            return nfsd.inGrace(remaining(deadline));
+        } catch (NfsdGrace.GraceFailure e) {
+            return false;
+        }
     }
 
     private void enterGrace(NotifyEvent.GraceCall call, Instant deadline) throws NfsdGrace.GraceFailure {

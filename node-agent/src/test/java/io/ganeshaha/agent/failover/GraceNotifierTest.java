@@ -158,4 +158,31 @@ class GraceNotifierTest {
         n1.notifier.takeOver("n2", "n1", soon());
         assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 5:n2"))).hasSize(3);
     }
+
+    /**
+     * Every grace call restarts ganesha's Grace_Period: the pre-start notifies Pacemaker repeats
+     * for one return (its transitions aborted) make one call while nfsd stays in grace, each still
+     * acknowledged; once grace is over, or for the peer's next return (a new epoch), a new call.
+     */
+    @Test
+    void oneReturnIsOneGraceCallWhileGraceLasts() {
+        NotifyEvent preStart = new NotifyEvent("pre", "start", List.of(), List.of("n2"), List.of(), List.of());
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "R1");
+        for (int repeat = 0; repeat < 3; repeat++) {
+            assertThat(n1.notifier.handle(preStart, "n1", soon()).acknowledged()).containsExactly("n2");
+        }
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 0:n2"))).hasSize(1);
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=R1");
+
+        n1.nfsd.leaveGrace();
+        n1.notifier.handle(preStart, "n1", soon());
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 0:n2")))
+                .as("grace over: the call is needed again").hasSize(2);
+
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "R2");
+        assertThat(n1.notifier.handle(preStart, "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.matching(e -> e.node().equals("n1") && e.what().equals("grace 0:n2")))
+                .as("the next return: a new call").hasSize(3);
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=R2");
+    }
 }

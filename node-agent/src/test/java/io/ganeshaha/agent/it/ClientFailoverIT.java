@@ -106,7 +106,6 @@ class ClientFailoverIT {
         // A client new to the taker, arriving while it is in grace for the moved clients.
         Duration firstLock = failover.vipTakenBy().map(taker -> workloads.firstLockWait(lab.homeVip.get(taker), version))
                 .orElse(Duration.ZERO);
-        Duration lockTry = workloads.longestLockTry(faultNs);
 
         long backNs = System.currentTimeMillis() * 1_000_000;
         Failover.FailBack back = lab.failover.failBack(N2, recovery, Duration.ofSeconds(90));
@@ -116,6 +115,7 @@ class ClientFailoverIT {
         long[] oks = workloads.oks();
         ClientWorkloads.Outage atFailBack = ClientWorkloads.outage(oks, homeNs - 1_000_000_000L);
 
+        Duration lockWait = workloads.longestLockWait(faultNs, System.currentTimeMillis() * 1_000_000);
         List<long[]> got = workloads.lockerGot();
         long allInGraceNs = faultNs + failover.allInGraceMs().orElse(Long.MAX_VALUE / 2_000_000) * 1_000_000;
         System.out.printf("%s (NFSv%s): writer stalled %d ms at failover, wrote again %d ms after the fault (VIP on %s"
@@ -126,9 +126,9 @@ class ClientFailoverIT {
                 atFailBack.stallMs(), back.vipHomeMs().get(), back.vipOnNoNodeMs(), got.size(), got.isEmpty() ? ""
                         : ", the last try begun " + (got.get(got.size() - 1)[0] - faultNs) / 1_000_000
                                 + " ms after the fault", oks.length);
-        System.out.printf("%s: a survivor's client waited up to %d ms for an answer to a new lock; a client new to the"
-                + " taker waited %d ms for its first lock (mount, create, lock, write, fsync)%n", scenario,
-                lockTry.toMillis(), firstLock.toMillis());
+        System.out.printf("%s: a survivor's client waited up to %d ms for an answer to a lock try (failover and"
+                + " fail-back); a client new to the taker waited %d ms for its first lock (mount, create, lock, write,"
+                + " fsync)%n", scenario, lockWait.toMillis(), firstLock.toMillis());
 
         assertThat(workloads.clientErrors()).as("no I/O error reached an application").isEmpty();
         assertThat(workloads.kernelLostALock()).as("the writer's kernel lost no lock").isFalse();

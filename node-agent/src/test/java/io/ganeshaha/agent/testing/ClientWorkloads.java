@@ -93,14 +93,30 @@ public final class ClientWorkloads {
     }
 
     /**
-     * The locker's longest lock try that began at or after {@code fromNs}: during a survivor's
-     * grace the server answers NFS4ERR_GRACE and the kernel retries, so this is how long a client
-     * of a healthy survivor waits for an answer to a new lock.
+     * The locker's longest wait for an answer to a lock try begun in [{@code fromNs}, {@code toNs}):
+     * during a survivor's grace the server answers NFS4ERR_GRACE and the kernel retries with a
+     * growing delay, so this is how long a client of a healthy survivor waits for a new lock. A
+     * try still unanswered counts until {@code toNs}.
      */
-    public Duration longestLockTry(long fromNs) {
-        return Duration.ofNanos(lockerLines().stream().filter(l -> l.startsWith("got ") || l.startsWith("busy "))
-                .map(l -> l.split(" ")).filter(f -> Long.parseLong(f[1]) >= fromNs)
-                .mapToLong(f -> Long.parseLong(f[2]) - Long.parseLong(f[1])).max().orElse(0));
+    public Duration longestLockWait(long fromNs, long toNs) {
+        long longest = 0;
+        long pending = -1;
+        for (String line : lockerLines()) {
+            String[] f = line.split(" ");
+            if (f[0].equals("try") && f.length == 2) {
+                pending = Long.parseLong(f[1]);
+            } else if (f.length >= 3 && (f[0].equals("got") || f[0].equals("busy") || f[0].equals("error"))) {
+                long start = Long.parseLong(f[1]);
+                if (start >= fromNs && start < toNs) {
+                    longest = Math.max(longest, Long.parseLong(f[2]) - start);
+                }
+                pending = -1;
+            }
+        }
+        if (pending >= fromNs && pending < toNs) {
+            longest = Math.max(longest, toNs - pending);
+        }
+        return Duration.ofNanos(longest);
     }
 
     /** Stops both workloads and unmounts (their locks go with them). */
