@@ -48,3 +48,11 @@ app.kubernetes.io/part-of: ganesha-ha
 {{- define "ganesha-ha.image" -}}
 {{- printf "%s:%s" .Values.operator.image.repository (default .Chart.AppVersion .Values.operator.image.tag) }}
 {{- end }}
+
+{{/*
+The node agent image the operator gives every GaneshaCluster that names none: by default the
+agent of this very release.
+*/}}
+{{- define "ganesha-ha.agentImage" -}}
+{{- printf "%s:%s" .Values.agent.image.repository (default .Chart.AppVersion .Values.agent.image.tag) }}
+{{- end }}

@@ -244,8 +244,21 @@ public class NodeAgent {
     }
 
     /** Serving the entry points' socket, with Pacemaker answering. */
+    /**
+     * Ready when it can do its job on this node: Pacemaker's calls are served (the OCF socket),
+     * Pacemaker answers, and ganesha.nfsd's bus is connected (grace calls and death signals). The
+     * DaemonSet replaces the next node's agent only once this one is ready.
+     */
     public boolean ready() {
-        return server != null && server.listening() && pacemaker.reachable();
+        return server != null && server.listening() && pacemaker.reachable() && busConnected();
+    }
+
+    /** How long the failover loop may go without beginning a pass before the agent counts as dead. */
+    public static final Duration LOOP_STALL = Duration.ofMinutes(2);
+
+    /** Live while the failover loop runs: a dead or wedged loop moves no VIP, a restart mends it. */
+    public boolean live() {
+        return monController != null && monController.looping(LOOP_STALL);
     }
 
     public String pacemakerState() {

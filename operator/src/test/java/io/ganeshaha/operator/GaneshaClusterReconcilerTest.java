@@ -321,13 +321,29 @@ class GaneshaClusterReconcilerTest {
         assertThat(pod.getHostNetwork()).isTrue();
         assertThat(pod.getServiceAccountName()).isEqualTo(name + "-node-agent");
         var container = pod.getContainers().get(0);
-        assertThat(container.getImage()).isEqualTo("ganesha-ha/node-agent:0.1.0");
+        assertThat(container.getImage()).as("the operator's agent image: none configured here").isEqualTo(
+                "ganesha-ha/node-agent:0.1.0");
         assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
+        // The pod settings of the operator's configuration (application.properties, %test).
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("storage-only");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getImagePullSecrets()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("regcred"));
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(container.getResources().getRequests()).containsEntry("memory", new Quantity("128Mi"));
         assertThat(container.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("GANESHA_HA_AGENT_KUBERNETES_NODE_NAME");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
         });
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9746);
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+                .as("one node's agent at a time").isEqualTo(1);
+        assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
         assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactlyInAnyOrder(
                 "/run/dbus", "/dev/shm", "/run/ganesha-ha", "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib",
                 "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid");

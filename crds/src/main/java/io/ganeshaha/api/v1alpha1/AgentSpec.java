@@ -5,7 +5,6 @@ import io.sundr.builder.annotations.Buildable;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -16,21 +15,17 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class AgentSpec {
 
-    public static final String DEFAULT_IMAGE = "ganesha-ha/node-agent:0.1.0";
-    public static final String DEFAULT_PULL_POLICY = "IfNotPresent";
-
-    @Default(DEFAULT_IMAGE)
     @Size(min = 1, max = 1024)
-    @JsonPropertyDescription("The node agent image.")
-    private String image = DEFAULT_IMAGE;
+    @JsonPropertyDescription("The node agent image. Unset: the operator's (the Helm chart's agent.image).")
+    private String image;
 
-    @Default(DEFAULT_PULL_POLICY)
     @Pattern("^(Always|IfNotPresent|Never)$")
-    @JsonPropertyDescription("Always, IfNotPresent or Never.")
-    private String imagePullPolicy = DEFAULT_PULL_POLICY;
+    @JsonPropertyDescription("Always, IfNotPresent or Never. Unset: the operator's (the Helm chart's agent.image.pullPolicy).")
+    private String imagePullPolicy;
 
-    @JsonPropertyDescription("CPU and memory for the agent container. The agent answers Pacemaker's monitors: a "
-            + "CPU limit that throttles it delays failure detection, so prefer requests without a CPU limit.")
+    @JsonPropertyDescription("CPU and memory for the agent container; unset: the operator's (the Helm chart's "
+            + "agent.resources). The agent answers Pacemaker's monitors: a CPU limit that throttles it delays "
+            + "failure detection, so prefer requests without a CPU limit.")
     private ResourceRequirements resources;
 
     public String getImage() {

@@ -52,7 +52,9 @@ class GeneratedCrdTest {
                 .isEqualTo(GaneshaSpec.DEFAULT_DBUS_ADDRESS);
         assertThat(ganesha.getProperties().get("pidFile").getDefault().asText()).isEqualTo(GaneshaSpec.DEFAULT_PID_FILE);
         JSONSchemaProps agent = spec.getProperties().get("agent");
-        assertThat(agent.getProperties().get("image").getDefault().asText()).isEqualTo(AgentSpec.DEFAULT_IMAGE);
+        assertThat(agent.getProperties().get("image").getDefault())
+                .as("no schema default: an unset image is the operator's, which the chart sets").isNull();
+        assertThat(agent.getProperties().get("imagePullPolicy").getDefault()).isNull();
         assertThat(agent.getProperties()).containsKey("resources");
         assertThat(spec.getProperties().get("ocfProviderDir").getDefault().asText())
                 .isEqualTo(GaneshaClusterSpec.DEFAULT_OCF_PROVIDER_DIR);

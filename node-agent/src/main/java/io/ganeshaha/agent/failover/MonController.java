@@ -6,6 +6,7 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -38,6 +39,9 @@ public final class MonController implements AutoCloseable {
     private final Duration reassertEvery;
     private final Consumer<FailoverTimeline> timelineSink;
     private final Thread thread;
+    private final Clock clock;
+    /** When the loop last began a pass: what the agent's liveness reads. */
+    private volatile Instant lastPass;
     private final HungNfsd hungNfsd;
     private final Duration hungSettle;
 
@@ -73,6 +77,7 @@ public final class MonController implements AutoCloseable {
         this.hungNfsd = hungNfsd;
         this.hungSettle = hungSettle;
         this.local = local;
+        this.clock = clock;
         this.handover = new Handover(attrd, local, clock, ackPoll);
         this.reassertEvery = reassertEvery;
         this.timelineSink = timelineSink;
@@ -81,7 +86,18 @@ public final class MonController implements AutoCloseable {
     }
 
     public void start() {
+        lastPass = clock.instant();
         thread.start();
+    }
+
+    /**
+     * Whether the loop runs and began a pass within {@code within}: it begins one at least every
+     * {@code reassertEvery}, unless a step is under way (bounded by grace_delay and Pacemaker's
+     * command timeouts). False before {@link #start} and once the thread died.
+     */
+    public boolean looping(Duration within) {
+        Instant last = lastPass;
+        return thread.isAlive() && last != null && !last.plus(within).isBefore(clock.instant());
     }
 
     /** ganesha_mon started (with these parameters) or stopped on this node: only a started mon acts. */
@@ -126,6 +142,7 @@ public final class MonController implements AutoCloseable {
                         return;
                     }
                 }
+                lastPass = clock.instant();
                 current = generation;
                 target = health;
                 params = parameters;

@@ -292,4 +292,15 @@ class MonControllerTest {
         assertThat(cluster.attrd.value("n1", MonStep.HUNG_ATTRIBUTE)).isEmpty();
         assertThat(cluster.journal.contains("pacemaker", "vip of n1 moves")).isFalse();
     }
+
+    /** What the agent's liveness reads: the loop running and passing, not once it has died. */
+    @Test
+    void theLoopCountsAsLoopingOnlyWhileItRuns() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        assertThat(mon.looping(Duration.ofSeconds(5))).isTrue();
+        Thread.sleep(3_000); // the start is 3 s old; the loop begins a pass every 200 ms (reassertEvery)
+        assertThat(mon.looping(Duration.ofSeconds(2))).as("a pass since the start").isTrue();
+        mon.close();
+        assertThat(mon.looping(Duration.ofMinutes(5))).as("its thread has ended").isFalse();
+    }
 }

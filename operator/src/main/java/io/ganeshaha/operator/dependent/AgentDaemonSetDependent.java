@@ -2,6 +2,7 @@ package io.ganeshaha.operator.dependent;
 
 import io.ganeshaha.api.agent.HaConfigMap;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -78,6 +79,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
         String configHash = HaConfiguration.render(primary).agentSettingsHash();
         List<String> memberNames = primary.getSpec().getNodes().stream().map(MemberNode::getName).toList();
         AgentSpec agent = HaConfiguration.agent(primary.getSpec());
+        AgentDefaults defaults = AgentDefaults.fromConfig();
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
@@ -110,6 +112,15 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .endMetadata()
                 .withNewSpec()
                 .withNewSelector().withMatchLabels(Labels.selector(primary)).endSelector()
+                // One node's agent at a time, the next only once the new one is ready: a roll never
+                // leaves two nodes without the agent that moves their VIPs.
+                .withNewUpdateStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(1))
+                .withMaxSurge(new IntOrString(0))
+                .endRollingUpdate()
+                .endUpdateStrategy()
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
@@ -122,7 +133,11 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 // The pid file names a host process: the agent must see the host's /proc.
                 .withHostPID(true)
                 .withDnsPolicy("ClusterFirstWithHostNet")
-                .withPriorityClassName("system-node-critical")
+                .withPriorityClassName(defaults.pod().priorityClassName())
+                // Unset rather than empty, as the API server stores them.
+                .withImagePullSecrets(defaults.pod().imagePullSecrets().isEmpty() ? null : defaults.pod().imagePullSecrets())
+                .withTolerations(defaults.pod().tolerations().isEmpty() ? null : defaults.pod().tolerations())
+                .withNodeSelector(defaults.pod().nodeSelector().isEmpty() ? null : defaults.pod().nodeSelector())
                 .withNewAffinity()
                 .withNewNodeAffinity()
                 .withNewRequiredDuringSchedulingIgnoredDuringExecution()
@@ -140,9 +155,9 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .endAffinity()
                 .addNewContainer()
                 .withName(CONTAINER)
-                .withImage(HaConfiguration.orDefault(agent.getImage(), AgentSpec.DEFAULT_IMAGE))
-                .withImagePullPolicy(HaConfiguration.orDefault(agent.getImagePullPolicy(), AgentSpec.DEFAULT_PULL_POLICY))
-                .withResources(agent.getResources())
+                .withImage(defaults.imageFor(agent))
+                .withImagePullPolicy(defaults.pullPolicyFor(agent))
+                .withResources(defaults.resourcesFor(agent))
                 .addNewEnv()
                 .withName("QUARKUS_CONFIG_LOCATIONS")
                 .withValue(HaConfigMap.MOUNT_PATH + "/" + HaConfigMap.AGENT_PROPERTIES)
@@ -161,6 +176,26 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .withContainerPort(HTTP_PORT)
                 .withProtocol("TCP")
                 .endPort()
+                // Ready: Pacemaker's calls served, Pacemaker answering, nfsd's bus connected.
+                .withNewReadinessProbe()
+                .withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString(HTTP_PORT)).endHttpGet()
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(3)
+                .endReadinessProbe()
+                // Live while the failover loop runs; the JVM's start is covered by the start-up probe.
+                .withNewStartupProbe()
+                .withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString(HTTP_PORT)).endHttpGet()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(24)
+                .endStartupProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString(HTTP_PORT)).endHttpGet()
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(6)
+                .endLivenessProbe()
                 // Privileged: attrd_updater needs Pacemaker's IPC as the host's root, and the
                 // /var/lib/nfs switch rewrites a host directory.
                 .withNewSecurityContext()

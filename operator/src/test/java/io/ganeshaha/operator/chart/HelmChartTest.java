@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.AgentSpec;
+import io.ganeshaha.operator.dependent.AgentDefaults;
 import io.ganeshaha.operator.dependent.AgentRoleDependent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,6 +158,46 @@ class HelmChartTest {
         });
         assertThat(env(operator)).containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
                 .containsEntry("QUARKUS_OPERATOR_SDK_CRD_APPLY", "false");
+    }
+
+    /**
+     * The agent values reach the operator as what {@link AgentDefaults} reads: by default this
+     * release's agent image; tolerations, pull secrets, node selector, priority class and resources
+     * for the agent pods from the values, read back through the operator's own parser.
+     */
+    @Test
+    void theAgentPodSettingsReachTheOperatorAsItReadsThem() {
+        Map<String, String> env = env(operatorContainer(one(render(t -> t), Deployment.class)));
+        AgentDefaults defaults = agentDefaults(env);
+        assertThat(defaults.imageFor(new AgentSpec())).isEqualTo("ganesha-ha/node-agent:0.1.0");
+        assertThat(defaults.pullPolicyFor(new AgentSpec())).isEqualTo("IfNotPresent");
+        assertThat(defaults.pod().priorityClassName()).isEqualTo("system-node-critical");
+        assertThat(defaults.pod().tolerations()).isEmpty();
+        assertThat(defaults.resourcesFor(new AgentSpec()).getLimits()).containsKey("memory").doesNotContainKey("cpu");
+
+        AgentDefaults set = agentDefaults(env(operatorContainer(one(render(t -> t
+                .set("agent.image.repository", "registry.example/ganesha-ha/node-agent")
+                .set("agent.image.tag", "0.2.0")
+                .set("agent.imagePullSecrets[0].name", "regcred")
+                .set("agent.tolerations[0].key", "storage")
+                .set("agent.tolerations[0].operator", "Exists")
+                .set("agent.tolerations[0].effect", "NoSchedule")
+                .set("agent.nodeSelector.nfs", "true")
+                .set("agent.priorityClassName", "nfs-critical")), Deployment.class))));
+        assertThat(set.imageFor(new AgentSpec())).isEqualTo("registry.example/ganesha-ha/node-agent:0.2.0");
+        assertThat(set.pod().imagePullSecrets()).singleElement().extracting(r -> r.getName()).isEqualTo("regcred");
+        assertThat(set.pod().tolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("storage");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(set.pod().nodeSelector()).containsEntry("nfs", "true");
+        assertThat(set.pod().priorityClassName()).isEqualTo("nfs-critical");
+    }
+
+    private static AgentDefaults agentDefaults(Map<String, String> env) {
+        return AgentDefaults.of(Optional.ofNullable(env.get("GANESHA_HA_OPERATOR_AGENT_IMAGE")),
+                Optional.ofNullable(env.get("GANESHA_HA_OPERATOR_AGENT_IMAGE_PULL_POLICY")),
+                Optional.ofNullable(env.get("GANESHA_HA_OPERATOR_AGENT_POD")));
     }
 
     @Test
