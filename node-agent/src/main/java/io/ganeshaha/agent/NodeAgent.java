@@ -39,6 +39,7 @@ import io.ganeshaha.agent.watch.NfsdHealth;
 import io.ganeshaha.agent.watch.NfsdHealthTracker;
 import io.ganeshaha.agent.watch.NfsdWatch;
 import io.ganeshaha.agent.watch.ProcessProbe;
+import io.ganeshaha.agent.watch.ServerEpochCheck;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,6 +48,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +72,7 @@ public class NodeAgent {
 
     private GaneshaDbus ganesha;
     private MonController monController;
+    private ServerEpochCheck serverEpochs;
     private NfsdWatch watch;
     private OcfSocketServer server;
     private KubernetesClient kubernetes;
@@ -95,7 +98,8 @@ public class NodeAgent {
 
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
                 config.reassertInterval(), lastFailover, () -> watch.endHungNfsd(), config.hungSettle());
-        watch = new NfsdWatch(new ProcessProbe(config.pidFile()), new NfsdHealthTracker(config.hangTimeout()),
+        ProcessProbe processProbe = new ProcessProbe(config.pidFile());
+        watch = new NfsdWatch(processProbe, new NfsdHealthTracker(config.hangTimeout()),
                 config.processPollInterval(), config.busAnswerTimeout(), monController::healthChanged);
         // open() never fails: an absent bus is reported to the watch and retried in the background.
         ganesha = GaneshaDbus.open(config.dbusAddress(), watch, BusSession.Options.defaults());
@@ -127,6 +131,9 @@ public class NodeAgent {
                 new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
                         PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController), clock,
                         config.dbusCallTimeout()));
+        serverEpochs = new ServerEpochCheck(processProbe::probe, Path.of("/proc"), attributes, attrd);
+        meters.gauge("ganesha_ha_server_epoch_collisions", serverEpochs, ServerEpochCheck::collisionCount);
+        schedules.every("server-epoch", Duration.ofSeconds(2), SERVER_EPOCH_CHECK, serverEpochs);
         schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
                 new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
@@ -251,6 +258,14 @@ public class NodeAgent {
      */
     public boolean ready() {
         return server != null && server.listening() && pacemaker.reachable() && busConnected();
+    }
+
+    /** How often this node's nfsd ServerEpoch is published and compared with the peers'. */
+    static final Duration SERVER_EPOCH_CHECK = Duration.ofSeconds(15);
+
+    /** This node's nfsd ServerEpoch, and the peers it may collide with. */
+    public String serverEpoch() {
+        return serverEpochs == null ? "unknown" : serverEpochs.describe();
     }
 
     /** How long the failover loop may go without beginning a pass before the agent counts as dead. */

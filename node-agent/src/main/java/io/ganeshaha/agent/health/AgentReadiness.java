@@ -27,6 +27,7 @@ public class AgentReadiness implements HealthCheck {
                 .withData("pacemaker", agent.pacemakerState())
                 .withData("nfsd", agent.nfsdHealth().name())
                 .withData("hangDetection", agent.hangDetection())
+                .withData("serverEpoch", agent.serverEpoch())
                 .withData("systemBus", agent.busConnected() ? "connected" : "unavailable")
                 .withData("lastFailover", agent.lastFailover().map(AgentReadiness::describe).orElse("none"))
                 .withData("kubernetesMirror", agent.mirrorState())

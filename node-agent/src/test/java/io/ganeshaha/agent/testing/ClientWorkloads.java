@@ -203,6 +203,15 @@ public final class ClientWorkloads {
                 .map(l -> new long[] {Long.parseLong(l.split(" ")[1]), Long.parseLong(l.split(" ")[2])}).toList();
     }
 
+    /**
+     * The locker's successful tries begun after {@code ns}: each one a lock violation once the lock
+     * could no longer be free (the writer held it before the fault, and after {@code ns} every
+     * server that could grant it was in grace or held the writer's reclaimed lock).
+     */
+    public List<long[]> lockerGotAfter(long ns) {
+        return lockerGot().stream().filter(g -> g[0] > ns).toList();
+    }
+
     /** I/O errors either application saw. */
     public List<String> clientErrors() {
         List<String> errors = new ArrayList<>();

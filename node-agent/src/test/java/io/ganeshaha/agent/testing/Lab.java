@@ -85,6 +85,16 @@ public final class Lab implements AutoCloseable {
                 CALL_TIMEOUT).orFail("ganesha-lab ganesha " + operation + " on " + node);
     }
 
+    /**
+     * Starts the node's ganesha.nfsd with ServerEpoch {@code epoch} ({@code -E}) instead of the
+     * lab's own for the node.
+     */
+    public Shell.Result ganeshaStartWithEpoch(String node, String epoch) {
+        return Shell.run(List.of(ProjectPaths.labScript().toString(), "ganesha", "--dir", dir.toString(), node, "start"),
+                java.util.Map.of("GANESHA_LAB_SERVER_EPOCH", epoch), CALL_TIMEOUT)
+                .orFail("ganesha-lab ganesha start on " + node + " with epoch " + epoch);
+    }
+
     /** The pid of the node's ganesha.nfsd, if one runs. */
     public java.util.Optional<Long> ganeshaPid(String node) {
         Shell.Result r = Shell.run(List.of(ProjectPaths.labScript().toString(), "ganesha", "--dir", dir.toString(), node,
