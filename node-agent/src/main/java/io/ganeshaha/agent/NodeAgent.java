@@ -250,7 +250,6 @@ public class NodeAgent {
         return mirror == null ? "off" : mirror.state();
     }
 
-    /** Serving the entry points' socket, with Pacemaker answering. */
     /**
      * Ready when it can do its job on this node: Pacemaker's calls are served (the OCF socket),
      * Pacemaker answers, and ganesha.nfsd's bus is connected (grace calls and death signals). The

@@ -40,7 +40,7 @@ public final class MonController implements AutoCloseable {
     private final Consumer<FailoverTimeline> timelineSink;
     private final Thread thread;
     private final Clock clock;
-    /** When the loop last began a pass: what the agent's liveness reads. */
+    /** When the loop last began a pass or one of a step's waits: what the agent's liveness reads. */
     private volatile Instant lastPass;
     private final HungNfsd hungNfsd;
     private final Duration hungSettle;
@@ -91,9 +91,11 @@ public final class MonController implements AutoCloseable {
     }
 
     /**
-     * Whether the loop runs and began a pass within {@code within}: it begins one at least every
-     * {@code reassertEvery}, unless a step is under way (bounded by grace_delay and Pacemaker's
-     * command timeouts). False before {@link #start} and once the thread died.
+     * Whether the loop runs and showed progress within {@code within}: it begins a pass at least
+     * every {@code reassertEvery}, and a step under way marks each of its waits (the handover's
+     * look at the acknowledgements every {@code ackPoll}, up to grace_delay, which may be 300 s;
+     * the hung settle). Only a thread stuck elsewhere goes quiet. False before {@link #start} and
+     * once the thread died.
      */
     public boolean looping(Duration within) {
         Instant last = lastPass;
@@ -217,6 +219,7 @@ public final class MonController implements AutoCloseable {
 
     /** Waits up to {@code atMost}; false as soon as a newer health verdict or parameter set arrived. */
     private boolean pauseUnlessSuperseded(Duration atMost, long startedAt) {
+        lastPass = clock.instant(); // a wait the step means to make: the loop is alive
         synchronized (lock) {
             if (generation != startedAt) {
                 return false;

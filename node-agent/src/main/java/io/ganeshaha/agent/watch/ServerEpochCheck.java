@@ -44,9 +44,9 @@ public final class ServerEpochCheck implements Runnable {
         try {
             Optional<NfsdProcess> process = nfsd.get();
             if (process.isPresent() && !process.get().equals(published)) {
-                ServerEpoch mine = read(process.get());
-                local.set(ServerEpoch.ATTRIBUTE, mine.attributeValue());
-                epoch = mine;
+                ServerEpoch started = read(process.get());
+                local.set(ServerEpoch.ATTRIBUTE, started.attributeValue());
+                epoch = started;
                 published = process.get();
             }
             ServerEpoch mine = epoch;

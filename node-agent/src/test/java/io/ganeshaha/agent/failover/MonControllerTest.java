@@ -303,4 +303,20 @@ class MonControllerTest {
         mon.close();
         assertThat(mon.looping(Duration.ofMinutes(5))).as("its thread has ended").isFalse();
     }
+
+    /**
+     * A step may wait as long as grace_delay (up to 300 s) for acknowledgements that do not come:
+     * that is the loop working, and the liveness it feeds must not read it as stuck.
+     */
+    @Test
+    void aLongWaitForAcknowledgementsIsStillLooping() throws Exception {
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false;
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+        Thread.sleep(3_000); // in the 30 s wait for acknowledgements, polled every 10 ms
+        assertThat(cluster.journal.contains("n2", "delete " + GANESHA)).as("still waiting").isFalse();
+        assertThat(mon.looping(Duration.ofSeconds(2))).as("a wait the step means to make").isTrue();
+    }
 }
