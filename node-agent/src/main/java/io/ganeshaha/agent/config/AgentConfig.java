@@ -48,7 +48,8 @@ public interface AgentConfig {
      * How long a node that found its nfsd hung waits, once it published so, before it looks for a
      * serving peer to give its virtual IP to: a stall of shared storage hangs every node's nfsd
      * within about one heartbeat period (1 s by default) of each other, and each must see the
-     * others' marks to hold on to its address rather than hand it to another hung node.
+     * others' marks to hold on to its address rather than hand it to another hung node. A mark
+     * that comes later still, while the failover waits for acknowledgements, stops it there too.
      */
     @WithDefault("1500ms")
     Duration hungSettle();

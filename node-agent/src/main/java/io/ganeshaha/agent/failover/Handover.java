@@ -3,6 +3,7 @@ package io.ganeshaha.agent.failover;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,12 @@ import org.jboss.logging.Logger;
  * acknowledgement of that epoch (or {@code grace_delay}), move {@code ganesha-active}, and return
  * what happened as a {@link FailoverTimeline}. Effects only; what to do was decided by
  * {@link MonStep#next}, and when the wait is over by {@link GraceAcks#progress}.
+ *
+ * <p>A hang is decided again at every look of the wait: nodes hung by one stall of the shared
+ * backend find it out up to a heartbeat period plus the hang timeout's jitter apart, so the peer
+ * that served when this node looked may be hung by now. Once {@link MonStep#next} says
+ * {@link MonStep.Kind#HOLD} the wait stops with {@code ganesha-active} where it is: the virtual IP
+ * stays rather than moving to a node that cannot serve it either.
  */
 final class Handover {
 
@@ -48,10 +55,14 @@ final class Handover {
      * Runs the step; the timeline of a begun and finished sequence, empty for anything else (nothing
      * to do, a finished interrupted sequence, or a sequence superseded midway).
      */
-    Optional<FailoverTimeline> run(MonStep step, OcfParameters.Mon params, String why, Pause pause)
+    Optional<FailoverTimeline> run(MonStep step, OcfParameters.Mon params, NfsdHealth why, Pause pause)
             throws PacemakerCommandException {
         return switch (step.kind()) {
-            case NOTHING, HOLD -> Optional.empty();
+            case NOTHING -> Optional.empty();
+            case HOLD -> {
+                hold(params);
+                yield Optional.empty();
+            }
             case BEGIN -> begin(step, params, why, pause);
             case FINISH -> {
                 finish(step, params, why, pause);
@@ -60,7 +71,7 @@ final class Handover {
         };
     }
 
-    private Optional<FailoverTimeline> begin(MonStep step, OcfParameters.Mon params, String why, Pause pause)
+    private Optional<FailoverTimeline> begin(MonStep step, OcfParameters.Mon params, NfsdHealth why, Pause pause)
             throws PacemakerCommandException {
         Direction direction = step.direction();
         String self = local.nodeName();
@@ -71,7 +82,7 @@ final class Handover {
         Instant graceChanged = clock.instant();
         LOG.infof("nfsd on %s is %s: %s; waiting up to %d s for survivors to enter grace before moving %s", self,
                 why, direction.applied(params.graceActive()), params.graceDelay().toSeconds(), params.ganeshaActive());
-        Optional<Awaited> acks = awaitAcks(params, epoch, pause);
+        Optional<Awaited> acks = awaitAcks(params, epoch, why, pause);
         if (acks.isEmpty()) {
             return Optional.empty();
         }
@@ -88,12 +99,26 @@ final class Handover {
                 ganeshaChanged));
     }
 
+    /**
+     * Keeps the virtual IP here: {@code grace-active} is set again if a failover begun while a peer
+     * still served had deleted it, so a peer serving later gets a failover of its own, with a new
+     * epoch and a post-stop notify to acknowledge, not the rest of one its agent could not answer.
+     */
+    private void hold(OcfParameters.Mon params) throws PacemakerCommandException {
+        if (local.reread(params.graceActive()).isEmpty()) {
+            Direction.FAILBACK.apply(local, params.graceActive());
+            LOG.warnf("nfsd on %s is HUNG and no peer that could take its virtual IP serves: %s and %s kept, "
+                    + "the virtual IP stays", local.nodeName(), Direction.FAILBACK.applied(params.graceActive()),
+                    params.ganeshaActive());
+        }
+    }
+
     /** An interrupted sequence: honour the acknowledgements of the epoch it had published. */
-    private void finish(MonStep step, OcfParameters.Mon params, String why, Pause pause)
+    private void finish(MonStep step, OcfParameters.Mon params, NfsdHealth why, Pause pause)
             throws PacemakerCommandException {
         String self = local.nodeName();
         Optional<String> epoch = attrd.query(GraceAcks.REQUEST_ATTRIBUTE, self);
-        if (epoch.isPresent() && awaitAcks(params, epoch.get(), pause).isEmpty()) {
+        if (epoch.isPresent() && awaitAcks(params, epoch.get(), why, pause).isEmpty()) {
             return;
         }
         step.direction().apply(local, params.ganeshaActive());
@@ -106,15 +131,28 @@ final class Handover {
 
     /**
      * Looks at the survivors' acknowledgements every {@code ackPoll} until {@link GraceAcks#progress}
-     * says the wait is over. Empty when the step was superseded meanwhile.
+     * says the wait is over. Empty when the step was superseded meanwhile, or, for a hang, when no
+     * peer that could take the virtual IP serves any more.
      */
-    private Optional<Awaited> awaitAcks(OcfParameters.Mon params, String epoch, Pause pause)
+    private Optional<Awaited> awaitAcks(OcfParameters.Mon params, String epoch, NfsdHealth health, Pause pause)
             throws PacemakerCommandException {
         String self = local.nodeName();
         Instant deadline = clock.instant().plus(params.graceDelay());
         while (true) {
             Map<String, String> ganeshaActive = attrd.queryAll(params.ganeshaActive());
             Map<String, String> graceActive = attrd.queryAll(params.graceActive());
+            if (health == NfsdHealth.HUNG) {
+                boolean servingPeer = !MonStep.servingPeers(ganeshaActive, graceActive,
+                        attrd.queryAll(MonStep.HUNG_ATTRIBUTE), self).isEmpty();
+                MonStep now = MonStep.next(health, Optional.ofNullable(graceActive.get(self)),
+                        Optional.ofNullable(ganeshaActive.get(self)), servingPeer);
+                if (now.kind() == MonStep.Kind.HOLD) {
+                    LOG.warnf("nfsd on %s is HUNG and every peer that could take its virtual IP is hung by now too",
+                            self);
+                    hold(params);
+                    return Optional.empty();
+                }
+            }
             Map<String, String> acks = GraceAcks.survivors(ganeshaActive, graceActive, self).isEmpty() ? Map.of()
                     : attrd.queryAll(GraceAcks.ACK_ATTRIBUTE);
             Instant now = clock.instant();

@@ -202,13 +202,14 @@ public final class MonController implements AutoCloseable {
                         + "(the cluster is degraded) until a peer serves or nfsd beats again", local.nodeName());
             }
             holding = true;
+            handover.run(step, params, target, atMost -> pauseUnlessSuperseded(atMost, startedAt));
             return;
         }
         if (holding) {
             LOG.infof("nfsd on %s is %s: no longer holding its virtual IP back", local.nodeName(), target);
             holding = false;
         }
-        handover.run(step, params, target.name(), atMost -> pauseUnlessSuperseded(atMost, startedAt))
+        handover.run(step, params, target, atMost -> pauseUnlessSuperseded(atMost, startedAt))
                 .ifPresent(timelineSink);
         if (target == NfsdHealth.HUNG && local.reread(params.ganeshaActive()).isEmpty()) {
             // The virtual IP has left: end the hung process, its supervisor restarts it and the

@@ -33,10 +33,12 @@ public record MonStep(Kind kind, Direction direction, boolean moveGaneshaActive)
          */
         FINISH,
         /**
-         * nfsd is hung but no peer serves that could take this node's virtual IP: keep both
-         * attributes where they are. Giving the address away would leave it on no node, or on
-         * another hung one; a shared backend stalling hangs every node at once. Decided again at
-         * the next look, and over as soon as a peer serves or nfsd beats again.
+         * nfsd is hung but no peer serves that could take this node's virtual IP: keep
+         * {@code ganesha-active}, and set {@code grace-active} again if a failover begun when a
+         * peer still served had deleted it. Giving the address away would leave it on no node, or
+         * on another hung one; a shared backend stalling hangs every node at once. Decided again
+         * at the next look, and over as soon as a peer serves (a failover begins afresh, with a
+         * new epoch its survivors acknowledge) or nfsd beats again.
          */
         HOLD
     }

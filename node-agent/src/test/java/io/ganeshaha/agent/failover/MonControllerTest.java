@@ -293,6 +293,46 @@ class MonControllerTest {
         assertThat(cluster.journal.contains("pacemaker", "vip of n1 moves")).isFalse();
     }
 
+    /**
+     * One stall of the shared backend, found out on n1 first and on its peers only after n1's
+     * settle (their heartbeats were due later): n1 began a failover while they still served. Its
+     * wait for their acknowledgements sees them hung, and the VIP stays on n1 with both attributes
+     * set; once the peers serve again, n1 fails over afresh and they acknowledge.
+     */
+    @Test
+    void peersHungAfterAFailoverBeganKeepTheVipWhereItIs() throws Exception {
+        cluster.nodes.values().forEach(InMemoryCluster.Node::healthy);
+        MonController n1 = cluster.node("n1").mon(InMemoryCluster.mon(LONG_GRACE_DELAY), timelines,
+                Duration.ofMillis(300));
+        n1.healthChanged(NfsdHealth.SERVING);
+        cluster.nodes.values().forEach(node -> node.serving = false); // nfsds stalled: no acknowledgement
+        n1.healthChanged(NfsdHealth.HUNG);
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.attrd.value("n1", GRACE).isEmpty());
+
+        cluster.node("n2").given(MonStep.HUNG_ATTRIBUTE, "1");
+        cluster.node("n3").given(MonStep.HUNG_ATTRIBUTE, "1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.attrd.value("n1", GRACE).filter("1"::equals)
+                .isPresent());
+        Thread.sleep(1_000); // several looks (every 200 ms) later
+        assertThat(cluster.attrd.value("n1", GANESHA)).as("journal:%n%s", cluster.journal).contains("1");
+        assertThat(cluster.journal.contains("pacemaker", "vip of n1 moves")).isFalse();
+        assertThat(cluster.journal.contains("n1", "end hung nfsd")).isFalse();
+
+        // The peers serve again, n1 stays hung: it fails over with a new epoch they acknowledge.
+        for (String peer : List.of("n2", "n3")) {
+            cluster.node(peer).serving = true;
+            cluster.node(peer).without(MonStep.HUNG_ATTRIBUTE);
+        }
+        FailoverTimeline timeline = nextTimeline();
+        assertThat(timeline.acknowledged()).containsExactlyInAnyOrder("n2", "n3");
+        assertThat(timeline.acksComplete()).isPresent();
+        for (String peer : List.of("n2", "n3")) {
+            assertThat(cluster.journal.first(peer, "grace 5:n1")).as(peer + " in grace before the VIP moves")
+                    .isLessThan(cluster.journal.first("pacemaker", "vip of n1 moves"));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.journal.contains("n1", "end hung nfsd"));
+    }
+
     /** What the agent's liveness reads: the loop running and passing, not once it has died. */
     @Test
     void theLoopCountsAsLoopingOnlyWhileItRuns() throws Exception {

@@ -104,6 +104,40 @@ class TwoNodeIT {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> !probe.inGrace());
     }
 
+    /**
+     * How n1's waits for acknowledgements ended since this was made, read from its agent's log: a
+     * VIP moved on the survivor's acknowledgement is one more "all survivors ... are in grace" line
+     * and no "ran out" line. What the agent did, not how long the machine took to do it.
+     */
+    static final class WaitEnds {
+        private final AgentProcess agent;
+        private final long acknowledged;
+        private final long ranOut;
+
+        WaitEnds(AgentProcess agent) {
+            this.agent = agent;
+            this.acknowledged = count(ACKNOWLEDGED);
+            this.ranOut = count(RAN_OUT);
+        }
+
+        private static final String ACKNOWLEDGED = "all survivors of " + N1 + " are in grace ([" + N2 + "])";
+        private static final String RAN_OUT = "ran out for " + N1 + ": no grace acknowledgement";
+
+        private long count(String line) {
+            String log = agent.logText();
+            long n = 0;
+            for (int at = log.indexOf(line); at >= 0; at = log.indexOf(line, at + 1)) {
+                n++;
+            }
+            return n;
+        }
+
+        void assertEndedOnTheAcknowledgement() {
+            await().atMost(Duration.ofSeconds(5)).until(() -> count(ACKNOWLEDGED) > acknowledged);
+            assertThat(count(RAN_OUT)).as("moved on the acknowledgement, not after grace_delay").isEqualTo(ranOut);
+        }
+    }
+
     @Test
     @Order(1)
     void aTwoNodeColdStartComesUpWithNoFailedAction() {
@@ -139,6 +173,7 @@ class TwoNodeIT {
                 "n2 in grace", two.probe2::inGrace,
                 "VIP1 on n2", () -> two.probe2.holds(VIP1),
                 "VIP2 off n2", () -> !two.probe2.holds(VIP2));
+        WaitEnds waits = new WaitEnds(agent1);
         try (FailoverTimeline timeline = new FailoverTimeline(conditions, 20)) {
             two.lab.ganesha(N1, "kill");
             await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
@@ -146,10 +181,9 @@ class TwoNodeIT {
             long grace = timeline.millisUntil("n2 in grace").orElseThrow();
             long vip = timeline.millisUntil("VIP1 on n2").orElseThrow();
             assertThat(grace).as("the survivor is in grace before the VIP arrives").isLessThan(vip);
-            assertThat(vip).as("moved on the acknowledgement, not after grace_delay").isLessThan(GRACE_DELAY.toMillis() / 2);
             assertThat(timeline.seen("VIP2 off n2")).as("the survivor's own VIP never moved").isFalse();
         }
-        assertThat(agent1.logContains("all survivors of " + N1 + " are in grace ([" + N2 + "])")).isTrue();
+        waits.assertEndedOnTheAcknowledgement();
         assertThat(agent2.logContains("post-stop: nfsd on " + N2 + " is in grace for " + N1)).isTrue();
 
         // The agent's health endpoint tells whoever is on call what the last failover did.
@@ -214,13 +248,13 @@ class TwoNodeIT {
         awaitBothServing();
         awaitOutOfGrace(two.probe2);
         two.api.disconnect(N1);
+        WaitEnds waits = new WaitEnds(agent1);
         try (FailoverTimeline timeline = new FailoverTimeline(Map.of("VIP1 on n2", () -> two.probe2.holds(VIP1)), 20)) {
             two.lab.ganesha(N1, "kill");
             await().atMost(GRACE_DELAY.plusSeconds(20)).until(() -> timeline.seen("VIP1 on n2"));
             System.out.println("two nodes, n1 cut off the Kubernetes API, kill -9 of nfsd on n1: " + timeline.summary());
-            assertThat(timeline.millisUntil("VIP1 on n2").orElseThrow())
-                    .as("still moved on the acknowledgement").isLessThan(GRACE_DELAY.toMillis() / 2);
         }
+        waits.assertEndedOnTheAcknowledgement();
         await().atMost(Duration.ofSeconds(20)).until(() -> agent1.logContains("cannot write GaneshaNode"));
         assertThat(reported(K1).getNfsd()).as("the API has not heard of it yet").isEqualTo("SERVING");
 
