@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.KubernetesApi;
+import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.Shell;
 import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.agent.AgentSettings;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The node agents as the operator's DaemonSet pods would run them on a {@link TwoNodeLab}: the
@@ -26,12 +28,24 @@ import java.util.List;
  */
 final class AgentPods {
 
-    private final TwoNodeLab two;
+    private final Lab lab;
+    private final Path work;
+    private final Consumer<AutoCloseable> owner;
     private final String namespace;
     private final String cluster;
 
     AgentPods(TwoNodeLab two, String namespace, String cluster) {
-        this.two = two;
+        this(two.lab, two.work, two::own, namespace, cluster);
+    }
+
+    /**
+     * @param work where the pods' files go (rendered properties, projected ConfigMaps, logs)
+     * @param owner takes every agent started, to close it before the lab goes down
+     */
+    AgentPods(Lab lab, Path work, Consumer<AutoCloseable> owner, String namespace, String cluster) {
+        this.lab = lab;
+        this.work = work;
+        this.owner = owner;
         this.namespace = namespace;
         this.cluster = cluster;
     }
@@ -54,8 +68,8 @@ final class AgentPods {
         project(kubernetesName, config);
         Path properties;
         try {
-            properties = Files.writeString(two.work.resolve("agent-" + kubernetesName + ".properties"), rendered
-                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + two.work.resolve("ocf-" + kubernetesName))
+            properties = Files.writeString(work.resolve("agent-" + kubernetesName + ".properties"), rendered
+                    .replace(ocfLine, AgentSettings.OCF_PROVIDER_DIR + "=" + work.resolve("ocf-" + kubernetesName))
                     .replace(cibLine, AgentSettings.PACEMAKER_CONFIG_DIR + "=" + projection(kubernetesName))
                     + "ganesha-ha.agent.pacemaker-config-interval=1s\n");
         } catch (IOException e) {
@@ -69,10 +83,12 @@ final class AgentPods {
         // As the pod: the pid file's host directory at the pod's own path (hostPath), the host's
         // processes in view (hostPID); the agent reads the pid file the operator rendered.
         String hostPidDir = Path.of(hostPidFile).getParent().toString();
-        AgentProcess agent = two.own(new AgentProcess(two.lab, node, two.work.resolve("agent-" + kubernetesName + ".log"),
-                settings, java.util.Map.of(Path.of(podPidFile).getParent().toString(), hostPidDir)).start());
+        AgentProcess agent = new AgentProcess(lab, node, work.resolve("agent-" + kubernetesName + ".log"),
+                settings, java.util.Map.of(Path.of(podPidFile).getParent().toString(), hostPidDir));
+        owner.accept(agent);
+        agent.start();
         // From inside the agent's mount namespace: the host's pid file, naming the host's ganesha.nfsd.
-        java.util.Optional<Long> running = two.lab.ganeshaPid(node);
+        java.util.Optional<Long> running = lab.ganeshaPid(node);
         if (running.isPresent()) {
             String nfsd = running.get().toString();
             String seen = inAgentsView(agent, "cat", podPidFile).lines().findFirst().orElse("").strip();
@@ -89,7 +105,7 @@ final class AgentPods {
     }
 
     Path projection(String kubernetesName) {
-        return two.work.resolve("config-" + kubernetesName);
+        return work.resolve("config-" + kubernetesName);
     }
 
     /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
@@ -113,9 +129,14 @@ final class AgentPods {
 
     /** What the DaemonSet controller reports once both agent pods run the current template. */
     void rolledOut(KubernetesClient client) {
+        rolledOut(client, 2);
+    }
+
+    /** The same for {@code pods} agent pods. */
+    void rolledOut(KubernetesClient client, int pods) {
         var ds = client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent").get();
-        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2)
-                .withUpdatedNumberScheduled(2).withNumberReady(2).withObservedGeneration(ds.getMetadata().getGeneration())
+        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(pods)
+                .withUpdatedNumberScheduled(pods).withNumberReady(pods).withObservedGeneration(ds.getMetadata().getGeneration())
                 .build());
         client.apps().daemonSets().inNamespace(namespace).resource(ds).updateStatus();
     }
