@@ -20,6 +20,7 @@ import io.ganeshaha.agent.failover.PeerLossWatch;
 import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.failover.TakeoverRequestWatch;
 import io.ganeshaha.agent.ocf.OcfParameters;
+import io.ganeshaha.agent.health.AgentMetrics;
 import io.ganeshaha.agent.health.LastFailover;
 import io.ganeshaha.agent.instances.InstanceStore;
 import io.ganeshaha.agent.mirror.HostAddresses;
@@ -66,6 +67,7 @@ public class NodeAgent {
 
     private final AgentConfig config;
     private final MeterRegistry meters;
+    private final AgentMetrics metrics;
     private final LastFailover lastFailover;
     private final PacemakerReachability pacemaker = new PacemakerReachability(Clock.systemUTC());
     private final Schedules schedules = new Schedules();
@@ -84,7 +86,8 @@ public class NodeAgent {
     public NodeAgent(AgentConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
-        this.lastFailover = new LastFailover(meters);
+        this.metrics = new AgentMetrics(meters);
+        this.lastFailover = new LastFailover(metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -104,8 +107,7 @@ public class NodeAgent {
         // open() never fails: an absent bus is reported to the watch and retried in the background.
         ganesha = GaneshaDbus.open(config.dbusAddress(), watch, BusSession.Options.defaults());
         NfsdGrace grace = new BusGrace(ganesha);
-        meters.gauge("ganesha_ha_nfsd_serving", watch, w -> w.health() == NfsdHealth.SERVING ? 1 : 0);
-        meters.gauge("ganesha_ha_dbus_connected", watch, w -> w.busConnected() ? 1 : 0);
+        metrics.nfsd(watch::health, watch::busConnected);
 
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
                 config.dbusCallTimeout());
@@ -132,8 +134,13 @@ public class NodeAgent {
                         PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController), clock,
                         config.dbusCallTimeout()));
         serverEpochs = new ServerEpochCheck(processProbe::probe, Path.of("/proc"), attributes, attrd);
-        meters.gauge("ganesha_ha_server_epoch_collisions", serverEpochs, ServerEpochCheck::collisionCount);
+        io.micrometer.core.instrument.Gauge.builder(ServerEpochCheck.METRIC, serverEpochs, ServerEpochCheck::collisionCount)
+                .description("Peers whose nfsd may hand out the same client and session ids as this node's "
+                        + "(the same ServerEpoch): a client moved between them is refused for good")
+                .register(meters);
         schedules.every("server-epoch", Duration.ofSeconds(2), SERVER_EPOCH_CHECK, serverEpochs);
+        schedules.every("in-grace-gauge", IN_GRACE_PROBE, IN_GRACE_PROBE,
+                metrics.inGraceProbe(grace, this::nfsdServing, config.dbusCallTimeout()));
         schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
                 new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
@@ -261,6 +268,9 @@ public class NodeAgent {
 
     /** How often this node's nfsd ServerEpoch is published and compared with the peers'. */
     static final Duration SERVER_EPOCH_CHECK = Duration.ofSeconds(15);
+
+    /** How often nfsd is asked whether it is in grace, for the ganesha_ha_nfsd_in_grace gauge. */
+    static final Duration IN_GRACE_PROBE = Duration.ofSeconds(5);
 
     /** This node's nfsd ServerEpoch, and the peers it may collide with. */
     public String serverEpoch() {

@@ -1,5 +1,7 @@
 package io.ganeshaha.operator;
 
+import io.ganeshaha.operator.status.ClusterMetrics;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -70,6 +72,23 @@ class GaneshaClusterReconcilerTest {
 
     @KubernetesTestServer
     KubernetesServer mockServer;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metricsUrl;
+
+    /** What Prometheus would scrape from the operator now. */
+    String metrics() throws Exception {
+        try (var in = metricsUrl.openStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The value of {@code metric} for GaneshaCluster {@code name}, empty when it has none. */
+    java.util.Optional<Double> clusterMetric(String metric, String name) throws Exception {
+        var m = java.util.regex.Pattern.compile("(?m)^" + metric + "\\{[^}]*ganeshacluster=\"" + name
+                + "\"[^}]*\\} (\\S+)$").matcher(metrics());
+        return m.find() ? java.util.Optional.of(Double.parseDouble(m.group(1))) : java.util.Optional.empty();
+    }
 
     String namespace() {
         return client.getNamespace();
@@ -387,7 +406,7 @@ class GaneshaClusterReconcilerTest {
     }
 
     @Test
-    void aFailoverReportedByTheAgentsShowsInConditionsStatusAndEvents() {
+    void aFailoverReportedByTheAgentsShowsInConditionsStatusAndEvents() throws Exception {
         String name = "failover";
         create(threeNodes(name));
         awaitObserved(name);
@@ -404,6 +423,10 @@ class GaneshaClusterReconcilerTest {
             assertThat(condition(c, "Degraded").getReason()).isEqualTo("NodeFailed");
             assertThat(condition(c, "Ready").getReason()).isEqualTo("VirtualIpsUnserved");
         });
+        // The same state for Prometheus: alerts need no API access.
+        assertThat(clusterMetric(ClusterMetrics.FAILOVER_IN_PROGRESS, name)).contains(1.0);
+        assertThat(clusterMetric(ClusterMetrics.READY, name)).contains(0.0);
+        assertThat(metrics()).contains("# HELP " + ClusterMetrics.FAILOVER_IN_PROGRESS + " 1 while a failover");
         assertThat(events(name)).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("FailoverStarted");
             assertThat(e.getType()).isEqualTo("Warning");
@@ -432,6 +455,13 @@ class GaneshaClusterReconcilerTest {
             assertThat(c.getStatus().getVirtualIpPlacement()).startsWith("10.0.0.11=k8s-b,10.0.0.12=k8s-b,");
             assertThat(c.getStatus().getLastFailover().getEpoch()).isEqualTo("1764064800123");
         });
+        assertThat(clusterMetric(ClusterMetrics.FAILOVER_IN_PROGRESS, name)).contains(0.0);
+        assertThat(clusterMetric(ClusterMetrics.READY, name)).contains(1.0);
+        assertThat(clusterMetric(ClusterMetrics.DEGRADED, name)).contains(1.0);
+        assertThat(clusterMetric(ClusterMetrics.NODES_READY, name)).contains(2.0);
+        assertThat(clusterMetric(ClusterMetrics.NODES, name)).contains(3.0);
+        // JOSDK's own, through its Micrometer support: what an alert on reconcile errors reads.
+        assertThat(metrics()).containsPattern("(?m)^operator_sdk_reconciliations_started_total\\{.*\\} [1-9]");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(name)).extracting(Event::getReason)
                 .contains("FailoverStarted", "NodeFailed", "FailoverFinished", "Failover"));
         assertThat(events(name)).filteredOn(e -> e.getReason().equals("Failover")).singleElement()
@@ -591,7 +621,7 @@ class GaneshaClusterReconcilerTest {
     }
 
     @Test
-    void aFailingApiCallIsReportedAsReconcileFailedAndRetried() {
+    void aFailingApiCallIsReportedAsReconcileFailedAndRetried() throws Exception {
         String name = "api-fails";
         // The first two attempts to create the agents' DaemonSet are refused, as an API server
         // refuses an operator whose ClusterRole lacks a verb (Fabric8's client itself retries only
@@ -611,6 +641,9 @@ class GaneshaClusterReconcilerTest {
         });
         assertThat(java.util.Optional.ofNullable(condition(get(name), "Ready")).map(Condition::getStatus))
                 .as("nothing served yet, nothing claimed").isNotEqualTo(java.util.Optional.of("True"));
+
+        // What the chart's GaneshaHaReconcileErrors alert reads (JOSDK's Micrometer support).
+        assertThat(metrics()).containsPattern("(?m)^operator_sdk_reconciliations_failed_total\\{.*\\} [1-9]");
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(daemonSet(name)).isNotNull());
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(get(name), "Degraded"))
@@ -718,15 +751,17 @@ class GaneshaClusterReconcilerTest {
     }
 
     @Test
-    void deleteRunsTheFinalizerAndRemovesWhatTheOperatorCreated() {
+    void deleteRunsTheFinalizerAndRemovesWhatTheOperatorCreated() throws Exception {
         String name = "delete";
         create(threeNodes(name));
         awaitObserved(name);
         assertThat(daemonSet(name)).isNotNull();
+        assertThat(clusterMetric(ClusterMetrics.NODES, name)).contains(3.0);
 
         client.resources(GaneshaCluster.class).inNamespace(namespace()).withName(name).delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(get(name)).isNull());
+        assertThat(clusterMetric(ClusterMetrics.NODES, name)).as("the deleted cluster's gauges").isEmpty();
         assertThat(daemonSet(name)).isNull();
         assertThat(configMap(name)).isNull();
         assertThat(client.serviceAccounts().inNamespace(namespace()).withName(name + "-node-agent").get()).isNull();

@@ -31,6 +31,9 @@ public final class OcfDispatcher {
     private final NfsdActions nfsd;
     private final TakeoverActions takeover;
     private final Clock clock;
+    /** The counter of served calls. */
+    public static final String OCF_ACTIONS = "ganesha_ha_ocf_actions";
+
     private final MeterRegistry meters;
 
     public OcfDispatcher(MonActions mon, GraceActions grace, NfsdActions nfsd, TakeoverActions takeover, Clock clock,
@@ -53,8 +56,11 @@ public final class OcfDispatcher {
         }
         String instance = request.resourceInstance().orElse(request.agent().agentName());
         OcfResponse response = answer(request, instance);
-        meters.counter("ganesha_ha_ocf_actions", "agent", request.agent().agentName(), "action", request.action(),
-                "exit", Integer.toString(response.exitCode().code())).increment();
+        io.micrometer.core.instrument.Counter.builder(OCF_ACTIONS)
+                .description("Pacemaker's calls of the entry points served here, by agent, action and OCF exit code")
+                .tags("agent", request.agent().agentName(), "action", request.action(), "exit",
+                        Integer.toString(response.exitCode().code()))
+                .register(meters).increment();
         if (!request.action().equals("monitor") || response.exitCode() != OcfExitCode.SUCCESS
                 && response.exitCode() != OcfExitCode.NOT_RUNNING) {
             LOG.infof("%s %s (%s): %s%s", request.agent().agentName(), request.action(), instance,

@@ -23,6 +23,9 @@ public final class ServerEpochCheck implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(ServerEpochCheck.class);
 
+    /** The gauge of {@link #collisionCount}. */
+    public static final String METRIC = "ganesha_ha_server_epoch_collisions";
+
     private final Supplier<Optional<NfsdProcess>> nfsd;
     private final Path proc;
     private final LocalAttributes local;

@@ -166,7 +166,7 @@ class TwoNodeIT {
 
     @Test
     @Order(2)
-    void theVipMovesOnTheSurvivorsAcknowledgementNotAfterGraceDelay() {
+    void theVipMovesOnTheSurvivorsAcknowledgementNotAfterGraceDelay() throws Exception {
         awaitBothServing();
         awaitOutOfGrace(two.probe2);
         Map<String, BooleanSupplier> conditions = Map.of(
@@ -190,6 +190,23 @@ class TwoNodeIT {
         String health = AgentHealth.readiness(two.lab, N1);
         assertThat(health).contains("\"nfsd\": \"DOWN\"").contains("\"lastFailover\": \"failover at ")
                 .contains("acknowledged by [" + N2 + "] of [" + N2 + "] (all by ");
+
+        // ... and so do its metrics: every one the chart's alert rules read, with its help text, and
+        // this failover counted and timed.
+        String metrics = AgentHealth.metrics(two.lab, N1);
+        for (String name : AgentHealth.metricsTheAlertsRead()) {
+            assertThat(metrics).as("an alert rule reads " + name).containsPattern("(?m)^" + name + "(\\{| )");
+            assertThat(metrics).containsPattern("(?m)^# HELP " + name.replaceAll("_total$", "") + "(_total)? \\S");
+        }
+        assertThat(AgentHealth.metricsTheAlertsRead()).contains("ganesha_ha_nfsd_serving", "ganesha_ha_failovers_total");
+        assertThat(metrics).containsPattern("(?m)^ganesha_ha_nfsd_serving 0\\.0$")
+                .containsPattern("(?m)^ganesha_ha_nfsd_state\\{state=\"DOWN\"\\} 1\\.0$")
+                .containsPattern("(?m)^ganesha_ha_failovers_total\\{acknowledged=\"true\",direction=\"failover\"\\} 1\\.0$")
+                .containsPattern("(?m)^ganesha_ha_handover_seconds_count\\{acknowledged=\"true\",direction=\"failover\"\\} 1(\\.0)?$")
+                .containsPattern("(?m)^ganesha_ha_grace_acknowledgement_seconds_bucket\\{direction=\"failover\",le=\"1\\.0\"\\}");
+        String survivor = AgentHealth.metrics(two.lab, N2);
+        assertThat(survivor).as("N2 is asked whether it is in grace every 5 s: an answer, not NaN")
+                .containsPattern("(?m)^ganesha_ha_nfsd_in_grace (1|0)\\.0$");
 
         // ... and so does its GaneshaNode: the operator folds it into the cluster's status.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -19,6 +19,7 @@ import io.ganeshaha.operator.dependent.HaConfiguration;
 import io.ganeshaha.operator.events.ClusterEvents;
 import io.ganeshaha.operator.status.AgentRollout;
 import io.ganeshaha.operator.status.ClusterHealth;
+import io.ganeshaha.operator.status.ClusterMetrics;
 import io.ganeshaha.operator.status.StatusAggregator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -83,12 +84,15 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
     private final KubernetesClient client;
     private final ClusterEvents events;
     private final Duration staleAfter;
+    private final ClusterMetrics metrics;
 
     public GaneshaClusterReconciler(KubernetesClient client,
-            @ConfigProperty(name = "ganesha-ha.operator.agent-stale-after", defaultValue = "90s") Duration staleAfter) {
+            @ConfigProperty(name = "ganesha-ha.operator.agent-stale-after", defaultValue = "90s") Duration staleAfter,
+            ClusterMetrics metrics) {
         this.client = client;
         this.events = new ClusterEvents(client);
         this.staleAfter = staleAfter;
+        this.metrics = metrics;
     }
 
     @Override
@@ -159,6 +163,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
                 return fresh;
             });
         }
+        metrics.record(cluster, after);
         List<ClusterEvents.Change> changes = ClusterEvents.changes(before, after);
         changes.forEach(c -> LOG.infof("GaneshaCluster %s: %s %s: %s", name, c.type(), c.reason(), c.message()));
         events.record(cluster, changes, status.now());
@@ -218,6 +223,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
         client.configMaps().inNamespace(namespace).withLabels(labels).delete();
         client.resources(GaneshaNode.class).inNamespace(namespace)
                 .withLabel(GaneshaNode.CLUSTER_LABEL, cluster.getMetadata().getName()).delete();
+        metrics.forget(cluster);
         LOG.infof("GaneshaCluster %s/%s deleted: node agents, their reports, RBAC and configuration removed",
                 namespace, cluster.getMetadata().getName());
         return DeleteControl.defaultDelete();

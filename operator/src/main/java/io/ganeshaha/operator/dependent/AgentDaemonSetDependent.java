@@ -34,6 +34,8 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     public static final String CONTAINER = "node-agent";
     /** The agent's /q/health and /q/metrics port on the host (hostNetwork). */
     public static final int HTTP_PORT = 9746;
+    /** The name of that port in the pod spec: the chart's PodMonitor scrapes /q/metrics by it. */
+    public static final String HTTP_PORT_NAME = "http";
 
     /** A host path the agent needs, where the container sees it, and why. */
     record HostMount(String volume, String path, String containerPath, String type, boolean propagate) {
@@ -172,7 +174,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom()
                 .endEnv()
                 .addNewPort()
-                .withName("http")
+                .withName(HTTP_PORT_NAME)
                 .withContainerPort(HTTP_PORT)
                 .withProtocol("TCP")
                 .endPort()

@@ -334,6 +334,105 @@ class HelmChartTest {
     // ---- helpers --------------------------------------------------------------------------
 
     /** Renders the chart as `helm template ganesha-ha helm/ganesha-ha -n ganesha-ha` would. */
+    // ---- monitoring -------------------------------------------------------------------------
+
+    @Test
+    void noPrometheusOperatorObjectsUnlessMonitoringIsEnabled() {
+        assertThat(render(t -> t)).noneMatch(o -> o.getApiVersion().startsWith("monitoring.coreos.com/"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> spec(HasMetadata object) {
+        return (Map<String, Object>) ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) object)
+                .getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Map<String, Object> map, String... path) {
+        Object o = map;
+        for (String key : path) {
+            o = key.matches("\\d+") ? ((List<Object>) o).get(Integer.parseInt(key)) : ((Map<String, Object>) o).get(key);
+        }
+        return (T) o;
+    }
+
+    static HasMetadata named(List<HasMetadata> objects, String kind, String name) {
+        return objects.stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    /**
+     * PodMonitors that select exactly the operator's pods and every agent pod the operator creates,
+     * on the port their containers name; alert rules on the metrics the operator registers, each
+     * with a severity and a summary; all carrying the labels Prometheus selects them by.
+     */
+    @Test
+    void monitoringScrapesTheOperatorAndEveryAgentAndAlertsOnWhatTheyExport() {
+        List<HasMetadata> objects = render(t -> t.set("monitoring.enabled", "true")
+                .set("monitoring.labels.release", "kube-prometheus-stack"));
+        List<HasMetadata> monitoring = objects.stream()
+                .filter(o -> o.getApiVersion().equals("monitoring.coreos.com/v1")).toList();
+        assertThat(monitoring).extracting(HasMetadata::getKind)
+                .containsExactlyInAnyOrder("PodMonitor", "PodMonitor", "PrometheusRule");
+        assertThat(monitoring).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack"));
+
+        Deployment deployment = one(objects, Deployment.class);
+        Map<String, Object> operator = spec(named(objects, "PodMonitor", RELEASE + "-operator"));
+        Map<String, String> operatorSelector = at(operator, "selector", "matchLabels");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(operatorSelector);
+        assertThat(operatorContainer(deployment).getPorts()).extracting(ContainerPort::getName)
+                .contains((String) at(operator, "podMetricsEndpoints", "0", "port"));
+        assertThat((String) at(operator, "podMetricsEndpoints", "0", "path")).isEqualTo("/q/metrics");
+
+        Map<String, Object> agents = spec(named(objects, "PodMonitor", RELEASE + "-node-agents"));
+        Map<String, String> agentSelector = at(agents, "selector", "matchLabels");
+        GaneshaCluster cluster = new GaneshaCluster();
+        cluster.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("nfs").build());
+        assertThat(io.ganeshaha.operator.Labels.of(cluster)).as("the labels of every agent pod")
+                .containsAllEntriesOf(agentSelector);
+        assertThat((String) at(agents, "podMetricsEndpoints", "0", "port"))
+                .isEqualTo(io.ganeshaha.operator.dependent.AgentDaemonSetDependent.HTTP_PORT_NAME);
+        assertThat((Boolean) at(agents, "namespaceSelector", "any")).isTrue();
+
+        List<Map<String, Object>> rules = at(spec(one(objects, "PrometheusRule")), "groups", "0", "rules");
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat((String) at(rule, "labels", "severity")).isIn("critical", "warning");
+            assertThat((String) at(rule, "annotations", "summary")).isNotBlank();
+            assertThat((String) at(rule, "annotations", "description")).isNotBlank();
+        });
+        Set<String> operatorMetrics = Set.of(io.ganeshaha.operator.status.ClusterMetrics.READY,
+                io.ganeshaha.operator.status.ClusterMetrics.DEGRADED,
+                io.ganeshaha.operator.status.ClusterMetrics.FAILOVER_IN_PROGRESS,
+                io.ganeshaha.operator.status.ClusterMetrics.NODES_READY,
+                io.ganeshaha.operator.status.ClusterMetrics.NODES);
+        for (Map<String, Object> rule : rules) {
+            String expr = at(rule, "expr");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ganesha_ha_cluster_[a-z_]+").matcher(expr);
+            while (m.find()) {
+                assertThat(operatorMetrics).as("%s: %s", rule.get("alert"), expr).contains(m.group());
+            }
+        }
+        // "Agent not reporting" reads the scrape of the agents' PodMonitor, by the job name Prometheus gives it.
+        assertThat(rules).anySatisfy(rule -> assertThat((String) at(rule, "expr"))
+                .isEqualTo("up{job=\"" + NAMESPACE + "/" + RELEASE + "-node-agents\"} == 0"));
+    }
+
+    @Test
+    void theAgentsPodMonitorLooksOnlyWhereTheOperatorWatches() {
+        List<HasMetadata> objects = render(t -> t.set("monitoring.enabled", "true")
+                .set("watchNamespaces[0]", "storage").set("monitoring.rules.enabled", "false"));
+        Map<String, Object> agents = spec(named(objects, "PodMonitor", RELEASE + "-node-agents"));
+        assertThat((List<String>) at(agents, "namespaceSelector", "matchNames")).containsExactly("storage");
+        assertThat(objects).noneMatch(o -> o.getKind().equals("PrometheusRule"));
+    }
+
+    static HasMetadata one(List<HasMetadata> objects, String kind) {
+        List<HasMetadata> found = objects.stream().filter(o -> o.getKind().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
     static List<HasMetadata> render(UnaryOperator<TemplateCommand> options) {
         List<HasMetadata> objects = ChartRenderer.render(RELEASE, NAMESPACE, options);
         assertThat(objects).as("rendered objects").isNotEmpty();
