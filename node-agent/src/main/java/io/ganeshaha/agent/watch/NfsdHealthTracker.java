@@ -56,6 +56,11 @@ public final class NfsdHealthTracker {
         newOwner(currentOwner, now);
     }
 
+    /** The bus name's owner as last told (a bus connect, a NameOwnerChanged signal); empty for none. */
+    public String owner() {
+        return owner;
+    }
+
     public void busLost() {
         busUp = false;
     }

@@ -130,8 +130,11 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
                     tracker.busConnected(owner, System.nanoTime());
                 }
                 busAnswering = true;
+                disagreeingOwner = null;
                 LOG.infof("connected to the system bus at %s; org.ganesha.nfsd is %s", b.address(),
                         owner.isEmpty() ? "not on the bus" : "owned by " + owner);
+            } else {
+                correctMissedOwnerChange(b, owner);
             }
         } catch (GaneshaDbusException e) {
             if (busAnswering) {
@@ -146,6 +149,36 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
             LOG.errorf(e, "checking the system bus failed");
         }
         evaluate();
+    }
+
+    /**
+     * The owner GetNameOwner reported at the last check, when it differed from the tracker's: a
+     * NameOwnerChanged signal that never arrived (seen once after the bus came back: nfsd took its
+     * name and the agent went on believing it was off the bus) is made good by the checks. Only
+     * when two checks in a row agree, so that a signal racing one check never turns a death back.
+     */
+    private String disagreeingOwner;
+
+    private void correctMissedOwnerChange(GaneshaDbus b, String owner) {
+        String known;
+        synchronized (tracker) {
+            known = tracker.owner();
+        }
+        if (owner.equals(known)) {
+            disagreeingOwner = null;
+        } else if (owner.equals(disagreeingOwner)) {
+            disagreeingOwner = null;
+            Optional<NfsdProcess> process = probe.probe();
+            synchronized (tracker) {
+                tracker.processObserved(process);
+                tracker.ownerChanged(owner, System.nanoTime());
+            }
+            LOG.warnf("org.ganesha.nfsd is %s on the bus at %s, which no NameOwnerChanged signal said (it was %s): "
+                    + "taken from two bus checks in a row", owner.isEmpty() ? "not" : "owned by " + owner, b.address(),
+                    known.isEmpty() ? "not on the bus" : "owned by " + known);
+        } else {
+            disagreeingOwner = owner;
+        }
     }
 
     private void evaluate() {

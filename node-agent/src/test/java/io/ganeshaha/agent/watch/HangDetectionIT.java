@@ -59,6 +59,48 @@ class HangDetectionIT {
         return samples;
     }
 
+    /**
+     * The NameOwnerChanged signal that says nfsd took its bus name never reaches the watch (seen
+     * once in CI after the bus came back: the agent went on believing nfsd was off the bus and
+     * never failed back): the watch's bus checks see the owner and take it, two checks in a row.
+     */
+    @Test
+    void nfsdTakingItsNameIsSeenEvenWhenTheSignalIsLost() throws Exception {
+        ganesha = GaneshaOnPrivateBus.create().heartbeatFreq(1000).startBus();
+        watch = new NfsdWatch(new ProcessProbe(ganesha.pidFile()), new NfsdHealthTracker(Duration.ofSeconds(3)),
+                Duration.ofMillis(50), Duration.ofSeconds(1), verdicts::add);
+        io.ganeshaha.agent.dbus.GaneshaBusListener withoutOwnerSignals = new io.ganeshaha.agent.dbus.GaneshaBusListener() {
+            @Override
+            public void ownerChanged(String oldOwner, String newOwner) {
+                // lost
+            }
+
+            @Override
+            public void heartbeat(boolean healthy) {
+                watch.heartbeat(healthy);
+            }
+
+            @Override
+            public void busLost(Throwable cause) {
+                watch.busLost(cause);
+            }
+
+            @Override
+            public void busRegained() {
+                watch.busRegained();
+            }
+        };
+        bus = GaneshaDbus.open(ganesha.busAddress(), withoutOwnerSignals, BusSession.Options.defaults());
+        watch.start(bus);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.health() == NfsdHealth.DOWN);
+
+        ganesha.start();
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.health() == NfsdHealth.SERVING);
+        System.out.printf("NameOwnerChanged lost: nfsd seen serving %d ms after it owned its name%n",
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
     @Test
     void aGaneshaWithoutHeartbeatsServesAndHangDetectionSaysItIsOff() throws Exception {
         watch(0, Duration.ofSeconds(1));
