@@ -76,6 +76,8 @@ public final class TakeoverActions {
                 instances.markStarted(OcfAgent.TAKEOVER, instance, Map.of("home_node", parameters.homeNode()));
                 String self = request.onNode().orElse(localNode.name());
                 if (self.equals(parameters.homeNode())) {
+                    // Its own addresses come home: clients following them reclaim here, in grace.
+                    notifier.homeComing(self, deadline);
                     yield OcfResponse.of(OcfExitCode.SUCCESS);
                 }
                 GraceNotifier.Outcome outcome = notifier.takeOver(parameters.homeNode(), self, deadline);

@@ -199,6 +199,34 @@ public final class GraceNotifier {
     }
 
     /**
+     * This node's own virtual IPs are about to start here again (ganesha_takeover start on their
+     * home node). ganesha counts Grace_Period from nfsd's start, which may be long before its
+     * addresses are back: in CI a hung nfsd's successor started 16 s of a 20 s grace before its VIP
+     * came home from the survivor that had it, and the client that followed the VIP home reclaimed
+     * too late and lost its lock. So while nfsd is still in grace (it waits for clients to reclaim)
+     * its grace starts over now, and the clients following their address home have a whole
+     * Grace_Period; ganesha still ends it as soon as every client it knows has reclaimed. Not in
+     * grace: nobody is left to reclaim here, and no call is made (it would only hold new clients
+     * off).
+     */
+    public Outcome homeComing(String localNode, Instant deadline) {
+        if (!nfsdServing.getAsBoolean() || !stillInGrace(deadline)) {
+            return new Outcome(List.of(), List.of());
+        }
+        try {
+            nfsd.grace(NotifyEvent.EVENT_JUST_GRACE, localNode, remaining(deadline));
+            LOG.infof("home: nfsd on %s is in grace again as its virtual IPs come home (its clients' reclaims "
+                    + "get a whole Grace_Period)", localNode);
+            return new Outcome(List.of(localNode), List.of());
+        } catch (NfsdGrace.GraceFailure | RuntimeException e) {
+            String failure = "home: could not start nfsd's grace on " + localNode + " over as its virtual IPs come "
+                    + "home: " + e.getMessage();
+            LOG.warn(failure);
+            return new Outcome(List.of(), List.of(failure));
+        }
+    }
+
+    /**
      * {@code home}'s virtual IPs have just left this node for home (ganesha_takeover stop): drop
      * the state of the clients that came over from it, each by its owner, so that they reclaim
      * their opens and locks at home without finding them still held here. One call per owner,

@@ -54,6 +54,27 @@ class GraceNotifierTest {
         assertThat(cluster.journal.contains("n1", "grace 0:n2")).isTrue();
     }
 
+    /**
+     * Its own VIPs coming home: an nfsd still in grace (restarted, its clients yet to reclaim)
+     * starts its grace over, so the clients following their address home get a whole
+     * Grace_Period; one out of grace gets no call.
+     */
+    @Test
+    void homeComingStartsGraceOverOnlyWhileNfsdIsInGrace() throws Exception {
+        assertThat(n1.notifier.homeComing("n1", soon()).acknowledged()).as("not in grace: nothing to reclaim")
+                .isEmpty();
+        assertThat(cluster.journal.contains("n1", "grace 0:n1")).isFalse();
+
+        n1.nfsd.grace(5, "n9", java.time.Duration.ofSeconds(1)); // in grace, as a freshly started nfsd is
+        GraceNotifier.Outcome outcome = n1.notifier.homeComing("n1", soon());
+        assertThat(outcome.acknowledged()).containsExactly("n1");
+        assertThat(cluster.journal.contains("n1", "grace 0:n1")).isTrue();
+
+        n1.nfsd.refuse("org.freedesktop.DBus.Error.NoReply");
+        assertThat(n1.notifier.homeComing("n1", soon()).failures()).as("the bus does not answer: no grace to start")
+                .isEmpty();
+    }
+
     @Test
     void otherNotificationsAskForNothing() {
         NotifyEvent postStart = new NotifyEvent("post", "start", List.of(), List.of("n2"), List.of(), List.of());
