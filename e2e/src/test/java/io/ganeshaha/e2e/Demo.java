@@ -11,6 +11,7 @@ import io.ganeshaha.agent.testing.ClusterView;
 import io.ganeshaha.agent.testing.KubernetesApi;
 import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.NodeProbe;
+import io.ganeshaha.agent.testing.Owned;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpecBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
@@ -72,7 +73,7 @@ public final class Demo implements AutoCloseable {
     private final Path work;
     private final PrintStream out;
     private final long started = System.nanoTime();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
     private Lab lab;
@@ -391,10 +392,7 @@ public final class Demo implements AutoCloseable {
     }
 
     <T extends AutoCloseable> T own(T closeable) {
-        synchronized (owned) {
-            owned.add(closeable);
-        }
-        return closeable;
+        return owned.own(closeable);
     }
 
     /** Agents and operator first, then the API server, then the lab; once, whoever calls first. */
@@ -405,18 +403,7 @@ public final class Demo implements AutoCloseable {
         }
         out.println();
         say("tearing down: agents, operator, API server, lab");
-        List<AutoCloseable> toClose;
-        synchronized (owned) {
-            toClose = new ArrayList<>(owned);
-            owned.clear();
-        }
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                // the lab's teardown below ends whatever is left
-            }
-        }
+        owned.closeAll();
         if (api != null) {
             api.close();
         }

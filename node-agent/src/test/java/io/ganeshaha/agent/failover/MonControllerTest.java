@@ -40,6 +40,16 @@ class MonControllerTest {
         return mon;
     }
 
+    /** nfsd dies on n2 while no survivor's agent answers: n2 deleted grace-active and waits grace_delay (30 s). */
+    private MonController n2DownAndWaitingForSurvivorsThatNeverAnswer() {
+        cluster.node("n1").agentAnswers = false;
+        cluster.node("n3").agentAnswers = false;
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.healthChanged(NfsdHealth.DOWN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+        return mon;
+    }
+
     private FailoverTimeline nextTimeline() throws InterruptedException {
         FailoverTimeline timeline = timelines.poll(20, TimeUnit.SECONDS);
         assertThat(timeline).as("a finished sequence; journal:\n%s", cluster.journal).isNotNull();
@@ -126,11 +136,7 @@ class MonControllerTest {
 
     @Test
     void nfsdBackDuringTheWaitStopsTheFailoverBeforeTheVipMoves() throws Exception {
-        cluster.node("n1").agentAnswers = false;
-        cluster.node("n3").agentAnswers = false;
-        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
-        mon.healthChanged(NfsdHealth.DOWN);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+        MonController mon = n2DownAndWaitingForSurvivorsThatNeverAnswer();
 
         mon.healthChanged(NfsdHealth.SERVING);
 
@@ -350,11 +356,7 @@ class MonControllerTest {
      */
     @Test
     void aLongWaitForAcknowledgementsIsStillLooping() throws Exception {
-        cluster.node("n1").agentAnswers = false;
-        cluster.node("n3").agentAnswers = false;
-        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
-        mon.healthChanged(NfsdHealth.DOWN);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.attrd.value("n2", GRACE).isEmpty());
+        MonController mon = n2DownAndWaitingForSurvivorsThatNeverAnswer();
         Thread.sleep(3_000); // in the 30 s wait for acknowledgements, polled every 10 ms
         assertThat(cluster.journal.contains("n2", "delete " + GANESHA)).as("still waiting").isFalse();
         assertThat(mon.looping(Duration.ofSeconds(2))).as("a wait the step means to make").isTrue();

@@ -34,7 +34,7 @@ public final class TwoNodeLab implements AutoCloseable {
     public final KubernetesApi api;
     public final NodeProbe probe1;
     public final NodeProbe probe2;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
 
     private TwoNodeLab(Path work, Lab lab, KubernetesApi api) {
         this.work = work;
@@ -82,26 +82,12 @@ public final class TwoNodeLab implements AutoCloseable {
 
     /** Closed, in the reverse order of handing over, before the lab goes down. */
     public <T extends AutoCloseable> T own(T closeable) {
-        synchronized (owned) {
-            owned.add(closeable);
-        }
-        return closeable;
+        return owned.own(closeable);
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> toClose;
-        synchronized (owned) {
-            toClose = new ArrayList<>(owned);
-            owned.clear();
-        }
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                // the lab's teardown below ends whatever is left
-            }
-        }
+        owned.closeAll();
         api.close();
         lab.close();
     }
