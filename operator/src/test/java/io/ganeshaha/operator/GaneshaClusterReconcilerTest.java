@@ -365,12 +365,16 @@ class GaneshaClusterReconcilerTest {
         assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
         assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactlyInAnyOrder(
                 "/run/dbus", "/dev/shm", "/run/ganesha-ha", "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib",
-                "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid");
+                "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid", "/etc/passwd", "/etc/group");
+        assertThat(container.getVolumeMounts()).filteredOn(m -> m.getMountPath().startsWith("/etc/"))
+                .as("the host's user database and the rendered configuration are only read")
+                .extracting(VolumeMount::getReadOnly).containsOnly(true);
         assertThat(pod.getHostPID()).as("the pid file names a host process").isTrue();
         Map<String, String> hostPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
                 .collect(Collectors.toMap(v -> v.getName(), v -> v.getHostPath().getPath()));
         assertThat(hostPaths).containsValues("/run/dbus", "/dev/shm", "/run/ganesha-ha",
-                "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib", "/run/gluster/shared_storage", "/run/ganesha");
+                "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib", "/run/gluster/shared_storage", "/run/ganesha",
+                "/etc/passwd", "/etc/group");
         var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms();
         assertThat(terms).singleElement().satisfies(t -> {

@@ -30,12 +30,27 @@ public final class Lab implements AutoCloseable {
 
     /** A lab whose ganesha.nfsd writes {@code pidFile} in every node (GlusterFS's: /var/run/ganesha.pid). */
     public static Lab up(Path dir, List<String> nodes, String pidFile) {
+        return up(dir, nodes, pidFile, ProviderDirs.SOURCE_TREE);
+    }
+
+    /** What a node's OCF provider directory (/usr/lib/ocf/resource.d/ganesha-ha) holds. */
+    public enum ProviderDirs {
+        /** The project's entry points, read-only: Pacemaker calls what this build has. */
+        SOURCE_TREE,
+        /** Each node its own empty, writable directory, as a fresh host: the agent installs them. */
+        PER_NODE
+    }
+
+    public static Lab up(Path dir, List<String> nodes, String pidFile, ProviderDirs providerDirs) {
         Lab lab = new Lab(dir, nodes);
         // A lab left behind by a crashed run in the same directory goes first.
         lab.down();
-        Shell.run(List.of("env", "GANESHA_LAB_PID_FILE=" + pidFile, ProjectPaths.labScript().toString(), "up", "--dir",
-                dir.toString(), "--nodes", String.join(",", nodes), "--ocf-dir", ProjectPaths.ocfDir().toString()),
-                UP_TIMEOUT).orFail("ganesha-lab up");
+        List<String> ocf = providerDirs == ProviderDirs.PER_NODE ? List.of("--ocf-per-node")
+                : List.of("--ocf-dir", ProjectPaths.ocfDir().toString());
+        List<String> argv = new ArrayList<>(List.of("env", "GANESHA_LAB_PID_FILE=" + pidFile,
+                ProjectPaths.labScript().toString(), "up", "--dir", dir.toString(), "--nodes", String.join(",", nodes)));
+        argv.addAll(ocf);
+        Shell.run(argv, UP_TIMEOUT).orFail("ganesha-lab up");
         return lab;
     }
 

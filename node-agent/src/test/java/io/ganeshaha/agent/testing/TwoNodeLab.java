@@ -51,8 +51,13 @@ public final class TwoNodeLab implements AutoCloseable {
 
     /** The same, with ganesha.nfsd writing {@code pidFile} in both nodes. */
     public static TwoNodeLab up(Path work, String pidFile) throws Exception {
+        return up(work, pidFile, Lab.ProviderDirs.SOURCE_TREE);
+    }
+
+    /** The same, with the nodes' OCF provider directories as {@code providerDirs} says. */
+    public static TwoNodeLab up(Path work, String pidFile, Lab.ProviderDirs providerDirs) throws Exception {
         Files.createDirectories(work);
-        Lab lab = Lab.up(work.resolve("lab"), List.of(N1, N2), pidFile);
+        Lab lab = Lab.up(work.resolve("lab"), List.of(N1, N2), pidFile, providerDirs);
         KubernetesApi api = null;
         try {
             api = new KubernetesApi(lab, work);

@@ -38,11 +38,12 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     public static final String HTTP_PORT_NAME = "http";
 
     /** A host path the agent needs, where the container sees it, and why. */
-    record HostMount(String volume, String path, String containerPath, String type, boolean propagate) {
+    record HostMount(String volume, String path, String containerPath, String type, boolean propagate,
+            boolean readOnly) {
 
         /** Seen in the container at the host's own path. */
         HostMount(String volume, String path, String type, boolean propagate) {
-            this(volume, path, path, type, propagate);
+            this(volume, path, path, type, propagate, false);
         }
     }
 
@@ -68,7 +69,14 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 // Its host directory is seen at a path of its own, never over /run or /var/run,
                 // where it would hide the mounts above.
                 new HostMount("ganesha-pid", Path.of(HaConfiguration.pidFile(cluster.getSpec())).getParent().toString(),
-                        HaConfiguration.AGENT_PID_DIR, "DirectoryOrCreate", true));
+                        HaConfiguration.AGENT_PID_DIR, "DirectoryOrCreate", true, false),
+                // The host's users and groups, read-only. Pacemaker's tools accept a daemon's IPC
+                // only from the uid and gid that hacluster and haclient have in the user database
+                // they read; the host's numbers are assigned when Pacemaker is installed and differ
+                // from the image's (seen: 102/105 on a host, 100/101 in the image, and every
+                // attrd_updater call refused with "Software caused connection abort").
+                new HostMount("host-passwd", "/etc/passwd", "/etc/passwd", "File", false, true),
+                new HostMount("host-group", "/etc/group", "/etc/group", "File", false, true));
     }
 
     public AgentDaemonSetDependent() {
@@ -94,6 +102,7 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                     .withName(m.volume())
                     .withMountPath(m.containerPath())
                     .withMountPropagation(m.propagate() ? "HostToContainer" : null)
+                    .withReadOnly(m.readOnly() ? Boolean.TRUE : null)
                     .build());
         }
         volumes.add(new VolumeBuilder()
