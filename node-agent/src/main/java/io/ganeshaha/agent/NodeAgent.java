@@ -11,6 +11,7 @@ import io.ganeshaha.agent.converge.PacemakerConfigSync;
 import io.ganeshaha.agent.dbus.BusSession;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
+import io.ganeshaha.agent.entrypoints.MissedProbes;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.failover.LocalAttributes;
@@ -151,6 +152,9 @@ public class NodeAgent {
         }
         Cib cib = new Cib(runner, config.pacemakerTimeout());
         startPacemakerConfigSync(cib);
+        // Probes Pacemaker ran here before the entry points above were installed are run again.
+        config.ocfProviderDir().ifPresent(dir -> schedules.every("missed-probes", Duration.ofSeconds(1),
+                MISSED_PROBES_CHECK, new MissedProbes(cib, runner, config.pacemakerTimeout(), localNode, dir)));
         // Read beside the CIB convergence, at its pace: the mirror's tick only looks at the result.
         fencing = new FencingSetting(cib);
         schedules.every("fencing", Duration.ZERO, config.pacemakerConfigInterval(), fencing);
@@ -268,6 +272,8 @@ public class NodeAgent {
 
     /** How often this node's nfsd ServerEpoch is published and compared with the peers'. */
     static final Duration SERVER_EPOCH_CHECK = Duration.ofSeconds(15);
+    /** How often the node's record of Pacemaker's probes is read for ones that found no entry point. */
+    static final Duration MISSED_PROBES_CHECK = Duration.ofSeconds(5);
 
     /** How often nfsd is asked whether it is in grace, for the ganesha_ha_nfsd_in_grace gauge. */
     static final Duration IN_GRACE_PROBE = Duration.ofSeconds(5);

@@ -1,0 +1,259 @@
+package io.ganeshaha.e2e;
+
+import static io.ganeshaha.agent.testing.TwoNodeLab.K1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.K2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.N2;
+import static io.ganeshaha.agent.testing.TwoNodeLab.NAMESPACE;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP1;
+import static io.ganeshaha.agent.testing.TwoNodeLab.VIP2;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ganeshaha.agent.testing.Lab;
+import io.ganeshaha.agent.testing.ProjectPaths;
+import io.ganeshaha.agent.testing.Shell;
+import io.ganeshaha.agent.testing.TwoNodeLab;
+import io.ganeshaha.api.v1alpha1.GaneshaCluster;
+import io.ganeshaha.api.v1alpha1.GaneshaSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The agent image as its pod: scripts/images builds it, the operator (its packaged jar) renders the
+ * DaemonSet and the ConfigMap for a two-node lab cluster, and {@link AgentContainers} runs the image
+ * in each lab node exactly as that pod spec declares it (Podman in the kubelet's place). Then what
+ * the agents are for, through those containers: they install the entry points Pacemaker calls into
+ * the host's empty provider directory, write the rendered resources into the CIB, and on a kill -9
+ * of nfsd the survivor is in grace before the VIP moves, the status says so, and nfsd's return
+ * brings the VIP home. The kubelet's probes run throughout: readiness passes once the agent serves,
+ * and liveness never fails long enough for a restart.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentPodIT {
+
+    static final String NAME = TwoNodeLab.CLUSTER;
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    static TwoNodeLab two;
+    static KubernetesClient client;
+    static AgentContainers containers;
+    static AgentContainers.Pod pod1;
+    static AgentContainers.Pod pod2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path work = Path.of("target/it-agent-pod").toAbsolutePath();
+        Path archive = agentImageArchive(work);
+        // Storage and logs of earlier runs (their overlay mounts died with their lab's namespaces).
+        Shell.run(List.of("sh", "-c", "rm -rf \"$1\"/podman \"$1\"/container-*.log", "clean", work.toString()),
+                Duration.ofSeconds(60)).orFail("removing an earlier run's containers");
+        two = TwoNodeLab.up(work, GaneshaSpec.DEFAULT_PID_FILE, Lab.ProviderDirs.PER_NODE);
+        client = two.api.client();
+        try {
+            OperatorProcess.forLab(two);
+            containers = two.own(new AgentContainers(two.lab, work, archive));
+        } catch (RuntimeException | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /**
+     * The agent image as scripts/images saves it: built here (Debian base by debootstrap, jlink
+     * runtime, size bound checked, started once), unless {@code ganesha-ha.agent-image-archive}
+     * names one already built.
+     */
+    static Path agentImageArchive(Path work) throws IOException {
+        String given = System.getProperty("ganesha-ha.agent-image-archive", "");
+        if (!given.isBlank()) {
+            return Path.of(given);
+        }
+        Path dir = work.resolve("images");
+        Instant t0 = Instant.now();
+        Shell.Result built = Shell.run(List.of(ProjectPaths.root().resolve("scripts/images").toString(), "--save",
+                dir.toString()), Duration.ofMinutes(15));
+        System.out.println(built.stdout().strip());
+        built.orFail("scripts/images --save " + dir);
+        System.out.printf("images built, checked and saved in %d s%n", Duration.between(t0, Instant.now()).toSeconds());
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("ganesha-ha-node-agent-.*\\.tar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("scripts/images saved no agent image in " + dir));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (two != null) {
+            two.close();
+        }
+    }
+
+    static GaneshaCluster cluster() {
+        return client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).get();
+    }
+
+    static String conditionStatus(String type) {
+        GaneshaCluster c = cluster();
+        if (c == null || c.getStatus() == null) {
+            return null;
+        }
+        return c.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst()
+                .map(x -> x.getStatus() + "/" + x.getReason()).orElse(null);
+    }
+
+    /** The scenario goes on only with the first test's pods. */
+    static void podsRunning() {
+        assertThat(pod1 != null && pod2 != null).as("the agent pods of the first test run").isTrue();
+    }
+
+    static DaemonSet daemonSet() {
+        return client.apps().daemonSets().inNamespace(NAMESPACE).withName(NAME + "-node-agent").get();
+    }
+
+    static ConfigMap haConfig() {
+        return client.configMaps().inNamespace(NAMESPACE).withName(NAME + "-ha-config").get();
+    }
+
+    @Test
+    @Order(1)
+    void theImageRunsAsItsPodAndTheClusterComesUpReady() throws Exception {
+        client.resource(TwoNodeLab.ganeshaCluster(10)).create();
+        await().atMost(TIMEOUT).until(() -> haConfig() != null && daemonSet() != null);
+        DaemonSet ds = daemonSet();
+        ConfigMap config = haConfig();
+
+        pod1 = containers.run(N1, K1, ds, config);
+        pod2 = containers.run(N2, K2, ds, config);
+        Duration started1 = pod1.awaitStarted();
+        Duration started2 = pod2.awaitStarted();
+        pod1.awaitReady(TIMEOUT);
+        pod2.awaitReady(TIMEOUT);
+        System.out.printf("agent pods (the image, as the DaemonSet declares it): start-up probe passed after %d ms "
+                + "on %s, %d ms on %s%n", started1.toMillis(), K1, started2.toMillis(), K2);
+        // What the DaemonSet controller reports once both pods are ready.
+        new AgentPods(two, NAMESPACE, NAME).rolledOut(client);
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(conditionStatus("Ready")).isEqualTo("True/AllVirtualIpsServed");
+            assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
+            assertThat(cluster().getStatus().getReadyNodes()).isEqualTo("2/2");
+            assertThat(cluster().getStatus().getVirtualIpPlacement()).isEqualTo(VIP1 + "=" + K1 + "," + VIP2 + "=" + K2);
+        });
+        assertThat(two.probe1.holds(VIP1)).isTrue();
+        assertThat(two.probe2.holds(VIP2)).isTrue();
+
+        for (AgentContainers.Pod pod : List.of(pod1, pod2)) {
+            // The entry points Pacemaker runs were installed by the container into the node's own,
+            // initially empty, provider directory (hostPath).
+            assertThat(two.lab.dir().resolve("nodes/" + pod.node + "/ocf/ganesha_mon")).isExecutable()
+                    .hasSameTextualContentAs(ProjectPaths.ocfDir().resolve("ganesha_mon"));
+            // The pid file and the process it names, as the container sees them: the agent's source
+            // of nfsd's health while the bus is away.
+            String nfsd = two.lab.ganeshaPid(pod.node).orElseThrow().toString();
+            assertThat(pod.exec("cat", "/host/ganesha-pid/ganesha.pid").orFail("cat pid file").stdout().strip())
+                    .isEqualTo(nfsd);
+            assertThat(pod.exec("cat", "/proc/" + nfsd + "/comm").orFail("cat comm").stdout().strip())
+                    .isEqualTo("ganesha.nfsd");
+            // Ready means the socket served, Pacemaker reachable and nfsd's bus connected.
+            String health = two.lab.exec(pod.node, "curl", "-s", "http://127.0.0.1:9746/q/health/ready")
+                    .orFail("health").stdout();
+            assertThat(health).contains("\"pacemaker\": \"reachable\"", "\"systemBus\": \"connected\"",
+                    "\"nfsd\": \"SERVING\"", "\"kubernetesMirror\"");
+            assertThat(pod.state()).isEqualTo("running");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void nfsdKilledFailsOverThroughTheAgentContainers() {
+        podsRunning();
+        List<String> graceSeen = new CopyOnWriteArrayList<>();
+        long killed = System.nanoTime();
+        two.lab.ganesha(N1, "kill");
+        // Sampled together: was the survivor in grace at the first sample that shows the VIP on it?
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            boolean inGrace = two.probe2.inGrace();
+            boolean holds = two.probe2.holds(VIP1);
+            if (inGrace) {
+                graceSeen.add("grace");
+            }
+            return holds;
+        });
+        long vipMoved = System.nanoTime();
+        assertThat(graceSeen).as("the survivor was seen in grace before the VIP was seen on it").isNotEmpty();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(conditionStatus("FailoverInProgress")).isEqualTo("False/FailedOver");
+            assertThat(cluster().getStatus().getVirtualIpPlacement()).isEqualTo(VIP1 + "=" + K2 + "," + VIP2 + "=" + K2);
+        });
+        long statusShown = System.nanoTime();
+        var last = cluster().getStatus().getLastFailover();
+        assertThat(last.getNode()).isEqualTo(N1);
+        assertThat(last.getDirection()).isEqualTo("failover");
+        assertThat(last.getAcknowledged()).as("acknowledged by the survivor before the VIP moved").containsExactly(N2);
+        assertThat(conditionStatus("Degraded")).isEqualTo("True/NodeFailed");
+        assertThat(pod1.log()).as("the failover was the container's agent's doing")
+                .contains("nfsd on " + N1 + " is DOWN: deleted grace-active");
+        System.out.printf("agent pods, kill -9 of nfsd on %s: VIP on the survivor after %d ms, status FailedOver "
+                + "after %d ms%n", N1, (vipMoved - killed) / 1_000_000, (statusShown - killed) / 1_000_000);
+    }
+
+    @Test
+    @Order(3)
+    void nfsdBackBringsTheVipHomeAndTheProbesNeverAskedForARestart() {
+        podsRunning();
+        long started = System.nanoTime();
+        two.lab.ganesha(N1, "start");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> two.probe1.holds(VIP1));
+        long home = System.nanoTime();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
+            assertThat(cluster().getStatus().getVirtualIpPlacement()).isEqualTo(VIP1 + "=" + K1 + "," + VIP2 + "=" + K2);
+            assertThat(cluster().getStatus().getLastFailover().getDirection()).isEqualTo("failback");
+        });
+        System.out.printf("agent pods, nfsd started again on %s: VIP home after %d ms%n", N1,
+                (System.nanoTime() - started) / 1_000_000);
+        assertThat(home).isGreaterThan(started);
+
+        for (AgentContainers.Pod pod : List.of(pod1, pod2)) {
+            assertThat(pod.results("liveness")).as("liveness probed on " + pod.node).isNotEmpty();
+            assertThat(pod.livenessRestarts()).as("restarts the kubelet would have made on " + pod.node).isEmpty();
+            assertThat(pod.lastOf("readiness")).hasValueSatisfying(r -> assertThat(r.ok()).isTrue());
+            assertThat(pod.state()).isEqualTo("running");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aPodDeletedStopsOnSigtermWithinItsGracePeriod() {
+        podsRunning();
+        Long declared = daemonSet().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        long grace = declared == null ? 30 : declared;
+        long t0 = System.nanoTime();
+        pod2.close();
+        long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
+        // Quarkus's own last line: the agent ran its shutdown on SIGTERM, not killed after the grace period.
+        assertThat(pod2.log()).as("the agent stopped on SIGTERM").contains("stopped in");
+        assertThat(stoppedMs).as("stopped within the grace period").isLessThan(grace * 1000);
+        System.out.printf("agent pod on %s deleted: stopped in %d ms (grace period %d s)%n", N2, stoppedMs, grace);
+        assertThat(containers.podman(N2, "ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain(
+                AgentContainers.containerName(K2));
+    }
+}

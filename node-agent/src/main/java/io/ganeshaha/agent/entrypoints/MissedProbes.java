@@ -1,0 +1,130 @@
+package io.ganeshaha.agent.entrypoints;
+
+import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CommandRunner;
+import io.ganeshaha.agent.pacemaker.LocalNode;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.jboss.logging.Logger;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+/**
+ * Pacemaker's probes that ran on this node before the agent installed the entry points. The agents
+ * of a cluster start one by one, and the first to converge the CIB adds the resources while another
+ * node's agent has not yet put the entry points in that host's provider directory: Pacemaker's probe
+ * there finds no agent ({@code OCF_ERR_INSTALLED}, rc 5), and it never places the resource on that
+ * node again until the failure is cleaned up. Found running the agent image as its pod: the second
+ * node never started ganesha_nfsd or ganesha_mon, and its VIP could never come home.
+ *
+ * <p>Every tick this looks at the CIB's record of this node's operations and cleans up, resource by
+ * resource, those of this provider that failed with "not installed" while their entry point is now
+ * installed: Pacemaker probes them again and finds them. Nothing else is cleaned up (a grace
+ * monitor's failure is part of the failover and stays). Failures are logged and retried next tick.
+ */
+public final class MissedProbes implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(MissedProbes.class);
+
+    /** OCF_ERR_INSTALLED, what a probe answers when the resource agent is missing. */
+    static final String NOT_INSTALLED = "5";
+
+    /** A resource of this provider whose probe on this node found no entry point. */
+    record Missed(String resource, String type) {}
+
+    private final Cib cib;
+    private final CommandRunner runner;
+    private final Duration timeout;
+    private final LocalNode localNode;
+    private final Path providerDir;
+    private final String provider;
+    private String lastProblem;
+
+    public MissedProbes(Cib cib, CommandRunner runner, Duration timeout, LocalNode localNode, Path providerDir) {
+        this.cib = cib;
+        this.runner = runner;
+        this.timeout = timeout;
+        this.localNode = localNode;
+        this.providerDir = providerDir;
+        this.provider = providerDir.getFileName().toString();
+    }
+
+    @Override
+    public void run() {
+        try {
+            String node = localNode.name();
+            for (Missed m : missed(cib.query("status"), node, provider, type -> Files.isExecutable(providerDir.resolve(type)))) {
+                CommandRunner.Result r = runner.run(List.of("crm_resource", "--cleanup", "--resource", m.resource(),
+                        "--node", node), timeout);
+                if (r.exitCode() != 0) {
+                    throw new PacemakerCommandException("crm_resource --cleanup --resource " + m.resource() + " --node "
+                            + node + " failed with " + r.exitCode() + ": " + r.stderr().strip());
+                }
+                LOG.infof("Pacemaker probed %s (%s:%s) on %s before its entry point was installed and found none; "
+                        + "cleaned up so that it probes again", m.resource(), provider, m.type(), node);
+            }
+            lastProblem = null;
+        } catch (PacemakerCommandException | IOException | RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+                LOG.warnf("cannot check Pacemaker's probes of the entry points: %s (retried)", e.getMessage());
+            }
+            lastProblem = String.valueOf(e.getMessage());
+        }
+    }
+
+    /**
+     * The resources of {@code provider} on {@code node}, in the CIB's status section
+     * {@code statusXml}, with an operation that ended "not installed" while {@code installed} says
+     * their entry point is there now.
+     */
+    static List<Missed> missed(String statusXml, String node, String provider, Predicate<String> installed)
+            throws IOException {
+        Element status;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            var builder = f.newDocumentBuilder();
+            // Errors become the exception below, not a line on stderr.
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+            status = builder.parse(new InputSource(new StringReader(statusXml))).getDocumentElement();
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("the CIB's status section is not XML: " + e.getMessage(), e);
+        }
+        List<Missed> missed = new ArrayList<>();
+        NodeList states = status.getElementsByTagName("node_state");
+        for (int i = 0; i < states.getLength(); i++) {
+            Element state = (Element) states.item(i);
+            if (!node.equals(state.getAttribute("uname"))) {
+                continue;
+            }
+            NodeList resources = state.getElementsByTagName("lrm_resource");
+            for (int j = 0; j < resources.getLength(); j++) {
+                Element rsc = (Element) resources.item(j);
+                if (!"ocf".equals(rsc.getAttribute("class")) || !provider.equals(rsc.getAttribute("provider"))) {
+                    continue;
+                }
+                NodeList ops = rsc.getElementsByTagName("lrm_rsc_op");
+                boolean notInstalled = false;
+                for (int k = 0; k < ops.getLength(); k++) {
+                    notInstalled |= NOT_INSTALLED.equals(((Element) ops.item(k)).getAttribute("rc-code"));
+                }
+                String type = rsc.getAttribute("type");
+                if (notInstalled && installed.test(type)) {
+                    missed.add(new Missed(rsc.getAttribute("id"), type));
+                }
+            }
+        }
+        return missed;
+    }
+}
