@@ -240,8 +240,36 @@ class AgentPodIT {
         }
     }
 
+    /**
+     * The pod's view of the host is what the agent falls back on while the bus is away: nfsd's pid
+     * file through its hostPath and the process it names through hostPID. A frozen dbus-daemon must
+     * not look like a hung nfsd.
+     */
     @Test
     @Order(4)
+    void aFrozenSystemBusLeavesNfsdWatchedThroughThePodsViewOfTheHost() throws Exception {
+        podsRunning();
+        String busPid = two.lab.exec(N2, "cat", "/run/dbus/pid").orFail("the node's dbus-daemon pid").stdout().strip();
+        two.lab.exec(N2, "kill", "-STOP", busPid).orFail("freeze the node's dbus-daemon");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pod2.log().contains("does not answer"));
+            // Well past the hang timeout (3 s): heartbeats cannot arrive, yet nfsd is not declared hung.
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(500);
+                assertThat(two.lab.exec(N2, "attrd_updater", "-Q", "-n", "grace-active", "-N", N2).stdout())
+                        .as("a frozen bus is not a hung nfsd").contains("value=\"1\"");
+                assertThat(two.probe2.holds(VIP2)).isTrue();
+            }
+        } finally {
+            two.lab.exec(N2, "kill", "-CONT", busPid).orFail("thaw the node's dbus-daemon");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> pod2.log().lastIndexOf("connected to the system bus")
+                > pod2.log().lastIndexOf("does not answer"));
+        assertThat(pod2.livenessRestarts()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void aPodDeletedStopsOnSigtermWithinItsGracePeriod() {
         podsRunning();
         Long declared = daemonSet().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
