@@ -11,6 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganeshaha.agent.testing.Lab;
@@ -19,6 +22,7 @@ import io.ganeshaha.agent.testing.Shell;
 import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
+import io.ganeshaha.operator.chart.ChartRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,9 +39,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The agent image as its pod: scripts/images builds it, the operator (its packaged jar) renders the
- * DaemonSet and the ConfigMap for a two-node lab cluster, and {@link AgentContainers} runs the image
- * in each lab node exactly as that pod spec declares it (Podman in the kubelet's place). Then what
+ * Both images as their pods: scripts/images builds them, saves them and pushes them to a registry
+ * (a {@link LocalRegistry}); the Helm chart, rendered with that registry's image names, gives the
+ * operator's Deployment, whose pod {@link LabPods} runs from the operator image (Podman in the
+ * kubelet's place, with the chart's non-root, read-only, capability-less security context and its
+ * memory limit); that operator renders the agent DaemonSet and the ConfigMap for a two-node lab
+ * cluster, and the agent image runs in each lab node exactly as that pod spec declares it, each
+ * image pulled from the registry as its pull policy says. Then what
  * the agents are for, through those containers: they install the entry points Pacemaker calls into
  * the host's empty provider directory, write the rendered resources into the CIB, and on a kill -9
  * of nfsd the survivor is in grace before the VIP moves, the status says so, and nfsd's return
@@ -52,57 +59,84 @@ class AgentPodIT {
     static final String NAME = TwoNodeLab.CLUSTER;
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
+    static LocalRegistry registry;
+    static String agentImage;
     static TwoNodeLab two;
     static KubernetesClient client;
-    static AgentContainers containers;
-    static AgentContainers.Pod pod1;
-    static AgentContainers.Pod pod2;
+    static final String RELEASE = "ganesha-ha";
+    static LabPods pods;
+    static LabPods.Pod operatorPod;
+    static LabPods.Pod pod1;
+    static LabPods.Pod pod2;
 
     @BeforeAll
     static void start() throws Exception {
         Path work = Path.of("target/it-agent-pod").toAbsolutePath();
-        Path archive = agentImageArchive(work);
-        // Storage and logs of earlier runs (their overlay mounts died with their lab's namespaces).
-        Shell.run(List.of("sh", "-c", "rm -rf \"$1\"/podman \"$1\"/container-*.log", "clean", work.toString()),
-                Duration.ofSeconds(60)).orFail("removing an earlier run's containers");
-        two = TwoNodeLab.up(work, GaneshaSpec.DEFAULT_PID_FILE, Lab.ProviderDirs.PER_NODE);
-        client = two.api.client();
+        // Storage, registry and logs of earlier runs (their overlay mounts died with their lab's namespaces).
+        Shell.run(List.of("sh", "-c", "rm -rf \"$1\"/podman \"$1\"/registry \"$1\"/images \"$1\"/container-*.log",
+                "clean", work.toString()), Duration.ofSeconds(60)).orFail("removing an earlier run's files");
+        registry = new LocalRegistry(work.resolve("registry"));
         try {
-            OperatorProcess.forLab(two);
-            containers = two.own(new AgentContainers(two.lab, work, archive));
-        } catch (RuntimeException | Error e) {
+            agentImage = buildSaveAndPush(work);
+            two = TwoNodeLab.up(work, GaneshaSpec.DEFAULT_PID_FILE, Lab.ProviderDirs.PER_NODE);
+            client = two.api.client();
+            for (String node : List.of(K1, K2)) {
+                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+            }
+            pods = two.own(new LabPods(two.lab, work));
+        } catch (Exception | Error e) {
             stop();
             throw e;
         }
     }
 
     /**
-     * The agent image as scripts/images saves it: built here (Debian base by debootstrap, jlink
-     * runtime, size bound checked, started once), unless {@code ganesha-ha.agent-image-archive}
-     * names one already built.
+     * Both images as a user makes them (scripts/images: a Debian base by debootstrap, a jlink runtime
+     * each, the size bounds checked, each started once), saved as tarballs and pushed to the
+     * registry; returns the agent image's name there.
      */
-    static Path agentImageArchive(Path work) throws IOException {
-        String given = System.getProperty("ganesha-ha.agent-image-archive", "");
-        if (!given.isBlank()) {
-            return Path.of(given);
-        }
+    static String buildSaveAndPush(Path work) throws IOException {
+        String tag = appVersion();
         Path dir = work.resolve("images");
         Instant t0 = Instant.now();
         Shell.Result built = Shell.run(List.of(ProjectPaths.root().resolve("scripts/images").toString(), "--save",
-                dir.toString()), Duration.ofMinutes(15));
+                dir.toString(), "--push", registry.address()), Duration.ofMinutes(15));
         System.out.println(built.stdout().strip());
-        built.orFail("scripts/images --save " + dir);
-        System.out.printf("images built, checked and saved in %d s%n", Duration.between(t0, Instant.now()).toSeconds());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("ganesha-ha-node-agent-.*\\.tar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("scripts/images saved no agent image in " + dir));
+        built.orFail("scripts/images --save " + dir + " --push " + registry.address());
+        System.out.printf("images built, checked, saved and pushed in %d s%n", Duration.between(t0, Instant.now()).toSeconds());
+        for (String name : List.of("node-agent", "operator")) {
+            assertThat(registry.tags("ganesha-ha/" + name)).as("pushed to the registry").contains(tag);
+            Path saved = dir.resolve("ganesha-ha-" + name + "-" + tag + ".tar");
+            // docker load reads the manifest and the image's config from the archive.
+            assertThat(Shell.run(List.of("tar", "-tf", saved.toString()), Duration.ofSeconds(60)).orFail("tar -tf " + saved)
+                    .stdout()).as(saved + " as docker save writes it").contains("manifest.json");
         }
+        return registry.address() + "/ganesha-ha/node-agent:" + tag;
+    }
+
+    /** What {@code helm install} would send, with both images from the registry the user pushed to. */
+    static Deployment operatorDeployment() {
+        List<HasMetadata> objects = ChartRenderer.render(RELEASE, RELEASE, t -> t
+                .set("operator.image.repository", registry.address() + "/ganesha-ha/operator")
+                .set("agent.image.repository", registry.address() + "/ganesha-ha/node-agent"));
+        return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("the chart renders no Deployment"));
+    }
+
+    /** The images' tag: the chart's appVersion. */
+    static String appVersion() throws IOException {
+        return Files.readAllLines(ProjectPaths.root().resolve("helm/ganesha-ha/Chart.yaml")).stream()
+                .filter(l -> l.startsWith("appVersion:")).map(l -> l.substring("appVersion:".length()).strip()
+                        .replace("\"", "")).findFirst().orElseThrow(() -> new AssertionError("no appVersion in Chart.yaml"));
     }
 
     @AfterAll
     static void stop() {
         if (two != null) {
             two.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
     }
 
@@ -134,20 +168,47 @@ class AgentPodIT {
 
     @Test
     @Order(1)
-    void theImageRunsAsItsPodAndTheClusterComesUpReady() throws Exception {
+    void theOperatorImageRunsAsTheChartsDeploymentDeclaresItsPod() {
+        Deployment deployment = operatorDeployment();
+        long t0 = System.nanoTime();
+        // Scheduled on node-1 (the lab has no pod network: it gets that node's).
+        operatorPod = pods.run(N1, K1, RELEASE, deployment.getMetadata().getName() + "-0",
+                deployment.getSpec().getTemplate().getSpec(), java.util.Map.of());
+        operatorPod.awaitReady(TIMEOUT);
+        long readyMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(operatorPod.log()).contains("started in");
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        System.out.printf("operator pod (its image, as the chart's Deployment declares it: non-root, read-only root, "
+                + "no capabilities, memory limit %s): ready %d ms after podman run (image pulled in %s), RSS %d MB%n",
+                container.getResources().getLimits().get("memory"), readyMs,
+                pods.pulls().get(N1 + " " + container.getImage()).toMillis() + " ms",
+                operatorPod.rssMegabytes());
+    }
+
+    @Test
+    @Order(2)
+    void theAgentImageRunsAsItsPodAndTheClusterComesUpReady() throws Exception {
+        assertThat(operatorPod).as("the operator pod of the first test").isNotNull();
         client.resource(TwoNodeLab.ganeshaCluster(10)).create();
         await().atMost(TIMEOUT).until(() -> haConfig() != null && daemonSet() != null);
         DaemonSet ds = daemonSet();
         ConfigMap config = haConfig();
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .as("the agent image the operator was given").isEqualTo(agentImage);
 
-        pod1 = containers.run(N1, K1, ds, config);
-        pod2 = containers.run(N2, K2, ds, config);
+        pod1 = pods.runDaemonSetPod(N1, K1, ds, config);
+        pod2 = pods.runDaemonSetPod(N2, K2, ds, config);
         Duration started1 = pod1.awaitStarted();
         Duration started2 = pod2.awaitStarted();
         pod1.awaitReady(TIMEOUT);
         pod2.awaitReady(TIMEOUT);
-        System.out.printf("agent pods (the image, as the DaemonSet declares it): start-up probe passed after %d ms "
-                + "on %s, %d ms on %s%n", started1.toMillis(), K1, started2.toMillis(), K2);
+        System.out.printf("agent pods (the image, as the operator's DaemonSet declares it): images pulled in %s, "
+                + "start-up probe passed after %d ms on %s, %d ms on %s; RSS %d and %d MB%n",
+                pods.pulls().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms").toList(),
+                started1.toMillis(), K1, started2.toMillis(), K2, pod1.rssMegabytes(), pod2.rssMegabytes());
+        assertThat(pods.pulls()).as("each node pulled the agent image from the registry")
+                .containsKeys(N1 + " " + agentImage, N2 + " " + agentImage);
         // What the DaemonSet controller reports once both pods are ready.
         new AgentPods(two, NAMESPACE, NAME).rolledOut(client);
 
@@ -160,7 +221,7 @@ class AgentPodIT {
         assertThat(two.probe1.holds(VIP1)).isTrue();
         assertThat(two.probe2.holds(VIP2)).isTrue();
 
-        for (AgentContainers.Pod pod : List.of(pod1, pod2)) {
+        for (LabPods.Pod pod : List.of(pod1, pod2)) {
             // The entry points Pacemaker runs were installed by the container into the node's own,
             // initially empty, provider directory (hostPath).
             assertThat(two.lab.dir().resolve("nodes/" + pod.node + "/ocf/ganesha_mon")).isExecutable()
@@ -182,7 +243,7 @@ class AgentPodIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void nfsdKilledFailsOverThroughTheAgentContainers() {
         podsRunning();
         List<String> graceSeen = new CopyOnWriteArrayList<>();
@@ -216,7 +277,7 @@ class AgentPodIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void nfsdBackBringsTheVipHomeAndTheProbesNeverAskedForARestart() {
         podsRunning();
         long started = System.nanoTime();
@@ -232,7 +293,7 @@ class AgentPodIT {
                 (System.nanoTime() - started) / 1_000_000);
         assertThat(home).isGreaterThan(started);
 
-        for (AgentContainers.Pod pod : List.of(pod1, pod2)) {
+        for (LabPods.Pod pod : List.of(operatorPod, pod1, pod2)) {
             assertThat(pod.results("liveness")).as("liveness probed on " + pod.node).isNotEmpty();
             assertThat(pod.livenessRestarts()).as("restarts the kubelet would have made on " + pod.node).isEmpty();
             assertThat(pod.lastOf("readiness")).hasValueSatisfying(r -> assertThat(r.ok()).isTrue());
@@ -246,7 +307,7 @@ class AgentPodIT {
      * not look like a hung nfsd.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aFrozenSystemBusLeavesNfsdWatchedThroughThePodsViewOfTheHost() throws Exception {
         podsRunning();
         String busPid = two.lab.exec(N2, "cat", "/run/dbus/pid").orFail("the node's dbus-daemon pid").stdout().strip();
@@ -269,7 +330,7 @@ class AgentPodIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPodDeletedStopsOnSigtermWithinItsGracePeriod() {
         podsRunning();
         Long declared = daemonSet().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
@@ -281,7 +342,6 @@ class AgentPodIT {
         assertThat(pod2.log()).as("the agent stopped on SIGTERM").contains("stopped in");
         assertThat(stoppedMs).as("stopped within the grace period").isLessThan(grace * 1000);
         System.out.printf("agent pod on %s deleted: stopped in %d ms (grace period %d s)%n", N2, stoppedMs, grace);
-        assertThat(containers.podman(N2, "ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain(
-                AgentContainers.containerName(K2));
+        assertThat(pods.podman(N2, "ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain(pod2.name);
     }
 }

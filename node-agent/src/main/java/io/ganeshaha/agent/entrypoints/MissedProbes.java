@@ -29,16 +29,22 @@ import org.xml.sax.SAXException;
  * node never started ganesha_nfsd or ganesha_mon, and its VIP could never come home.
  *
  * <p>Every tick this looks at the CIB's record of this node's operations and cleans up, resource by
- * resource, those of this provider that failed with "not installed" while their entry point is now
- * installed: Pacemaker probes them again and finds them. Nothing else is cleaned up (a grace
+ * resource, those of this provider that Pacemaker's executor could not run for want of the agent
+ * (rc 5 with op-status 7) while their entry point is now installed: Pacemaker probes them again and finds them. Nothing else is cleaned up (a grace
  * monitor's failure is part of the failover and stays). Failures are logged and retried next tick.
  */
 public final class MissedProbes implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(MissedProbes.class);
 
-    /** OCF_ERR_INSTALLED, what a probe answers when the resource agent is missing. */
+    /** OCF_ERR_INSTALLED, the result Pacemaker records when the resource agent is missing. */
     static final String NOT_INSTALLED = "5";
+    /**
+     * PCMK_EXEC_NOT_INSTALLED: the executor found no agent to run. An agent that ran and answered
+     * rc 5 itself (ganesha_nfsd's validate-all without the shared storage) leaves op-status 0, and
+     * that failure stays.
+     */
+    static final String EXEC_NOT_INSTALLED = "7";
 
     /** A resource of this provider whose probe on this node found no entry point. */
     record Missed(String resource, String type) {}
@@ -117,7 +123,9 @@ public final class MissedProbes implements Runnable {
                 NodeList ops = rsc.getElementsByTagName("lrm_rsc_op");
                 boolean notInstalled = false;
                 for (int k = 0; k < ops.getLength(); k++) {
-                    notInstalled |= NOT_INSTALLED.equals(((Element) ops.item(k)).getAttribute("rc-code"));
+                    Element op = (Element) ops.item(k);
+                    notInstalled |= NOT_INSTALLED.equals(op.getAttribute("rc-code"))
+                            && EXEC_NOT_INSTALLED.equals(op.getAttribute("op-status"));
                 }
                 String type = rsc.getAttribute("type");
                 if (notInstalled && installed.test(type)) {

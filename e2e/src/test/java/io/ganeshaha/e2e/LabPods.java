@@ -28,83 +28,91 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The node agent's image run in lab nodes as the operator's DaemonSet declares its pod, with Podman
- * in the kubelet's place: the node's network and UTS namespaces (hostNetwork), the machine's pid
- * namespace, which the lab's nodes share (hostPID), a private IPC namespace (no hostIPC), every
- * hostPath volume from the node's own view of the file system with its type checked or created and
- * its propagation and read-only flag, the ConfigMap projected into a directory, the env with the
- * downward API's values filled in, the image's entry point unless the spec gives a command,
- * privileges as the security context says, and the probes run here as the kubelet runs them (HTTP
- * GET on the pod's address, which is the node's). A field this runner does not honour fails the run
- * by name rather than being skipped: whatever the operator adds to the pod is either run or
- * reported.
+ * Pods run in lab nodes as their spec declares them, with Podman in the kubelet's place: the node
+ * agent's DaemonSet pod and the operator's Deployment pod, from the images scripts/images built and
+ * pushed. What the kubelet would do is done here: the image pulled as the pull policy says; for
+ * hostNetwork the node's network and UTS namespaces; for hostPID the machine's pid namespace, which
+ * the lab's nodes share; a private IPC namespace unless hostIPC; every hostPath volume from the
+ * node's own view of the file system, its type checked or created, with its propagation and
+ * read-only flag; ConfigMap volumes projected into a directory, emptyDir volumes as fresh writable
+ * directories; the env with the downward API's values filled in; the image's entry point unless the
+ * spec gives a command; the pod's and container's security context (privileged, non-root, dropped
+ * capabilities, no privilege escalation, read-only root file system, the runtime's default seccomp
+ * profile); memory and CPU limits; and the start-up, readiness and liveness probes (HTTP GET on the
+ * pod's address). A field this runner does not honour fails the run by name rather than being
+ * skipped: whatever the operator or the chart adds to a pod is either run or reported.
  *
- * <p>One departure, said where it happens: a pod reaches the API server through its service account
- * token and the cluster's service address; here the agent is pointed at the node's uplink to the
- * test's API server through Fabric8's environment variables.
+ * <p>Two departures, said where they happen: the lab has no pod network, so a pod that is not on the
+ * host's network gets its node's network namespace all the same; and a pod reaches the API server
+ * through its service account and the cluster's service address, here through the node's uplink to
+ * the test's API server, named in Fabric8's and Quarkus's environment variables.
  */
-final class AgentContainers implements AutoCloseable {
+final class LabPods implements AutoCloseable {
 
     /** The pod fields that only the scheduler and the API server act on: nothing to run for them. */
     private static final Set<String> SCHEDULING_ONLY = Set.of("affinity", "tolerations", "nodeSelector",
             "priorityClassName", "imagePullSecrets", "serviceAccountName", "dnsPolicy");
+    private static final Set<String> RUN_HERE = Set.of("hostNetwork", "hostPID", "hostIPC", "containers", "volumes",
+            "terminationGracePeriodSeconds", "securityContext");
     private static final Duration CALL = Duration.ofSeconds(60);
-    private static final Pattern LOADED = Pattern.compile("Loaded image(?:\\(s\\))?: (\\S+)");
+    private static final Duration PULL = Duration.ofMinutes(3);
 
     private final Lab lab;
     private final Path work;
-    private final Path imageArchive;
-    private final Map<String, String> loadedImage = new ConcurrentHashMap<>();
     private final List<Pod> pods = new CopyOnWriteArrayList<>();
+    private final Map<String, Duration> pulls = new ConcurrentHashMap<>();
 
-    /** @param imageArchive the agent image as {@code docker save} wrote it (scripts/images --save) */
-    AgentContainers(Lab lab, Path work, Path imageArchive) {
+    LabPods(Lab lab, Path work) {
         this.lab = lab;
         this.work = work;
-        this.imageArchive = imageArchive;
     }
 
     /** One probe's answer, as the kubelet would record it. */
     record ProbeResult(Instant at, String probe, boolean ok, String detail) {}
 
+    /** The node agent's pod of {@code daemonSet} on {@code node} (Kubernetes name {@code kubernetesName}). */
+    Pod runDaemonSetPod(String node, String kubernetesName, DaemonSet daemonSet, ConfigMap config) {
+        requireScheduledOn(daemonSet.getSpec().getTemplate().getSpec(), kubernetesName);
+        return run(node, kubernetesName, daemonSet.getMetadata().getNamespace(),
+                daemonSet.getMetadata().getName() + "-" + kubernetesName, daemonSet.getSpec().getTemplate().getSpec(),
+                Map.of(config.getMetadata().getName(), config));
+    }
+
     /**
-     * Runs the DaemonSet's pod on {@code node}, whose Kubernetes name is {@code kubernetesName}, with
-     * {@code config} as its ConfigMap volume's content; returns once the container runs (its start-up
-     * probe is then for the caller to await).
+     * Runs the pod {@code podName} of {@code spec} on {@code node} (Kubernetes name
+     * {@code kubernetesName}), with {@code configMaps} (by name) for its ConfigMap volumes; returns
+     * once its container runs (its probes are then for the caller to await).
      */
-    Pod run(String node, String kubernetesName, DaemonSet daemonSet, ConfigMap config) {
-        PodSpec spec = daemonSet.getSpec().getTemplate().getSpec();
-        String namespace = daemonSet.getMetadata().getNamespace();
-        requireScheduledOn(spec, kubernetesName);
+    Pod run(String node, String kubernetesName, String namespace, String podName, PodSpec spec,
+            Map<String, ConfigMap> configMaps) {
         List<String> unsupported = new ArrayList<>();
         Map<String, Object> fields = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
                 .convertValue(spec, Map.class);
         for (String field : fields.keySet()) {
-            if (!SCHEDULING_ONLY.contains(field) && !Set.of("hostNetwork", "hostPID", "hostIPC", "containers", "volumes",
-                    "terminationGracePeriodSeconds").contains(field)) {
+            if (!SCHEDULING_ONLY.contains(field) && !RUN_HERE.contains(field)) {
                 unsupported.add("spec." + field);
             }
         }
         if (spec.getContainers().size() != 1) {
-            unsupported.add("spec.containers (" + spec.getContainers().size() + " containers; the agent pod has one)");
+            unsupported.add("spec.containers (" + spec.getContainers().size() + " containers; these pods have one)");
         }
         Container c = spec.getContainers().get(0);
         long holder = lab.holder(node);
-        List<String> argv = new ArrayList<>(List.of("run", "-d", "--name", containerName(kubernetesName), "--pull", "never",
+        Path podDir = work.resolve("pods").resolve(podName);
+        List<String> argv = new ArrayList<>(List.of("run", "-d", "--name", podName, "--pull", "never",
                 // Podman's default limits (a million files) are above what root may raise them to
-                // on these machines; the agent uses a few hundred descriptors.
+                // on these machines; these JVMs use a few hundred descriptors.
                 "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
-                "--log-opt", "path=" + work.resolve("container-" + kubernetesName + ".log")));
+                "--log-opt", "path=" + logOf(podName)));
 
-        // Namespaces. hostNetwork also gives the pod the host's UTS namespace (its hostname).
-        if (!Boolean.TRUE.equals(spec.getHostNetwork())) {
-            unsupported.add("spec.hostNetwork=false (the agent pod is declared on the host's network)");
+        // Namespaces. hostNetwork also gives the pod the host's UTS namespace (its hostname). The lab
+        // has no pod network: any pod gets its node's network namespace (the first departure).
+        argv.addAll(List.of("--network", "ns:/proc/" + holder + "/ns/net"));
+        if (Boolean.TRUE.equals(spec.getHostNetwork())) {
+            argv.addAll(List.of("--uts", "ns:/proc/" + holder + "/ns/uts"));
         }
-        argv.addAll(List.of("--network", "ns:/proc/" + holder + "/ns/net", "--uts", "ns:/proc/" + holder + "/ns/uts"));
         if (Boolean.TRUE.equals(spec.getHostPID())) {
             requireMachinePidNamespace(holder);
             argv.addAll(List.of("--pid", "host"));
@@ -113,15 +121,9 @@ final class AgentContainers implements AutoCloseable {
             argv.addAll(List.of("--ipc", "ns:/proc/" + holder + "/ns/ipc"));
         }
 
-        // Security context: privileged, and nothing else set.
-        if (c.getSecurityContext() != null) {
-            Map<String, Object> sc = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
-                    .convertValue(c.getSecurityContext(), Map.class);
-            sc.keySet().stream().filter(k -> !k.equals("privileged")).forEach(k -> unsupported.add("securityContext." + k));
-            if (Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())) {
-                argv.add("--privileged");
-            }
-        }
+        String image = c.getImage();
+        ensureImage(node, image, c.getImagePullPolicy());
+        securityContext(node, spec, c, image, argv, unsupported);
 
         // Volumes: hostPath from the node's own view, the ConfigMap projected as the kubelet does.
         Map<String, Volume> volumes = new java.util.HashMap<>();
@@ -140,13 +142,17 @@ final class AgentContainers implements AutoCloseable {
                 source = v.getHostPath().getPath();
                 prepareHostPath(node, source, v.getHostPath().getType());
             } else if (v.getConfigMap() != null) {
-                if (!v.getConfigMap().getName().equals(config.getMetadata().getName())) {
+                ConfigMap config = configMaps.get(v.getConfigMap().getName());
+                if (config == null) {
                     throw new AssertionError("the pod mounts ConfigMap " + v.getConfigMap().getName() + ", the test gave "
-                            + config.getMetadata().getName());
+                            + configMaps.keySet());
                 }
-                source = project(kubernetesName, config).toString();
+                source = project(podDir.resolve("configmap-" + v.getName()), config).toString();
+            } else if (v.getEmptyDir() != null) {
+                // Created empty and writable by any user, as the kubelet does.
+                source = emptyDir(podDir.resolve("emptydir-" + v.getName())).toString();
             } else {
-                unsupported.add("volume " + v.getName() + " (neither hostPath nor configMap)");
+                unsupported.add("volume " + v.getName() + " (neither hostPath, configMap nor emptyDir)");
                 continue;
             }
             List<String> options = new ArrayList<>();
@@ -173,7 +179,7 @@ final class AgentContainers implements AutoCloseable {
                 value = switch (e.getValueFrom().getFieldRef().getFieldPath()) {
                     case "metadata.namespace" -> namespace;
                     case "spec.nodeName" -> kubernetesName;
-                    case "metadata.name" -> daemonSet.getMetadata().getName() + "-" + kubernetesName;
+                    case "metadata.name" -> podName;
                     default -> {
                         unsupported.add("env " + e.getName() + " from " + e.getValueFrom().getFieldRef().getFieldPath());
                         yield "";
@@ -188,8 +194,10 @@ final class AgentContainers implements AutoCloseable {
         if (c.getEnvFrom() != null && !c.getEnvFrom().isEmpty()) {
             unsupported.add("envFrom");
         }
-        // In place of the service account token and the API server's service address.
-        argv.addAll(List.of("-e", "KUBERNETES_MASTER=http://127.0.0.1:" + io.ganeshaha.agent.testing.KubernetesApi.NODE_PORT,
+        // In place of the service account token and the API server's service address (the second
+        // departure): the node's uplink to the test's API server.
+        String api = "http://127.0.0.1:" + io.ganeshaha.agent.testing.KubernetesApi.NODE_PORT;
+        argv.addAll(List.of("-e", "KUBERNETES_MASTER=" + api, "-e", "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL=" + api,
                 "-e", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "-e", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false"));
 
         // Resources: requests are the scheduler's; limits would be the runtime's.
@@ -205,16 +213,11 @@ final class AgentContainers implements AutoCloseable {
         if (c.getLifecycle() != null) {
             unsupported.add("lifecycle");
         }
-        if ("Always".equals(c.getImagePullPolicy())) {
-            unsupported.add("imagePullPolicy=Always (no registry here; the image is loaded into the node's runtime)");
-        }
         if (!unsupported.isEmpty()) {
             throw new AssertionError("the agent pod asks for what this runner does not honour, so it would not run "
                     + "as declared: " + unsupported);
         }
 
-        String image = c.getImage();
-        podman(node, "tag", loadInto(node), image).orFail("podman tag " + image);
         if (c.getCommand() != null && !c.getCommand().isEmpty()) {
             argv.addAll(List.of("--entrypoint", io.fabric8.kubernetes.client.utils.Serialization.asJson(c.getCommand())));
         }
@@ -222,8 +225,8 @@ final class AgentContainers implements AutoCloseable {
         if (c.getArgs() != null) {
             argv.addAll(c.getArgs());
         }
-        podman(node, argv.toArray(String[]::new)).orFail("podman run of the agent pod on " + node);
-        Pod pod = new Pod(node, kubernetesName, holder, c,
+        podman(node, argv.toArray(String[]::new)).orFail("podman run of pod " + podName + " on " + node);
+        Pod pod = new Pod(node, podName, holder, c,
                 spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds().intValue());
         pods.add(pod);
         return pod;
@@ -265,10 +268,92 @@ final class AgentContainers implements AutoCloseable {
         inNodeMounts(node, List.of("sh", "-c", check, "hostPath", path)).orFail("hostPath " + path + " (" + type + ")");
     }
 
-    /** What the kubelet does with the ConfigMap volume on that node: its keys as files. */
-    Path project(String kubernetesName, ConfigMap config) {
+    /**
+     * The pod's and the container's security context, as the kubelet and the runtime apply them.
+     * runAsNonRoot is checked against the user the image runs as, as the kubelet refuses to start a
+     * container that would run as root.
+     */
+    private void securityContext(String node, PodSpec spec, Container c, String image, List<String> argv,
+            List<String> unsupported) {
+        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        Boolean runAsNonRoot = null;
+        Long runAsUser = null;
+        var pod = spec.getSecurityContext();
+        if (pod != null) {
+            Map<String, Object> fields = mapper.convertValue(pod, Map.class);
+            for (String k : fields.keySet()) {
+                if (!Set.of("runAsNonRoot", "runAsUser", "seccompProfile").contains(k)) {
+                    unsupported.add("spec.securityContext." + k);
+                }
+            }
+            runAsNonRoot = pod.getRunAsNonRoot();
+            runAsUser = pod.getRunAsUser();
+            if (pod.getSeccompProfile() != null && !"RuntimeDefault".equals(pod.getSeccompProfile().getType())) {
+                unsupported.add("spec.securityContext.seccompProfile " + pod.getSeccompProfile().getType());
+            }
+        }
+        var sc = c.getSecurityContext();
+        if (sc != null) {
+            Map<String, Object> fields = mapper.convertValue(sc, Map.class);
+            for (String k : fields.keySet()) {
+                if (!Set.of("privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "capabilities",
+                        "runAsNonRoot", "runAsUser").contains(k)) {
+                    unsupported.add("securityContext." + k);
+                }
+            }
+            if (Boolean.TRUE.equals(sc.getPrivileged())) {
+                argv.add("--privileged");
+            }
+            if (Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
+                argv.addAll(List.of("--security-opt", "no-new-privileges"));
+            }
+            if (Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
+                // Nothing writable but the pod's volumes: Podman's own tmpfs on /tmp and /run would
+                // hide a missing emptyDir.
+                argv.addAll(List.of("--read-only", "--read-only-tmpfs=false"));
+            }
+            if (sc.getCapabilities() != null) {
+                for (String cap : sc.getCapabilities().getDrop() == null ? List.<String>of() : sc.getCapabilities().getDrop()) {
+                    argv.addAll(List.of("--cap-drop", cap));
+                }
+                for (String cap : sc.getCapabilities().getAdd() == null ? List.<String>of() : sc.getCapabilities().getAdd()) {
+                    argv.addAll(List.of("--cap-add", cap));
+                }
+            }
+            runAsNonRoot = sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : runAsNonRoot;
+            runAsUser = sc.getRunAsUser() != null ? sc.getRunAsUser() : runAsUser;
+        }
+        if (runAsUser != null) {
+            argv.addAll(List.of("--user", runAsUser.toString()));
+        }
+        if (Boolean.TRUE.equals(runAsNonRoot)) {
+            String user = runAsUser != null ? runAsUser.toString()
+                    : podman(node, "image", "inspect", "-f", "{{.Config.User}}", image).orFail("image user").stdout().strip();
+            if (user.isEmpty() || user.equals("0") || user.equals("root") || user.startsWith("0:") || !user.matches("\\d+(:\\d+)?")) {
+                throw new AssertionError("runAsNonRoot, and " + image + " runs as '" + user + "': the kubelet refuses "
+                        + "a user it cannot verify to be non-root (a numeric uid other than 0)");
+            }
+        }
+    }
+
+    private static Path emptyDir(Path dir) {
         try {
-            Path dir = Files.createDirectories(work.resolve("configmap-" + kubernetesName));
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path logOf(String podName) {
+        return work.resolve("pod-" + podName + ".log");
+    }
+
+    /** What the kubelet does with a ConfigMap volume on that node: its keys as files. */
+    Path project(Path dir, ConfigMap config) {
+        try {
+            Files.createDirectories(dir);
             for (var entry : config.getData().entrySet()) {
                 Path staged = dir.resolve("." + entry.getKey() + ".new");
                 Files.writeString(staged, entry.getValue());
@@ -281,20 +366,38 @@ final class AgentContainers implements AutoCloseable {
         }
     }
 
-    /** The image, loaded once into the node's own container storage; its name there. */
-    private String loadInto(String node) {
-        return loadedImage.computeIfAbsent(node, n -> {
-            Shell.Result r = podman(n, "load", "-i", imageArchive.toString()).orFail("podman load on " + n);
-            Matcher m = LOADED.matcher(r.stdout() + r.stderr());
-            if (!m.find()) {
-                throw new AssertionError("podman load named no image: " + r.stdout() + r.stderr());
+    /**
+     * The image in the node's own storage as the pull policy says (IfNotPresent when unset and the
+     * tag is not latest): pulled from its registry unless present, never pulled for Never, always
+     * for Always. The lab's registry speaks plain HTTP on loopback, so the runtime is told it is
+     * insecure, as a node's runtime would be configured for such a registry.
+     */
+    private void ensureImage(String node, String image, String policy) {
+        String name = image.substring(image.lastIndexOf('/') + 1);
+        boolean pinned = name.contains("@") || name.contains(":") && !name.endsWith(":latest");
+        String effective = policy != null ? policy : pinned ? "IfNotPresent" : "Always";
+        boolean present = podman(node, "image", "exists", image).exitCode() == 0;
+        switch (effective) {
+            case "Never" -> {
+                if (!present) {
+                    throw new AssertionError("imagePullPolicy Never and " + image + " is not on " + node);
+                }
             }
-            return m.group(1);
-        });
+            case "IfNotPresent", "Always" -> {
+                if (!present || effective.equals("Always")) {
+                    Instant t0 = Instant.now();
+                    inNodeMounts(node, podmanArgs(node, "pull", "--quiet", "--tls-verify=false", image), PULL)
+                            .orFail("podman pull " + image + " on " + node);
+                    pulls.put(node + " " + image, Duration.between(t0, Instant.now()));
+                }
+            }
+            default -> throw new AssertionError("imagePullPolicy " + effective + " is not a pull policy");
+        }
     }
 
-    static String containerName(String kubernetesName) {
-        return "ganesha-ha-agent-" + kubernetesName;
+    /** How long each pull took, by "node image". */
+    Map<String, Duration> pulls() {
+        return Map.copyOf(pulls);
     }
 
     /**
@@ -303,18 +406,26 @@ final class AgentContainers implements AutoCloseable {
      * in the node's private /run, which goes with the node (Podman wants that path short).
      */
     Shell.Result podman(String node, String... args) {
+        return inNodeMounts(node, podmanArgs(node, args), CALL);
+    }
+
+    private List<String> podmanArgs(String node, String... args) {
         Path store = work.resolve("podman").resolve(node);
         List<String> argv = new ArrayList<>(List.of("podman", "--root", store.resolve("root").toString(), "--runroot",
                 "/run/ganesha-ha-podman", "--tmpdir", "/run/ganesha-ha-podman/tmp", "--cgroup-manager", "cgroupfs",
                 "--events-backend", "file"));
         argv.addAll(List.of(args));
-        return inNodeMounts(node, argv);
+        return argv;
     }
 
     private Shell.Result inNodeMounts(String node, List<String> command) {
+        return inNodeMounts(node, command, CALL);
+    }
+
+    private Shell.Result inNodeMounts(String node, List<String> command, Duration timeout) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(lab.holder(node)), "-m", "--"));
         argv.addAll(command);
-        return Shell.run(argv, CALL);
+        return Shell.run(argv, timeout);
     }
 
     @Override
@@ -324,10 +435,10 @@ final class AgentContainers implements AutoCloseable {
         }
     }
 
-    /** A running agent pod: its container, and its probes as the kubelet runs them. */
+    /** A running pod: its container, and its probes as the kubelet runs them. */
     final class Pod implements AutoCloseable {
         final String node;
-        final String kubernetesName;
+        final String name;
         private final long holder;
         private final Container container;
         private final int gracePeriodSeconds;
@@ -340,12 +451,14 @@ final class AgentContainers implements AutoCloseable {
         private volatile boolean started;
         private volatile boolean closed;
 
-        private Pod(String node, String kubernetesName, long holder, Container container, int gracePeriodSeconds) {
+        private Pod(String node, String name, long holder, Container container, int gracePeriodSeconds) {
             this.node = node;
-            this.kubernetesName = kubernetesName;
+            this.name = name;
             this.holder = holder;
             this.container = container;
             this.gracePeriodSeconds = gracePeriodSeconds;
+            // Without a start-up probe the container counts as started at once.
+            started = container.getStartupProbe() == null;
             schedule("startup", container.getStartupProbe(), () -> !started, ok -> started |= ok);
             schedule("readiness", container.getReadinessProbe(), () -> started, ok -> {});
             schedule("liveness", container.getLivenessProbe(), () -> started, ok -> {});
@@ -390,7 +503,7 @@ final class AgentContainers implements AutoCloseable {
         /** Waits until the start-up probe passed; fails as the kubelet would restart it after its threshold. */
         Duration awaitStarted() {
             Probe p = container.getStartupProbe();
-            long budget = (p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds())
+            long budget = p == null ? 0 : (p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds())
                     * (p.getFailureThreshold() == null ? 3 : p.getFailureThreshold());
             Instant t0 = Instant.now();
             while (!started) {
@@ -450,18 +563,30 @@ final class AgentContainers implements AutoCloseable {
 
         /** A command in the container (podman exec). */
         Shell.Result exec(String... command) {
-            List<String> args = new ArrayList<>(List.of("exec", containerName(kubernetesName)));
+            List<String> args = new ArrayList<>(List.of("exec", name));
             args.addAll(List.of(command));
             return podman(node, args.toArray(String[]::new));
         }
 
         String state() {
-            return podman(node, "inspect", "-f", "{{.State.Status}}", containerName(kubernetesName)).stdout().strip();
+            return podman(node, "inspect", "-f", "{{.State.Status}}", name).stdout().strip();
+        }
+
+        /** The resident set of the container's main process, in MB. */
+        long rssMegabytes() {
+            String pid = podman(node, "inspect", "-f", "{{.State.Pid}}", name).orFail("container pid").stdout().strip();
+            try {
+                return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                        .findFirst().orElseThrow();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         String logTail() {
             try {
-                List<String> lines = Files.readAllLines(work.resolve("container-" + kubernetesName + ".log"));
+                List<String> lines = Files.readAllLines(logOf(name));
                 return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
             } catch (IOException e) {
                 return "(no container log: " + e.getMessage() + ")";
@@ -470,7 +595,7 @@ final class AgentContainers implements AutoCloseable {
 
         String log() {
             try {
-                return Files.readString(work.resolve("container-" + kubernetesName + ".log"));
+                return Files.readString(logOf(name));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -484,8 +609,8 @@ final class AgentContainers implements AutoCloseable {
             }
             closed = true;
             kubelet.shutdownNow();
-            podman(node, "stop", "-t", Integer.toString(gracePeriodSeconds), containerName(kubernetesName));
-            podman(node, "rm", "-f", containerName(kubernetesName));
+            podman(node, "stop", "-t", Integer.toString(gracePeriodSeconds), name);
+            podman(node, "rm", "-f", name);
         }
 
         private static void sleep(long ms) {
