@@ -56,6 +56,12 @@ final class LabPods implements AutoCloseable {
             "priorityClassName", "imagePullSecrets", "serviceAccountName", "dnsPolicy");
     private static final Set<String> RUN_HERE = Set.of("hostNetwork", "hostPID", "hostIPC", "containers", "volumes",
             "terminationGracePeriodSeconds", "securityContext");
+    /** The container fields this runner applies (lifecycle and envFrom are refused by name below). */
+    private static final Set<String> CONTAINER_FIELDS = Set.of("name", "image", "imagePullPolicy", "command", "args",
+            "env", "ports", "resources", "volumeMounts", "readinessProbe", "livenessProbe", "startupProbe",
+            "securityContext", "lifecycle", "envFrom");
+    private static final Set<String> PROBE_FIELDS = Set.of("httpGet", "periodSeconds", "timeoutSeconds",
+            "failureThreshold", "initialDelaySeconds", "successThreshold");
     private static final Duration CALL = Duration.ofSeconds(60);
     private static final Duration PULL = Duration.ofMinutes(3);
 
@@ -98,7 +104,35 @@ final class LabPods implements AutoCloseable {
         if (spec.getContainers().size() != 1) {
             unsupported.add("spec.containers (" + spec.getContainers().size() + " containers; these pods have one)");
         }
+        if (spec.getNodeSelector() != null && !spec.getNodeSelector().isEmpty()) {
+            unsupported.add("spec.nodeSelector " + spec.getNodeSelector() + " (the lab's nodes carry no labels)");
+        }
         Container c = spec.getContainers().get(0);
+        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        for (String field : ((Map<String, Object>) mapper.convertValue(c, Map.class)).keySet()) {
+            if (!CONTAINER_FIELDS.contains(field)) {
+                unsupported.add("container." + field);
+            }
+        }
+        for (var probe : Map.of("startupProbe", Optional.ofNullable(c.getStartupProbe()), "readinessProbe",
+                Optional.ofNullable(c.getReadinessProbe()), "livenessProbe", Optional.ofNullable(c.getLivenessProbe()))
+                .entrySet()) {
+            probe.getValue().ifPresent(p -> {
+                for (String field : ((Map<String, Object>) mapper.convertValue(p, Map.class)).keySet()) {
+                    if (!PROBE_FIELDS.contains(field)) {
+                        unsupported.add(probe.getKey() + "." + field);
+                    }
+                }
+                var get = p.getHttpGet();
+                if (get == null || get.getHost() != null || (get.getScheme() != null && !get.getScheme().equals("HTTP"))
+                        || (get.getHttpHeaders() != null && !get.getHttpHeaders().isEmpty())) {
+                    unsupported.add(probe.getKey() + " (only HTTP GET on the pod's address, no headers, is run here)");
+                }
+                if (p.getSuccessThreshold() != null && p.getSuccessThreshold() != 1) {
+                    unsupported.add(probe.getKey() + ".successThreshold " + p.getSuccessThreshold());
+                }
+            });
+        }
         long holder = lab.holder(node);
         Path podDir = work.resolve("pods").resolve(podName);
         List<String> argv = new ArrayList<>(List.of("run", "-d", "--name", podName, "--pull", "never",
@@ -142,6 +176,12 @@ final class LabPods implements AutoCloseable {
                 source = v.getHostPath().getPath();
                 prepareHostPath(node, source, v.getHostPath().getType());
             } else if (v.getConfigMap() != null) {
+                if (v.getConfigMap().getItems() != null && !v.getConfigMap().getItems().isEmpty()
+                        || v.getConfigMap().getDefaultMode() != null || v.getConfigMap().getOptional() != null) {
+                    unsupported.add("volume " + v.getName() + ": configMap items, defaultMode or optional");
+                }
+                // The kubelet mounts ConfigMap volumes read-only, whatever the mount says.
+                m = new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m).withReadOnly(true).build();
                 ConfigMap config = configMaps.get(v.getConfigMap().getName());
                 if (config == null) {
                     throw new AssertionError("the pod mounts ConfigMap " + v.getConfigMap().getName() + ", the test gave "
@@ -149,6 +189,10 @@ final class LabPods implements AutoCloseable {
                 }
                 source = project(podDir.resolve("configmap-" + v.getName()), config).toString();
             } else if (v.getEmptyDir() != null) {
+                if (v.getEmptyDir().getMedium() != null && !v.getEmptyDir().getMedium().isEmpty()
+                        || v.getEmptyDir().getSizeLimit() != null) {
+                    unsupported.add("volume " + v.getName() + ": emptyDir medium or sizeLimit");
+                }
                 // Created empty and writable by any user, as the kubelet does.
                 source = emptyDir(podDir.resolve("emptydir-" + v.getName())).toString();
             } else {
@@ -235,9 +279,14 @@ final class LabPods implements AutoCloseable {
     /** The pod's node affinity must select the node: the DaemonSet would not place it there otherwise. */
     private static void requireScheduledOn(PodSpec spec, String kubernetesName) {
         var required = spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-        boolean selected = required.getNodeSelectorTerms().stream().anyMatch(t -> t.getMatchFields().stream()
-                .allMatch(f -> f.getKey().equals("metadata.name") && f.getOperator().equals("In")
-                        && f.getValues().contains(kubernetesName)));
+        for (var term : required.getNodeSelectorTerms()) {
+            if (term.getMatchExpressions() != null && !term.getMatchExpressions().isEmpty()) {
+                throw new AssertionError("node affinity by label (matchExpressions): the lab's nodes carry no labels");
+            }
+        }
+        boolean selected = required.getNodeSelectorTerms().stream().anyMatch(t -> !t.getMatchFields().isEmpty()
+                && t.getMatchFields().stream().allMatch(f -> f.getKey().equals("metadata.name")
+                        && f.getOperator().equals("In") && f.getValues().contains(kubernetesName)));
         if (!selected) {
             throw new AssertionError("the DaemonSet's node affinity does not place an agent on " + kubernetesName);
         }
@@ -338,6 +387,9 @@ final class LabPods implements AutoCloseable {
 
     private static Path emptyDir(Path dir) {
         try {
+            if (Files.exists(dir)) {
+                Shell.run(List.of("rm", "-rf", dir.toString()), CALL).orFail("an earlier emptyDir " + dir);
+            }
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
             return dir;
@@ -428,10 +480,15 @@ final class LabPods implements AutoCloseable {
         return Shell.run(argv, timeout);
     }
 
+    /** Every pod deleted, each whatever the others do. */
     @Override
     public void close() {
         for (Pod pod : pods) {
-            pod.close();
+            try {
+                pod.close();
+            } catch (RuntimeException | Error e) {
+                System.err.println("could not delete pod " + pod.name + " on " + pod.node + ": " + e);
+            }
         }
     }
 
@@ -469,16 +526,19 @@ final class LabPods implements AutoCloseable {
             if (probe == null) {
                 return;
             }
-            if (probe.getHttpGet() == null) {
-                throw new AssertionError(name + " probe: only HTTP GET probes are run here");
-            }
             long period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
             long initial = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
             kubelet.scheduleAtFixedRate(() -> {
                 if (closed || !when.getAsBoolean()) {
                     return;
                 }
-                ProbeResult r = probeOnce(name, probe);
+                ProbeResult r;
+                try {
+                    r = probeOnce(name, probe);
+                } catch (RuntimeException | Error e) {
+                    // A probe that cannot run is a failed probe, and the schedule goes on.
+                    r = new ProbeResult(Instant.now(), name, false, "probe did not run: " + e);
+                }
                 results.add(r);
                 after.accept(r.ok());
             }, initial * 1000, period * 1000, TimeUnit.MILLISECONDS);
@@ -506,8 +566,10 @@ final class LabPods implements AutoCloseable {
             long budget = p == null ? 0 : (p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds())
                     * (p.getFailureThreshold() == null ? 3 : p.getFailureThreshold());
             Instant t0 = Instant.now();
+            int threshold = p == null || p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
             while (!started) {
-                if (Duration.between(t0, Instant.now()).toSeconds() > budget + 5) {
+                if (results("startup").stream().filter(r -> !r.ok()).count() >= threshold
+                        || Duration.between(t0, Instant.now()).toSeconds() > budget + 5) {
                     throw new AssertionError("the agent on " + node + " did not pass its start-up probe within " + budget
                             + " s: the kubelet restarts it. Probes: " + results + "\n" + logTail());
                 }
@@ -536,6 +598,17 @@ final class LabPods implements AutoCloseable {
                 }
             }
             return Optional.ofNullable(last);
+        }
+
+        /** Whether the kubelet still probes: the last result of {@code probe} is younger than three periods. */
+        boolean stillProbing(String probe) {
+            Probe p = switch (probe) {
+                case "startup" -> container.getStartupProbe();
+                case "readiness" -> container.getReadinessProbe();
+                default -> container.getLivenessProbe();
+            };
+            long period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
+            return lastOf(probe).map(r -> Duration.between(r.at(), Instant.now()).toSeconds() < 3 * period).orElse(false);
         }
 
         List<ProbeResult> results(String probe) {
@@ -609,7 +682,8 @@ final class LabPods implements AutoCloseable {
             }
             closed = true;
             kubelet.shutdownNow();
-            podman(node, "stop", "-t", Integer.toString(gracePeriodSeconds), name);
+            inNodeMounts(node, podmanArgs(node, "stop", "-t", Integer.toString(gracePeriodSeconds), name),
+                    Duration.ofSeconds(gracePeriodSeconds + 30L));
             podman(node, "rm", "-f", name);
         }
 

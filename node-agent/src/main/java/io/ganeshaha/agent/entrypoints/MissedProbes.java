@@ -46,8 +46,18 @@ public final class MissedProbes implements Runnable {
      */
     static final String EXEC_NOT_INSTALLED = "7";
 
-    /** A resource of this provider whose probe on this node found no entry point. */
-    record Missed(String resource, String type) {}
+    /**
+     * An operation of a resource of this provider that the executor could not run on this node for
+     * want of its entry point: cleaned up alone (operation and interval), so any other failure of
+     * the same resource stays.
+     */
+    record Missed(String resource, String type, String operation, String intervalMs) {}
+
+    /**
+     * Clean-ups of one resource after which Pacemaker still finds no entry point: then the provider
+     * directory is not where Pacemaker looks, and cleaning up again would only make it probe again.
+     */
+    static final int MAX_CLEANUPS_PER_RESOURCE = 3;
 
     private final Cib cib;
     private final CommandRunner runner;
@@ -55,6 +65,7 @@ public final class MissedProbes implements Runnable {
     private final LocalNode localNode;
     private final Path providerDir;
     private final String provider;
+    private final java.util.Map<String, Integer> cleanups = new java.util.HashMap<>();
     private String lastProblem;
 
     public MissedProbes(Cib cib, CommandRunner runner, Duration timeout, LocalNode localNode, Path providerDir) {
@@ -71,14 +82,28 @@ public final class MissedProbes implements Runnable {
         try {
             String node = localNode.name();
             for (Missed m : missed(cib.query("status"), node, provider, type -> Files.isExecutable(providerDir.resolve(type)))) {
-                CommandRunner.Result r = runner.run(List.of("crm_resource", "--cleanup", "--resource", m.resource(),
-                        "--node", node), timeout);
-                if (r.exitCode() != 0) {
-                    throw new PacemakerCommandException("crm_resource --cleanup --resource " + m.resource() + " --node "
-                            + node + " failed with " + r.exitCode() + ": " + r.stderr().strip());
+                int done = cleanups.getOrDefault(m.resource(), 0);
+                if (done >= MAX_CLEANUPS_PER_RESOURCE) {
+                    if (done == MAX_CLEANUPS_PER_RESOURCE) {
+                        LOG.warnf("Pacemaker still finds no entry point for %s (%s:%s) on %s after %d clean-ups, though "
+                                + "it is installed in %s: is that the directory Pacemaker reads "
+                                + "(/usr/lib/ocf/resource.d/%s)? Not cleaned up again", m.resource(), provider, m.type(),
+                                node, done, providerDir, provider);
+                        cleanups.put(m.resource(), done + 1);
+                    }
+                    continue;
                 }
-                LOG.infof("Pacemaker probed %s (%s:%s) on %s before its entry point was installed and found none; "
-                        + "cleaned up so that it probes again", m.resource(), provider, m.type(), node);
+                List<String> argv = List.of("crm_resource", "--cleanup", "--resource", m.resource(), "--node", node,
+                        "--operation", m.operation(), "--interval", m.intervalMs() + "ms");
+                CommandRunner.Result r = runner.run(argv, timeout);
+                if (r.exitCode() != 0) {
+                    throw new PacemakerCommandException(String.join(" ", argv) + " failed with " + r.exitCode() + ": "
+                            + r.stderr().strip());
+                }
+                cleanups.put(m.resource(), done + 1);
+                LOG.infof("Pacemaker ran %s %s of %s (%s:%s) on %s before its entry point was installed and found none; "
+                        + "cleaned up so that it runs it again", m.operation(), m.intervalMs().equals("0") ? "(probe)"
+                        : "(every " + m.intervalMs() + " ms)", m.resource(), provider, m.type(), node);
             }
             lastProblem = null;
         } catch (PacemakerCommandException | IOException | RuntimeException e) {
@@ -120,16 +145,21 @@ public final class MissedProbes implements Runnable {
                 if (!"ocf".equals(rsc.getAttribute("class")) || !provider.equals(rsc.getAttribute("provider"))) {
                     continue;
                 }
+                String type = rsc.getAttribute("type");
+                if (!installed.test(type)) {
+                    continue;
+                }
                 NodeList ops = rsc.getElementsByTagName("lrm_rsc_op");
-                boolean notInstalled = false;
                 for (int k = 0; k < ops.getLength(); k++) {
                     Element op = (Element) ops.item(k);
-                    notInstalled |= NOT_INSTALLED.equals(op.getAttribute("rc-code"))
-                            && EXEC_NOT_INSTALLED.equals(op.getAttribute("op-status"));
-                }
-                String type = rsc.getAttribute("type");
-                if (notInstalled && installed.test(type)) {
-                    missed.add(new Missed(rsc.getAttribute("id"), type));
+                    if (NOT_INSTALLED.equals(op.getAttribute("rc-code"))
+                            && EXEC_NOT_INSTALLED.equals(op.getAttribute("op-status"))) {
+                        Missed m = new Missed(rsc.getAttribute("id"), type, op.getAttribute("operation"),
+                                op.getAttribute("interval").isEmpty() ? "0" : op.getAttribute("interval"));
+                        if (!missed.contains(m)) {
+                            missed.add(m);
+                        }
+                    }
                 }
             }
         }

@@ -74,7 +74,10 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 // only from the uid and gid that hacluster and haclient have in the user database
                 // they read; the host's numbers are assigned when Pacemaker is installed and differ
                 // from the image's (seen: 102/105 on a host, 100/101 in the image, and every
-                // attrd_updater call refused with "Software caused connection abort").
+                // attrd_updater call refused with "Software caused connection abort"). A file
+                // mount shows the file the host had when the pod started: useradd replaces it, so
+                // a host that gets Pacemaker (and hacluster) after its agent started needs the
+                // agent pod restarted; until then readiness says Pacemaker does not answer.
                 new HostMount("host-passwd", "/etc/passwd", "/etc/passwd", "File", false, true),
                 new HostMount("host-group", "/etc/group", "/etc/group", "File", false, true));
     }
