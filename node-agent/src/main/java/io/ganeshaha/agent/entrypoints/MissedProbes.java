@@ -1,24 +1,20 @@
 package io.ganeshaha.agent.entrypoints;
 
 import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CibXml;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.jboss.logging.Logger;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
 
 /**
  * Pacemaker's probes that ran on this node before the agent installed the entry points. The agents
@@ -28,10 +24,11 @@ import org.xml.sax.SAXException;
  * node again until the failure is cleaned up. Found running the agent image as its pod: the second
  * node never started ganesha_nfsd or ganesha_mon, and its VIP could never come home.
  *
- * <p>Every tick this looks at the CIB's record of this node's operations and cleans up, resource by
- * resource, those of this provider that Pacemaker's executor could not run for want of the agent
- * (rc 5 with op-status 7) while their entry point is now installed: Pacemaker probes them again and finds them. Nothing else is cleaned up (a grace
- * monitor's failure is part of the failover and stays). Failures are logged and retried next tick.
+ * <p>Every tick this looks at the CIB's record of this node's operations and cleans up, operation
+ * by operation, those of this provider that Pacemaker's executor could not run for want of the
+ * agent (rc 5 with op-status 7) while their entry point is now installed: Pacemaker runs them again
+ * and finds it. Nothing else is cleaned up (a grace monitor's failure is part of the failover and
+ * stays). Failures are logged and retried next tick.
  */
 public final class MissedProbes implements Runnable {
 
@@ -123,13 +120,8 @@ public final class MissedProbes implements Runnable {
             throws IOException {
         Element status;
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            var builder = f.newDocumentBuilder();
-            // Errors become the exception below, not a line on stderr.
-            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
-            status = builder.parse(new InputSource(new StringReader(statusXml))).getDocumentElement();
-        } catch (ParserConfigurationException | SAXException e) {
+            status = CibXml.read(statusXml).getDocumentElement();
+        } catch (IOException e) {
             throw new IOException("the CIB's status section is not XML: " + e.getMessage(), e);
         }
         List<Missed> missed = new ArrayList<>();

@@ -25,7 +25,19 @@ public final class CibXml {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        return factory.newDocumentBuilder();
+        DocumentBuilder builder = factory.newDocumentBuilder();
+        // A parse error becomes the exception the caller reports, not a line on stderr.
+        builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+        return builder;
+    }
+
+    /** {@code xml} read as it is, for looking things up in it. */
+    public static Document read(String xml) throws IOException {
+        try {
+            return builder().parse(new InputSource(new StringReader(xml)));
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("not well-formed XML: " + e.getMessage(), e);
+        }
     }
 
     public static boolean sameContent(String a, String b) throws IOException {
@@ -34,14 +46,10 @@ public final class CibXml {
 
     /** {@code xml} without blank text and comments, for comparing. */
     static Document parse(String xml) throws IOException {
-        try {
-            Document doc = builder().parse(new InputSource(new StringReader(xml)));
-            stripWhitespace(doc.getDocumentElement());
-            doc.normalizeDocument();
-            return doc;
-        } catch (ParserConfigurationException | SAXException e) {
-            throw new IOException("not well-formed XML: " + e.getMessage(), e);
-        }
+        Document doc = read(xml);
+        stripWhitespace(doc.getDocumentElement());
+        doc.normalizeDocument();
+        return doc;
     }
 
     private static void stripWhitespace(Node node) {
