@@ -257,13 +257,22 @@ public final class GraceNotifier {
 
     /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */
     private void acknowledge(String peer, Optional<String> requested) throws PacemakerCommandException {
-        Optional<String> epoch = requested.isPresent() ? requested : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
-        if (epoch.isEmpty()) {
-            LOG.infof("%s published no grace request; nothing to acknowledge", peer);
-            return;
-        }
         synchronized (ackLock) {
-            String current = local.reread(GraceAcks.ACK_ATTRIBUTE).orElse("");
+            Optional<String> epoch = requested;
+            String current;
+            if (requested.isPresent()) {
+                current = local.reread(GraceAcks.ACK_ATTRIBUTE).orElse("");
+            } else {
+                // The peer's epoch and this node's acks, read side by side.
+                Map<String, Map<String, String>> look = attrd.queryAll(List.of(GraceAcks.REQUEST_ATTRIBUTE,
+                        GraceAcks.ACK_ATTRIBUTE));
+                epoch = Optional.ofNullable(look.get(GraceAcks.REQUEST_ATTRIBUTE).get(peer));
+                current = look.get(GraceAcks.ACK_ATTRIBUTE).getOrDefault(local.nodeName(), "");
+            }
+            if (epoch.isEmpty()) {
+                LOG.infof("%s published no grace request; nothing to acknowledge", peer);
+                return;
+            }
             String updated = GraceAcks.with(current, peer, epoch.get());
             if (!updated.equals(current)) {
                 local.set(GraceAcks.ACK_ATTRIBUTE, updated);

@@ -7,6 +7,7 @@ import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -138,12 +139,17 @@ final class Handover {
             throws PacemakerCommandException {
         String self = local.nodeName();
         Instant deadline = clock.instant().plus(params.graceDelay());
+        List<String> names = health == NfsdHealth.HUNG
+                ? List.of(params.ganeshaActive(), params.graceActive(), GraceAcks.ACK_ATTRIBUTE, MonStep.HUNG_ATTRIBUTE)
+                : List.of(params.ganeshaActive(), params.graceActive(), GraceAcks.ACK_ATTRIBUTE);
         while (true) {
-            Map<String, String> ganeshaActive = attrd.queryAll(params.ganeshaActive());
-            Map<String, String> graceActive = attrd.queryAll(params.graceActive());
+            // One look: every attribute it judges, read side by side.
+            Map<String, Map<String, String>> look = attrd.queryAll(names);
+            Map<String, String> ganeshaActive = look.get(params.ganeshaActive());
+            Map<String, String> graceActive = look.get(params.graceActive());
             if (health == NfsdHealth.HUNG) {
                 boolean servingPeer = !MonStep.servingPeers(ganeshaActive, graceActive,
-                        attrd.queryAll(MonStep.HUNG_ATTRIBUTE), self).isEmpty();
+                        look.get(MonStep.HUNG_ATTRIBUTE), self).isEmpty();
                 MonStep now = MonStep.next(health, Optional.ofNullable(graceActive.get(self)),
                         Optional.ofNullable(ganeshaActive.get(self)), servingPeer);
                 if (now.kind() == MonStep.Kind.HOLD) {
@@ -153,8 +159,7 @@ final class Handover {
                     return Optional.empty();
                 }
             }
-            Map<String, String> acks = GraceAcks.survivors(ganeshaActive, graceActive, self).isEmpty() ? Map.of()
-                    : attrd.queryAll(GraceAcks.ACK_ATTRIBUTE);
+            Map<String, String> acks = look.get(GraceAcks.ACK_ATTRIBUTE);
             Instant now = clock.instant();
             GraceAcks.Progress progress = GraceAcks.progress(ganeshaActive, graceActive, acks, self, epoch, now,
                     deadline);

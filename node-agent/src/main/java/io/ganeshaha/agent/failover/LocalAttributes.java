@@ -3,6 +3,7 @@ package io.ganeshaha.agent.failover;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,13 @@ public class LocalAttributes {
         Optional<String> value = attrd.query(name, localNode.name());
         values.put(name, value);
         return value;
+    }
+
+    /** Reads several attributes from attrd now, side by side, and remembers them. */
+    public Map<String, Optional<String>> reread(Collection<String> names) throws PacemakerCommandException {
+        Map<String, Optional<String>> fresh = attrd.query(names, localNode.name());
+        values.putAll(fresh);
+        return fresh;
     }
 
     public void set(String name, String value) throws PacemakerCommandException {

@@ -7,6 +7,8 @@ import io.ganeshaha.agent.watch.NfsdHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -185,16 +187,18 @@ public final class MonController implements AutoCloseable {
                     return;
                 }
             }
-            servingPeer = !MonStep.servingPeers(attrd.queryAll(params.ganeshaActive()),
-                    attrd.queryAll(params.graceActive()), attrd.queryAll(MonStep.HUNG_ATTRIBUTE), local.nodeName())
-                    .isEmpty();
+            Map<String, Map<String, String>> look = attrd.queryAll(List.of(params.ganeshaActive(),
+                    params.graceActive(), MonStep.HUNG_ATTRIBUTE));
+            servingPeer = !MonStep.servingPeers(look.get(params.ganeshaActive()), look.get(params.graceActive()),
+                    look.get(MonStep.HUNG_ATTRIBUTE), local.nodeName()).isEmpty();
         } else if (hungMarkerMaybeSet) {
             if (local.reread(MonStep.HUNG_ATTRIBUTE).isPresent()) {
                 local.delete(MonStep.HUNG_ATTRIBUTE);
             }
             hungMarkerMaybeSet = false;
         }
-        MonStep step = MonStep.next(target, local.reread(params.graceActive()), local.reread(params.ganeshaActive()),
+        Map<String, Optional<String>> own = local.reread(List.of(params.graceActive(), params.ganeshaActive()));
+        MonStep step = MonStep.next(target, own.get(params.graceActive()), own.get(params.ganeshaActive()),
                 servingPeer);
         if (step.kind() == MonStep.Kind.HOLD) {
             if (!holding) {

@@ -5,6 +5,7 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,16 +64,21 @@ public final class TakeoverGate {
      */
     public Outcome await(String home, String self, String ganeshaActive, String graceActive, Instant deadline)
             throws PacemakerCommandException {
-        Set<String> peers = new TreeSet<>(MonStep.servingPeers(attrd.queryAll(ganeshaActive),
-                attrd.queryAll(graceActive), attrd.queryAll(MonStep.HUNG_ATTRIBUTE), self));
+        // One look at everything the gate judges, read side by side: on a loaded host each read is
+        // a few hundred milliseconds, and the virtual IP waits for this gate.
+        Map<String, Map<String, String>> look = attrd.queryAll(List.of(ganeshaActive, graceActive,
+                MonStep.HUNG_ATTRIBUTE, GraceAcks.REQUEST_ATTRIBUTE, GraceAcks.ACK_ATTRIBUTE));
+        Set<String> peers = new TreeSet<>(MonStep.servingPeers(look.get(ganeshaActive), look.get(graceActive),
+                look.get(MonStep.HUNG_ATTRIBUTE), self));
         peers.remove(home);
         if (peers.isEmpty()) {
             return new Outcome(peers, Set.of());
         }
-        Optional<String> handshake = finishedHandshake(home, ganeshaActive, graceActive);
+        Optional<String> handshake = finishedHandshake(home, look.get(GraceAcks.REQUEST_ATTRIBUTE),
+                look.get(ganeshaActive), look.get(graceActive));
         String epoch = null;
+        Map<String, String> acks = look.get(GraceAcks.ACK_ATTRIBUTE);
         while (true) {
-            Map<String, String> acks = attrd.queryAll(GraceAcks.ACK_ATTRIBUTE);
             Set<String> acknowledged = new TreeSet<>(peers);
             Set<String> missing = new TreeSet<>(peers);
             if (handshake.isPresent()) {
@@ -98,6 +104,7 @@ public final class TakeoverGate {
                 Thread.currentThread().interrupt();
                 return new Outcome(peers, acknowledged);
             }
+            acks = attrd.queryAll(GraceAcks.ACK_ATTRIBUTE);
         }
     }
 
@@ -106,11 +113,10 @@ public final class TakeoverGate {
      * is still in the membership with both its attributes gone. A lost node's attributes are gone
      * from attrd altogether, and then there is no handshake to rely on.
      */
-    private Optional<String> finishedHandshake(String home, String ganeshaActive, String graceActive)
-            throws PacemakerCommandException {
-        Optional<String> epoch = attrd.query(GraceAcks.REQUEST_ATTRIBUTE, home);
-        if (epoch.isEmpty() || attrd.query(ganeshaActive, home).filter("1"::equals).isPresent()
-                || attrd.query(graceActive, home).filter("1"::equals).isPresent()) {
+    private static Optional<String> finishedHandshake(String home, Map<String, String> requests,
+            Map<String, String> ganeshaActive, Map<String, String> graceActive) {
+        Optional<String> epoch = Optional.ofNullable(requests.get(home));
+        if (epoch.isEmpty() || "1".equals(ganeshaActive.get(home)) || "1".equals(graceActive.get(home))) {
             return Optional.empty();
         }
         return epoch;

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -16,6 +18,17 @@ import java.util.concurrent.TimeoutException;
  * bounded and a stuck tool is killed.
  */
 public class CommandRunner {
+
+    /**
+     * Threads that read the tools' output until they exit. Not the common pool: a read blocks for
+     * the tool's whole run, and with a few cores the common pool has one or two threads, so one
+     * slow tool (a CIB query during a membership change) would hold every other tool's answer.
+     */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pacemaker-tool-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     public record Result(int exitCode, String stdout, String stderr) {}
 
@@ -53,6 +66,6 @@ public class CommandRunner {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, DRAINS);
     }
 }

@@ -1,5 +1,7 @@
 package io.ganeshaha.agent.pacemaker;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,4 +23,27 @@ public interface NodeAttributes {
 
     /** The attribute's value on every node where it is set. */
     Map<String, String> queryAll(String name) throws PacemakerCommandException;
+
+    /**
+     * Several attributes on every node, for one decision: name to (node to value), in the order
+     * asked. {@link Attrd} reads them side by side, since each read is a process and a failover
+     * waits for every one; here, one after the other.
+     */
+    default Map<String, Map<String, String>> queryAll(Collection<String> names) throws PacemakerCommandException {
+        Map<String, Map<String, String>> all = new LinkedHashMap<>();
+        for (String name : names) {
+            all.put(name, queryAll(name));
+        }
+        return all;
+    }
+
+    /** Several attributes on one node, read as {@link #queryAll(Collection)} reads them. */
+    default Map<String, Optional<String>> query(Collection<String> names, String node)
+            throws PacemakerCommandException {
+        Map<String, Optional<String>> all = new LinkedHashMap<>();
+        for (String name : names) {
+            all.put(name, query(name, node));
+        }
+        return all;
+    }
 }

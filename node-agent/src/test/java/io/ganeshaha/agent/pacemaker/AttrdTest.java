@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +62,52 @@ class AttrdTest {
         interrupted = true;
         assertThatThrownBy(() -> attrd.queryAll("ganesha-active")).hasMessageContaining("interrupted");
         assertThat(pacemaker.reachable()).isTrue();
+    }
+
+    /**
+     * A runner whose every attrd_updater call waits until all {@code expected} calls are running:
+     * reads made one after the other never all run, and each then reports that it ran alone.
+     */
+    private static Attrd sideBySide(int expected, String failing) {
+        CountDownLatch running = new CountDownLatch(expected);
+        return new Attrd(new CommandRunner() {
+            @Override
+            public Result run(List<String> argv, Duration timeout) throws PacemakerCommandException {
+                running.countDown();
+                boolean together;
+                try {
+                    together = running.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new PacemakerCommandException("interrupted", e);
+                }
+                String name = argv.get(argv.indexOf("-n") + 1);
+                if (name.equals(failing)) {
+                    return new Result(102, "", "Could not connect to the CIB manager\n");
+                }
+                String host = argv.contains("-N") ? argv.get(argv.indexOf("-N") + 1) : "n1";
+                return new Result(0, "name=\"" + name + "\" host=\"" + host + "\" value=\""
+                        + (together ? "together" : "alone") + "\"\n", "");
+            }
+        }, Duration.ofSeconds(5), new PacemakerReachability(Clock.systemUTC()));
+    }
+
+    @Test
+    void theReadsOfOneLookRunSideBySideAndAnswerInTheOrderAsked() throws Exception {
+        Map<String, Map<String, String>> look = sideBySide(3, null).queryAll(List.of("ganesha-active",
+                "grace-active", "ganesha-grace-ack"));
+        assertThat(look.keySet()).containsExactly("ganesha-active", "grace-active", "ganesha-grace-ack");
+        assertThat(look.values()).allSatisfy(byNode -> assertThat(byNode).containsExactly(Map.entry("n1", "together")));
+
+        Map<String, Optional<String>> own = sideBySide(2, null).query(List.of("grace-active", "ganesha-active"), "n2");
+        assertThat(own).containsExactly(Map.entry("grace-active", Optional.of("together")),
+                Map.entry("ganesha-active", Optional.of("together")));
+    }
+
+    @Test
+    void oneFailedReadFailsTheLookAfterTheOthersEnded() {
+        Attrd attrd = sideBySide(3, "grace-active");
+        assertThatThrownBy(() -> attrd.queryAll(List.of("ganesha-active", "grace-active", "ganesha-grace-ack")))
+                .isInstanceOf(PacemakerCommandException.class)
+                .hasMessageContaining("could not query grace-active").hasMessageContaining("Could not connect");
     }
 }
