@@ -55,6 +55,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -111,7 +112,11 @@ public class NodeAgent {
         metrics.nfsd(watch::health, watch::busConnected);
 
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
-                config.dbusCallTimeout());
+                config.dbusCallTimeout(), Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "grace-acks");
+                    t.setDaemon(true);
+                    return t;
+                }));
         MonActions mon = new MonActions(instances, monController, attributes);
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);

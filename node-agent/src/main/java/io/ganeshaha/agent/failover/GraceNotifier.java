@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -22,6 +23,13 @@ import org.jboss.logging.Logger;
  * moves the virtual IP. Idempotent (a repeated notify gives the same ack, and a grace call only
  * where one is still needed: each restarts ganesha's grace), bounded by the notify's deadline. Pacemaker ignores notify results, so every failure is logged
  * and returned in the outcome rather than swallowed.
+ *
+ * <p>A notify answers Pacemaker once nfsd is in grace; its acknowledgement is written right after,
+ * on the ack writer. Under load Pacemaker runs the survivors' notifies one after another, and the
+ * acknowledgement (two attribute reads and a write, each a process) would otherwise hold the next
+ * survivor's grace back by as long: the home node waits for the acknowledgements, not for the
+ * notifies. A failed acknowledgement is then logged here, and the home node's wait is bounded by
+ * {@code grace_delay} as before.
  */
 public final class GraceNotifier {
 
@@ -37,6 +45,7 @@ public final class GraceNotifier {
     private final Clock clock;
     private final Duration callTimeout;
     private final Object ackLock = new Object();
+    private final Executor ackWriter;
     /**
      * Peers whose clients this nfsd took over (event 5), until they come back: ganesha loads a
      * taken-over peer's records on every such event, and a client's right to reclaim is settled
@@ -56,6 +65,16 @@ public final class GraceNotifier {
 
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
             Clock clock, Duration callTimeout) {
+        this(nfsd, attrd, local, nfsdServing, clock, callTimeout, null);
+    }
+
+    /**
+     * @param ackWriter where a notify's acknowledgements are written, in the order given (one
+     *     thread); null: before the notify answers, its failures in the outcome
+     */
+    public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
+            Clock clock, Duration callTimeout, Executor ackWriter) {
+        this.ackWriter = ackWriter;
         this.nfsd = nfsd;
         this.callTimeout = callTimeout;
         this.attrd = attrd;
@@ -77,7 +96,7 @@ public final class GraceNotifier {
     }
 
     public Outcome handle(NotifyEvent event, String localNode, Instant deadline) {
-        return enterGrace(event.mode(), event.graceCalls(localNode), localNode, deadline);
+        return enterGrace(event.mode(), event.graceCalls(localNode), localNode, deadline, Optional.empty(), true);
     }
 
     /**
@@ -99,20 +118,27 @@ public final class GraceNotifier {
      */
     public Outcome takeOverRequested(String home, String epoch, String taker, String localNode, Instant deadline) {
         return enterGrace("takeover by " + taker, List.of(new NotifyEvent.GraceCall(home, NotifyEvent.EVENT_TAKE_IP)),
-                localNode, deadline, Optional.of(epoch));
+                localNode, deadline, Optional.of(epoch), false);
     }
 
+    /**
+     * Its acknowledgement goes to the ack writer too: nobody waits for it (the home node's wait,
+     * if there was one, ended before its virtual IPs left), and the takeover's start, which the
+     * virtual IPs wait for, need not wait for two attribute reads and a write.
+     */
     private Outcome takeOver(String why, String peer, String localNode, Instant deadline) {
-        return enterGrace(why, List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP)), localNode, deadline);
+        return enterGrace(why, List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP)), localNode, deadline,
+                Optional.empty(), true);
     }
 
-    private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline) {
-        return enterGrace(why, calls, localNode, deadline, Optional.empty());
-    }
-
-    /** @param epoch the epoch to acknowledge; empty: the one the peer itself published */
+    /**
+     * @param epoch the epoch to acknowledge; empty: the one the peer itself published
+     * @param notify whether the acknowledgements go to the ack writer once nfsd is in grace (a
+     *     notify, a takeover): Pacemaker waits for the call, and nobody for its acknowledgement
+     *     alone
+     */
     private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline,
-            Optional<String> epoch) {
+            Optional<String> epoch, boolean notify) {
         List<String> acknowledged = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (calls.isEmpty()) {
@@ -127,7 +153,7 @@ public final class GraceNotifier {
         for (NotifyEvent.GraceCall call : calls) {
             try {
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())) {
-                    acknowledge(call.peer(), epoch);
+                    acknowledge(call.peer(), epoch, notify, why);
                     acknowledged.add(call.peer());
                     LOG.infof("%s: nfsd on %s took the clients of %s over already; acknowledged without another grace call",
                             why, localNode, call.peer());
@@ -138,7 +164,7 @@ public final class GraceNotifier {
                     ackEpoch = epoch.isPresent() ? epoch : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, call.peer());
                     if (ackEpoch.isPresent() && ackEpoch.get().equals(returnsInGrace.get(call.peer()))
                             && stillInGrace(deadline)) {
-                        acknowledge(call.peer(), ackEpoch);
+                        acknowledge(call.peer(), ackEpoch, notify, why);
                         acknowledged.add(call.peer());
                         LOG.infof("%s: nfsd on %s entered grace for this return of %s already and is still in grace;"
                                 + " acknowledged without another grace call", why, localNode, call.peer());
@@ -155,10 +181,10 @@ public final class GraceNotifier {
                 } else if (call.event() == NotifyEvent.EVENT_JUST_GRACE) {
                     ackEpoch.ifPresent(e -> returnsInGrace.put(call.peer(), e));
                 }
-                acknowledge(call.peer(), ackEpoch);
+                acknowledge(call.peer(), ackEpoch, notify, why);
                 acknowledged.add(call.peer());
-                LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and acknowledged it", why,
-                        localNode, call.peer(), call.event());
+                LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and %s it", why, localNode, call.peer(),
+                        call.event(), notify && ackWriter != null ? "acknowledges" : "acknowledged");
             } catch (NfsdGrace.GraceFailure | PacemakerCommandException e) {
                 String failure = why + ": could not put nfsd on " + localNode + " in grace for "
                         + call.peer() + ": " + e.getMessage();
@@ -253,6 +279,24 @@ public final class GraceNotifier {
     /** {@code peer} serves again (seen by {@link PeerLossWatch}): its next loss is a new takeover. */
     public void peerServes(String peer) {
         takenOver.remove(peer);
+    }
+
+    /** Acknowledges now, or, for a notify, on the ack writer, where a failure is logged. */
+    private void acknowledge(String peer, Optional<String> requested, boolean deferred, String why)
+            throws PacemakerCommandException {
+        if (!deferred || ackWriter == null) {
+            acknowledge(peer, requested);
+            return;
+        }
+        ackWriter.execute(() -> {
+            try {
+                acknowledge(peer, requested);
+            } catch (PacemakerCommandException | RuntimeException e) {
+                LOG.errorf("%s: nfsd on %s is in grace for %s but the acknowledgement could not be written (%s): %s"
+                        + " waits for it until its grace_delay runs out", why, local.localNode(), peer,
+                        e.getMessage(), peer);
+            }
+        });
     }
 
     /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */

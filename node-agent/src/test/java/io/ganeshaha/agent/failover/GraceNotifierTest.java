@@ -3,7 +3,11 @@ package io.ganeshaha.agent.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ganeshaha.agent.ocf.NotifyEvent;
+import io.ganeshaha.agent.pacemaker.LocalNode;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,42 @@ class GraceNotifierTest {
 
         assertThat(cluster.journal.contains("n1", "grace 5:n2")).as("grace first, whatever attrd does").isTrue();
         assertThat(outcome.failures()).singleElement().asString().contains("Could not connect to the CIB manager");
+    }
+
+    /**
+     * With an ack writer, a notify answers once nfsd is in grace, and its acknowledgement is
+     * written after: the next survivor's notify, which Pacemaker may hold until this one answers,
+     * does not wait for the attribute calls; so does a takeover start. A grace call made for a
+     * takeover request is acknowledged before it answers: the taker's gate waits for that.
+     */
+    @Test
+    void aNotifyAnswersOnceInGraceAndItsAcknowledgementFollows() {
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
+        List<Runnable> queued = new ArrayList<>();
+        GraceNotifier deferring = new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
+                new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
+                Duration.ofSeconds(1), queued::add);
+
+        GraceNotifier.Outcome outcome = deferring.handle(postStop("n2"), "n1", soon());
+
+        assertThat(outcome.acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.contains("n1", "grace 5:n2")).as("in grace when the notify answers").isTrue();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).as("not acknowledged yet").isEmpty();
+        assertThat(queued).hasSize(1);
+
+        queued.remove(0).run();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2");
+
+        deferring.takeOverRequested("n3", "T3", "n2", "n1", soon());
+        assertThat(queued).as("a takeover request is answered by its acknowledgement").isEmpty();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2 n3=T3");
+
+        // The takeover start the virtual IPs wait for: in grace already, its acknowledgement follows.
+        cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2b");
+        assertThat(deferring.takeOver("n2", "n1", soon()).acknowledged()).containsExactly("n2");
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2 n3=T3");
+        queued.remove(0).run();
+        assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).contains("n2=E2b n3=T3");
     }
 
     @Test
