@@ -54,6 +54,11 @@ public final class GaneshaDbus implements AutoCloseable {
         return session.address();
     }
 
+    /** The session, for ganesha's other interfaces ({@link GaneshaExports}). */
+    BusSession session() {
+        return session;
+    }
+
     /** Whether a live bus connection is in place right now. */
     public boolean isConnected() {
         return session.isConnected();
