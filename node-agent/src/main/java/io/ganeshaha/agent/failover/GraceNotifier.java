@@ -139,6 +139,7 @@ public final class GraceNotifier {
      */
     private Outcome enterGrace(String why, List<NotifyEvent.GraceCall> calls, String localNode, Instant deadline,
             Optional<String> epoch, boolean notify) {
+        boolean deferred = notify && ackWriter != null;
         List<String> acknowledged = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (calls.isEmpty()) {
@@ -153,7 +154,7 @@ public final class GraceNotifier {
         for (NotifyEvent.GraceCall call : calls) {
             try {
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())) {
-                    acknowledge(call.peer(), epoch, notify, why);
+                    acknowledge(call.peer(), epoch, deferred, why);
                     acknowledged.add(call.peer());
                     LOG.infof("%s: nfsd on %s took the clients of %s over already; acknowledged without another grace call",
                             why, localNode, call.peer());
@@ -164,7 +165,7 @@ public final class GraceNotifier {
                     ackEpoch = epoch.isPresent() ? epoch : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, call.peer());
                     if (ackEpoch.isPresent() && ackEpoch.get().equals(returnsInGrace.get(call.peer()))
                             && stillInGrace(deadline)) {
-                        acknowledge(call.peer(), ackEpoch, notify, why);
+                        acknowledge(call.peer(), ackEpoch, deferred, why);
                         acknowledged.add(call.peer());
                         LOG.infof("%s: nfsd on %s entered grace for this return of %s already and is still in grace;"
                                 + " acknowledged without another grace call", why, localNode, call.peer());
@@ -181,10 +182,10 @@ public final class GraceNotifier {
                 } else if (call.event() == NotifyEvent.EVENT_JUST_GRACE) {
                     ackEpoch.ifPresent(e -> returnsInGrace.put(call.peer(), e));
                 }
-                acknowledge(call.peer(), ackEpoch, notify, why);
+                acknowledge(call.peer(), ackEpoch, deferred, why);
                 acknowledged.add(call.peer());
                 LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and %s it", why, localNode, call.peer(),
-                        call.event(), notify && ackWriter != null ? "acknowledges" : "acknowledged");
+                        call.event(), deferred ? "acknowledges" : "acknowledged");
             } catch (NfsdGrace.GraceFailure | PacemakerCommandException e) {
                 String failure = why + ": could not put nfsd on " + localNode + " in grace for "
                         + call.peer() + ": " + e.getMessage();
@@ -281,10 +282,10 @@ public final class GraceNotifier {
         takenOver.remove(peer);
     }
 
-    /** Acknowledges now, or, for a notify, on the ack writer, where a failure is logged. */
+    /** Acknowledges now, or, when deferred, on the ack writer, where a failure is logged. */
     private void acknowledge(String peer, Optional<String> requested, boolean deferred, String why)
             throws PacemakerCommandException {
-        if (!deferred || ackWriter == null) {
+        if (!deferred) {
             acknowledge(peer, requested);
             return;
         }
