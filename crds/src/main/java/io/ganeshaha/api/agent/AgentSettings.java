@@ -12,7 +12,7 @@ import java.util.Objects;
  * restarts no agent.
  */
 public record AgentSettings(String socket, String instanceDir, String dbusAddress, String pidFile,
-        String nfsStateDir, String ocfProviderDir, String pacemakerConfigDir, String cluster,
+        String nfsStateDir, String ocfProviderDir, String pacemakerConfigDir, String exportsFile, String cluster,
         List<String> virtualIps) {
 
     public static final String PREFIX = "ganesha-ha.agent.";
@@ -22,6 +22,7 @@ public record AgentSettings(String socket, String instanceDir, String dbusAddres
     public static final String DEFAULT_DBUS_ADDRESS = "unix:path=/run/dbus/system_bus_socket";
     public static final String DEFAULT_PID_FILE = "/run/ganesha/ganesha.pid";
     public static final String DEFAULT_NFS_STATE_DIR = "/var/lib/nfs";
+    public static final String DEFAULT_EXPORTS_FILE = "/etc/ganesha/ganesha-ha-exports.conf";
 
     public static final String SOCKET = PREFIX + "socket";
     public static final String INSTANCE_DIR = PREFIX + "instance-dir";
@@ -30,6 +31,7 @@ public record AgentSettings(String socket, String instanceDir, String dbusAddres
     public static final String NFS_STATE_DIR = PREFIX + "nfs-state-dir";
     public static final String OCF_PROVIDER_DIR = PREFIX + "ocf-provider-dir";
     public static final String PACEMAKER_CONFIG_DIR = PREFIX + "pacemaker-config-dir";
+    public static final String EXPORTS_FILE = PREFIX + "exports-file";
     public static final String CLUSTER = PREFIX + "kubernetes.cluster";
     public static final String VIRTUAL_IPS = PREFIX + "kubernetes.virtual-ips";
 
@@ -41,15 +43,16 @@ public record AgentSettings(String socket, String instanceDir, String dbusAddres
         Objects.requireNonNull(nfsStateDir, "nfsStateDir");
         Objects.requireNonNull(ocfProviderDir, "ocfProviderDir");
         Objects.requireNonNull(pacemakerConfigDir, "pacemakerConfigDir");
+        Objects.requireNonNull(exportsFile, "exportsFile");
         Objects.requireNonNull(cluster, "cluster");
         virtualIps = List.copyOf(virtualIps);
     }
 
     /** The settings of an agent of {@code cluster} in the pod the operator declares; paths at their defaults. */
     public static AgentSettings forCluster(String cluster, String dbusAddress, String pidFile, String ocfProviderDir,
-            List<String> virtualIps) {
+            String exportsFile, List<String> virtualIps) {
         return new AgentSettings(DEFAULT_SOCKET, DEFAULT_INSTANCE_DIR, dbusAddress, pidFile, DEFAULT_NFS_STATE_DIR,
-                ocfProviderDir, HaConfigMap.MOUNT_PATH, cluster, virtualIps);
+                ocfProviderDir, HaConfigMap.MOUNT_PATH, exportsFile, cluster, virtualIps);
     }
 
     /** The properties file, one {@code key=value} a line, after a comment naming who rendered it. */
@@ -64,6 +67,8 @@ public record AgentSettings(String socket, String instanceDir, String dbusAddres
                 OCF_PROVIDER_DIR + "=" + ocfProviderDir,
                 // The agents converge the CIB to resources.xml/constraints.xml of this directory.
                 PACEMAKER_CONFIG_DIR + "=" + pacemakerConfigDir,
+                // ... and ganesha's exports to exports.json of it, through this file.
+                EXPORTS_FILE + "=" + exportsFile,
                 CLUSTER + "=" + cluster,
                 VIRTUAL_IPS + "=" + String.join(",", virtualIps),
                 "");

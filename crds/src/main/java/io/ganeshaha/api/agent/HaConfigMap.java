@@ -26,6 +26,14 @@ public final class HaConfigMap {
     public static final String CLUSTER_PROPERTIES = "cluster-properties";
     /** {@code <cluster uid>/<generation>} of the rendering the sections and properties come from. */
     public static final String CIB_GENERATION = "cib-generation";
+    /**
+     * The cluster's exports as JSON ({@link ExportBlocks#toJson}), which every agent renders into
+     * ganesha's EXPORT blocks and applies live. An operator older than this key does not write it;
+     * the agents then leave ganesha's exports alone.
+     */
+    public static final String EXPORTS = "exports.json";
+    /** {@code <cluster uid>/<generation>} of the GaneshaCluster the exports come from. */
+    public static final String EXPORTS_GENERATION = "exports-generation";
     /** The agent's own settings ({@link AgentSettings}). */
     public static final String AGENT_PROPERTIES = "agent.properties";
     /** Where the ConfigMap is mounted in the agent container. */

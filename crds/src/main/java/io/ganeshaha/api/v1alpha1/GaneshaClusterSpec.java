@@ -25,6 +25,8 @@ import java.util.List;
 public class GaneshaClusterSpec {
 
     public static final int MAX_NODES = 16;
+    /** Bounds the CEL uniqueness rules' cost (quadratic in the list's length). */
+    public static final int MAX_EXPORTS = 128;
     public static final String DEFAULT_HA_VOL_MNT = "/var/run/gluster/shared_storage";
     public static final String DEFAULT_OCF_PROVIDER_DIR = "/usr/lib/ocf/resource.d/ganesha-ha";
     public static final int DEFAULT_GRACE_DELAY_SECONDS = 5;
@@ -76,6 +78,16 @@ public class GaneshaClusterSpec {
     @JsonPropertyDescription("GlusterFS's portblock pair around each virtual IP (off by default): clients of a moved "
             + "address reconnect at once instead of after their TCP timeouts.")
     private PortBlockSpec portBlock;
+
+    @Size(max = MAX_EXPORTS)
+    @ValidationRule(value = "self.all(e, self.exists_one(f, f.exportId == e.exportId))",
+            message = "export ids must be unique")
+    @ValidationRule(value = "self.all(e, self.exists_one(f, f.pseudo == e.pseudo))",
+            message = "pseudo paths must be unique")
+    @JsonPropertyDescription("The NFS exports every node serves, the same on all of them. The node agents apply a change "
+            + "live over D-Bus (AddExport, UpdateExport, RemoveExport), one export at a time, never restarting "
+            + "ganesha.nfsd; each node's result is in its GaneshaNode and summed up in the ExportsApplied condition.")
+    private List<ExportSpec> exports = new ArrayList<>();
 
     @JsonPropertyDescription("How the node agents reach ganesha.nfsd on each host.")
     private GaneshaSpec ganesha = new GaneshaSpec();
@@ -129,6 +141,14 @@ public class GaneshaClusterSpec {
 
     public void setPortBlock(PortBlockSpec portBlock) {
         this.portBlock = portBlock;
+    }
+
+    public List<ExportSpec> getExports() {
+        return exports;
+    }
+
+    public void setExports(List<ExportSpec> exports) {
+        this.exports = exports;
     }
 
     public GaneshaSpec getGanesha() {

@@ -10,7 +10,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** Where ganesha.nfsd is found on every host: its D-Bus admin interface and its pid file. */
+/** Where ganesha.nfsd is found on every host: its D-Bus admin interface, its pid file and its exports file. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
@@ -18,6 +18,7 @@ public class GaneshaSpec {
 
     public static final String DEFAULT_DBUS_ADDRESS = AgentSettings.DEFAULT_DBUS_ADDRESS;
     public static final String DEFAULT_PID_FILE = AgentSettings.DEFAULT_PID_FILE;
+    public static final String DEFAULT_EXPORTS_FILE = AgentSettings.DEFAULT_EXPORTS_FILE;
 
     @Default(DEFAULT_DBUS_ADDRESS)
     @Pattern("^unix:(path|abstract)=.+$")
@@ -30,6 +31,22 @@ public class GaneshaSpec {
     @Size(max = 4096)
     @JsonPropertyDescription("ganesha.nfsd's pid file: how the agent tells a dead nfsd while the bus is down.")
     private String pidFile = DEFAULT_PID_FILE;
+
+    @Default(DEFAULT_EXPORTS_FILE)
+    @Pattern(GaneshaClusterSpec.ABSOLUTE_PATH)
+    @Size(max = 4096)
+    @JsonPropertyDescription("The file on every host that holds the cluster's exports, which the node agents write and "
+            + "ganesha.conf must %include (ganesha reads it at start; a SIGHUP drops every export not in a file it "
+            + "includes). The agents give ganesha each export from a file of its own in <exportsFile>.d/.")
+    private String exportsFile = DEFAULT_EXPORTS_FILE;
+
+    public String getExportsFile() {
+        return exportsFile;
+    }
+
+    public void setExportsFile(String exportsFile) {
+        this.exportsFile = exportsFile;
+    }
 
     public String getDbusAddress() {
         return dbusAddress;

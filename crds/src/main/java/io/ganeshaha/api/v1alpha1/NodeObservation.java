@@ -54,6 +54,9 @@ public class NodeObservation {
     @JsonPropertyDescription("What the node agent did the last time this node's nfsd left or came back.")
     private FailoverRecord lastFailover;
 
+    @JsonPropertyDescription("The cluster's exports on this node: the generation served, and what ganesha.nfsd refused.")
+    private NodeExports exports;
+
     @JsonPropertyDescription("The GaneshaCluster generation Pacemaker's resources and constraints were configured from, as this agent last read it from the CIB.")
     private Long pacemakerConfigGeneration;
 
@@ -150,5 +153,13 @@ public class NodeObservation {
 
     public void setFencing(String fencing) {
         this.fencing = fencing;
+    }
+
+    public NodeExports getExports() {
+        return exports;
+    }
+
+    public void setExports(NodeExports exports) {
+        this.exports = exports;
     }
 }

@@ -11,7 +11,7 @@ class AgentSettingsTest {
     @Test
     void rendersOneKeyALineUnderTheAgentsPrefix() {
         String text = AgentSettings.forCluster("nfs", "unix:path=/run/dbus/system_bus_socket", "/var/run/ganesha.pid",
-                "/usr/lib/ocf/resource.d/ganesha-ha", List.of("192.0.2.11", "192.0.2.12")).render("for nfs");
+                "/usr/lib/ocf/resource.d/ganesha-ha", "/etc/ganesha/ha-exports.conf", List.of("192.0.2.11", "192.0.2.12")).render("for nfs");
 
         assertThat(text.lines()).containsExactly(
                 "# for nfs",
@@ -22,13 +22,14 @@ class AgentSettingsTest {
                 "ganesha-ha.agent.nfs-state-dir=/var/lib/nfs",
                 "ganesha-ha.agent.ocf-provider-dir=/usr/lib/ocf/resource.d/ganesha-ha",
                 "ganesha-ha.agent.pacemaker-config-dir=" + HaConfigMap.MOUNT_PATH,
+                "ganesha-ha.agent.exports-file=/etc/ganesha/ha-exports.conf",
                 "ganesha-ha.agent.kubernetes.cluster=nfs",
                 "ganesha-ha.agent.kubernetes.virtual-ips=192.0.2.11,192.0.2.12");
     }
 
     @Test
     void everySettingIsRequired() {
-        assertThatThrownBy(() -> AgentSettings.forCluster("nfs", null, "/p", "/o", List.of()))
+        assertThatThrownBy(() -> AgentSettings.forCluster("nfs", null, "/p", "/o", "/e", List.of()))
                 .isInstanceOf(NullPointerException.class).hasMessage("dbusAddress");
     }
 }

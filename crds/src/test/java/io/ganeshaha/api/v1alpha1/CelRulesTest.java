@@ -38,7 +38,7 @@ class CelRulesTest {
 
     @Test
     void everyRuleCompiles() throws Exception {
-        assertThat(rules.allRules()).hasSize(5);
+        assertThat(rules.allRules()).hasSize(11);
         for (String rule : rules.allRules()) {
             CrdRules.compile(rule);
         }
@@ -97,5 +97,68 @@ class CelRulesTest {
         GaneshaCluster bad = cluster(node("nfs-1", null, vip("192.0.2.11", 33)), node("nfs-2", null, vip("2001:db8::1", 128)));
         assertThat(rules.violations(bad)).containsExactly(new Violation("spec.nodes[0].virtualIps[0].prefixLength",
                 "prefixLength of an IPv4 address must be at most 32"));
+    }
+
+    static ExportSpec export(int id, String pseudo) {
+        return new ExportSpecBuilder().withExportId(id).withPath("/srv/nfs" + pseudo).withPseudo(pseudo).build();
+    }
+
+    static GaneshaCluster withExports(ExportSpec... exports) {
+        GaneshaCluster c = cluster(node("nfs-1", null, vip("192.0.2.11", 24)), node("nfs-2", null, vip("192.0.2.12", 24)));
+        c.getSpec().setExports(new java.util.ArrayList<>(List.of(exports)));
+        return c;
+    }
+
+    @Test
+    void exportsWithDistinctIdsAndPseudoPathsPass() throws Exception {
+        ExportSpec withClients = export(3, "/c");
+        withClients.setClients(List.of(new ExportClientSpecBuilder().withClients("192.0.2.0/24", "2001:db8::/64",
+                "nfs-client.example.com", "*.example.com", "@trusted", "*").withAccessType(ExportAccess.RO).build()));
+        withClients.setFsal(new FsalSpecBuilder().withName("CEPH").withOptions(java.util.Map.of("User_Id", "ganesha",
+                "Filesystem", "cephfs a")).build());
+        assertThat(rules.violations(withExports(export(1, "/a"), export(2, "/b"), withClients))).isEmpty();
+    }
+
+    @Test
+    void aDuplicateExportIdIsRejected() throws Exception {
+        assertThat(rules.violations(withExports(export(1, "/a"), export(1, "/b"))))
+                .containsExactly(new Violation("spec.exports", "export ids must be unique"));
+    }
+
+    @Test
+    void aDuplicatePseudoPathIsRejected() throws Exception {
+        assertThat(rules.violations(withExports(export(1, "/a"), export(2, "/a"))))
+                .containsExactly(new Violation("spec.exports", "pseudo paths must be unique"));
+    }
+
+    @Test
+    void aClientThatIsNoAddressNameOrNetgroupIsRejected() throws Exception {
+        for (String bad : List.of("10.0.0.0/8; rm", "a b", "host\"x", "")) {
+            ExportSpec e = export(1, "/a");
+            e.setClients(List.of(new ExportClientSpecBuilder().withClients("192.0.2.1", bad).build()));
+            assertThat(rules.violations(withExports(e))).as(bad).containsExactly(new Violation(
+                    "spec.exports[0].clients[0].clients", "each client is an IP address, a network (address/prefix), "
+                            + "a host name, a wildcard (*.example.com), a netgroup (@name) or *"));
+        }
+    }
+
+    @Test
+    void fsalSettingsThatGaneshasSyntaxCannotCarryAreRejected() throws Exception {
+        ExportSpec quote = export(1, "/a");
+        quote.setFsal(new FsalSpecBuilder().withName("VFS").withOptions(java.util.Map.of("Secret", "a\"b")).build());
+        assertThat(rules.violations(withExports(quote))).containsExactly(new Violation("spec.exports[0].fsal.options",
+                "an FSAL setting's value may not hold a double quote, a backslash or a control character"));
+
+        ExportSpec newline = export(1, "/a");
+        newline.setFsal(new FsalSpecBuilder().withOptions(java.util.Map.of("Secret", "a\nb")).build());
+        assertThat(rules.violations(withExports(newline))).containsExactly(new Violation("spec.exports[0].fsal.options",
+                "an FSAL setting's value may not hold a double quote, a backslash or a control character"));
+
+        ExportSpec badName = export(1, "/a");
+        badName.setFsal(new FsalSpecBuilder().withOptions(java.util.Map.of("Name", "CEPH", "x-y", "1")).build());
+        assertThat(rules.violations(withExports(badName))).containsExactlyInAnyOrder(
+                new Violation("spec.exports[0].fsal.options",
+                        "an FSAL setting's name is a ganesha parameter name (letters, digits, _), at most 64 characters"),
+                new Violation("spec.exports[0].fsal.options", "the FSAL's name is fsal.name, not a setting"));
     }
 }

@@ -112,6 +112,18 @@ public interface AgentConfig {
      */
     Optional<Path> pacemakerConfigDir();
 
+    /**
+     * The file of the cluster's exports that ganesha.conf includes; the agent writes it, and gives
+     * ganesha each export from its own file in {@code <exportsFile>.d/}. The exports come from
+     * exports.json in {@link #pacemakerConfigDir()}.
+     */
+    @WithDefault(AgentSettings.DEFAULT_EXPORTS_FILE)
+    Path exportsFile();
+
+    /** How often the exports ganesha serves are compared with exports.json, and refused ones retried. */
+    @WithDefault("2s")
+    Duration exportsInterval();
+
     /** How often the CIB is compared with the rendering, and stonith-enabled read for the node report. */
     @WithDefault("10s")
     Duration pacemakerConfigInterval();

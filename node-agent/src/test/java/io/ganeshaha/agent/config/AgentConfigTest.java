@@ -36,7 +36,7 @@ class AgentConfigTest {
     @Test
     void loadsEverySettingTheOperatorRenders() throws IOException {
         AgentSettings rendered = AgentSettings.forCluster("nfs", "unix:path=/run/ganesha-bus/socket",
-                "/var/run/ganesha.pid", "/usr/lib/ocf/resource.d/site", List.of("192.0.2.11", "2001:db8::13"));
+                "/var/run/ganesha.pid", "/usr/lib/ocf/resource.d/site", "/etc/ganesha/site-exports.conf", List.of("192.0.2.11", "2001:db8::13"));
 
         AgentConfig config = load(rendered.render("rendered for a test"));
 
@@ -47,6 +47,7 @@ class AgentConfigTest {
         assertThat(config.nfsStateDir()).isEqualTo(Path.of(rendered.nfsStateDir()));
         assertThat(config.ocfProviderDir()).contains(Path.of("/usr/lib/ocf/resource.d/site"));
         assertThat(config.pacemakerConfigDir()).contains(Path.of(HaConfigMap.MOUNT_PATH));
+        assertThat(config.exportsFile()).isEqualTo(Path.of("/etc/ganesha/site-exports.conf"));
         assertThat(config.kubernetes().cluster()).contains("nfs");
         assertThat(config.kubernetes().virtualIps()).contains(List.of("192.0.2.11", "2001:db8::13"));
     }
@@ -55,13 +56,14 @@ class AgentConfigTest {
     void anAgentWithoutTheOperatorUsesTheSameDefaultPaths() throws IOException {
         AgentConfig config = load("");
         AgentSettings defaults = AgentSettings.forCluster("", AgentSettings.DEFAULT_DBUS_ADDRESS,
-                AgentSettings.DEFAULT_PID_FILE, "unused", List.of());
+                AgentSettings.DEFAULT_PID_FILE, "unused", AgentSettings.DEFAULT_EXPORTS_FILE, List.of());
 
         assertThat(config.socket()).isEqualTo(Path.of(defaults.socket()));
         assertThat(config.instanceDir()).isEqualTo(Path.of(defaults.instanceDir()));
         assertThat(config.dbusAddress()).isEqualTo(defaults.dbusAddress());
         assertThat(config.pidFile()).isEqualTo(Path.of(defaults.pidFile()));
         assertThat(config.nfsStateDir()).isEqualTo(Path.of(defaults.nfsStateDir()));
+        assertThat(config.exportsFile()).isEqualTo(Path.of(defaults.exportsFile()));
         assertThat(config.ocfProviderDir()).isEmpty();
         assertThat(config.kubernetes().cluster()).isEmpty();
     }

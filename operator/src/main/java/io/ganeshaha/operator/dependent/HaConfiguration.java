@@ -71,7 +71,7 @@ public record HaConfiguration(Map<String, String> data) {
                 .toList();
         return AgentSettings.forCluster(cluster.getMetadata().getName(),
                 orDefault(ganesha.getDbusAddress(), GaneshaSpec.DEFAULT_DBUS_ADDRESS),
-                AGENT_PID_DIR + "/" + Path.of(pidFile(spec)).getFileName(), ocfProviderDir(spec), vips);
+                AGENT_PID_DIR + "/" + Path.of(pidFile(spec)).getFileName(), ocfProviderDir(spec), exportsFile(spec), vips);
     }
 
     static String orDefault(String value, String fallback) {
@@ -84,6 +84,12 @@ public record HaConfiguration(Map<String, String> data) {
     /** ganesha.nfsd's pid file on the host (see {@link PacemakerLayout#pidFile}). */
     public static String pidFile(GaneshaClusterSpec spec) {
         return PacemakerLayout.pidFile(spec);
+    }
+
+    /** The exports file on the host, which the agent's pod sees at the same path. */
+    public static String exportsFile(GaneshaClusterSpec spec) {
+        GaneshaSpec ganesha = spec.getGanesha() == null ? new GaneshaSpec() : spec.getGanesha();
+        return orDefault(ganesha.getExportsFile(), GaneshaSpec.DEFAULT_EXPORTS_FILE);
     }
 
     public static String ocfProviderDir(GaneshaClusterSpec spec) {
