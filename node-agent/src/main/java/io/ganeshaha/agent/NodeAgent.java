@@ -10,6 +10,11 @@ import io.ganeshaha.agent.config.AgentConfig;
 import io.ganeshaha.agent.converge.PacemakerConfigSync;
 import io.ganeshaha.agent.dbus.BusSession;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
+import io.ganeshaha.agent.dbus.GaneshaExports;
+import io.ganeshaha.agent.exports.ExportFiles;
+import io.ganeshaha.agent.exports.ExportManager;
+import io.ganeshaha.agent.exports.ExportSync;
+import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.entrypoints.MissedProbes;
 import io.ganeshaha.agent.failover.FailoverTimeline;
@@ -82,6 +87,7 @@ public class NodeAgent {
     private KubernetesClient kubernetes;
     private NodeMirror mirror;
     private PacemakerConfigSync pacemakerConfig;
+    private ExportSync exports;
     private FencingSetting fencing;
     private volatile String entryPoints = "not managed by the agent";
 
@@ -163,9 +169,10 @@ public class NodeAgent {
         // Read beside the CIB convergence, at its pace: the mirror's tick only looks at the result.
         fencing = new FencingSetting(cib);
         schedules.every("fencing", Duration.ZERO, config.pacemakerConfigInterval(), fencing);
+        startExportSync(processProbe, clock);
         startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
                 attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration,
-                fencing));
+                fencing, () -> Optional.ofNullable(exports).map(ExportSync::report)));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }
@@ -220,6 +227,26 @@ public class NodeAgent {
             LOG.infof("converging Pacemaker's resources, constraints and owned cluster properties to the rendering "
                     + "in %s every %s", dir, config.pacemakerConfigInterval());
         });
+    }
+
+    /**
+     * Applies the cluster's exports (exports.json beside the Pacemaker rendering) to ganesha.nfsd
+     * live, on its own thread; the D-Bus calls share the bus session of the grace calls.
+     */
+    private void startExportSync(ProcessProbe processProbe, Clock clock) {
+        config.pacemakerConfigDir().ifPresent(dir -> {
+            exports = new ExportSync(dir, new ExportFiles(config.exportsFile()),
+                    ExportManager.overDbus(new GaneshaExports(ganesha), config.dbusCallTimeout()),
+                    () -> nfsdServing() ? processProbe.probe() : Optional.empty(), clock);
+            schedules.every("exports", Duration.ZERO, config.exportsInterval(), exports);
+            LOG.infof("applying the cluster's exports in %s to ganesha.nfsd every %s, through %s", dir,
+                    config.exportsInterval(), config.exportsFile());
+        });
+    }
+
+    /** The exports' last state; empty when the agent does not manage them. */
+    public Optional<ExportsReport> exports() {
+        return Optional.ofNullable(exports).map(ExportSync::report);
     }
 
     /** The CIB convergence's last result; "off" without a rendering directory. */

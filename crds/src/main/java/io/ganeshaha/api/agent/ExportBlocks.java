@@ -113,7 +113,8 @@ public final class ExportBlocks {
                     throw new IllegalArgumentException("export " + id + ": \"" + name + "\" is not a client (an IP "
                             + "address, a network, a host name, a wildcard, a netgroup or *)");
                 }
-                names.add('"' + name + '"');
+                // Bare: ganesha's lexer takes a double-quoted string for no client ("Expected a client").
+                names.add(name);
             }
             line(b, 2, "Clients", String.join(", ", names));
             line(b, 2, "Access_Type", access(client.getAccessType(), export.getAccessType() == null ? ExportAccess.RW

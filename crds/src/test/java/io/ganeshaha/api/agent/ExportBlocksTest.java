@@ -71,12 +71,12 @@ class ExportBlocksTest {
                         User_Id = ganesha;
                     }
                     CLIENT {
-                        Clients = "192.0.2.0/24", "*.example.com";
+                        Clients = 192.0.2.0/24, *.example.com;
                         Access_Type = RW;
                         Squash = No_Root_Squash;
                     }
                     CLIENT {
-                        Clients = "@guests";
+                        Clients = @guests;
                         Access_Type = RO;
                         Squash = All_Squash;
                     }

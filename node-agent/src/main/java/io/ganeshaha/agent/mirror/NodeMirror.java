@@ -6,17 +6,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.api.v1alpha1.ExportRefusal;
 import io.ganeshaha.api.v1alpha1.FailoverRecord;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.ganeshaha.api.v1alpha1.GaneshaNodeSpec;
+import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.api.v1alpha1.NodeExports;
 import io.ganeshaha.api.v1alpha1.NodeObservation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -160,8 +165,26 @@ public final class NodeMirror implements Runnable {
         o.setLastFailover(report.lastFailover().map(t -> record(node, t)).orElse(null));
         o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
         o.setFencing(report.fencing().apiValue());
+        o.setExports(report.exports().map(NodeMirror::exports).orElse(null));
         return o;
     }
+
+    static NodeExports exports(ExportsReport report) {
+        NodeExports e = new NodeExports();
+        e.setAppliedGeneration(report.appliedGeneration().orElse(null));
+        e.setDesiredGeneration(report.desiredGeneration().orElse(null));
+        e.setServed(report.served());
+        List<ExportRefusal> refused = new ArrayList<>();
+        report.refused().forEach((id, message) -> refused.add(new ExportRefusal(id,
+                message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message)));
+        e.setRefused(refused.size() > GaneshaClusterSpec.MAX_EXPORTS ? refused.subList(0, GaneshaClusterSpec.MAX_EXPORTS)
+                : refused);
+        e.setPending(report.pending().map(p -> p.length() > 1024 ? p.substring(0, 1023) + "…" : p).orElse(null));
+        return e;
+    }
+
+    /** ExportRefusal.message's schema bound. */
+    private static final int MAX_MESSAGE = 2048;
 
     static FailoverRecord record(String node, FailoverTimeline t) {
         FailoverRecord r = new FailoverRecord();

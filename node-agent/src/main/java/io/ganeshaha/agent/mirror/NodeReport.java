@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.mirror;
 
+import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.pacemaker.Fencing;
 import io.ganeshaha.agent.watch.NfsdHealth;
@@ -16,10 +17,11 @@ import java.util.Optional;
  * @param pacemakerConfigGeneration the GaneshaCluster generation the CIB was configured from, as
  *     this agent last read it
  * @param fencing whether Pacemaker fences lost nodes, from {@code stonith-enabled} as last read
+ * @param exports the cluster's exports on this node; empty when the agent does not manage them
  */
 public record NodeReport(NfsdHealth nfsd, String hangDetection, boolean ganeshaActive, boolean graceActive,
         Optional<Boolean> inGrace, List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
-        Optional<Long> pacemakerConfigGeneration, Fencing fencing) {
+        Optional<Long> pacemakerConfigGeneration, Fencing fencing, Optional<ExportsReport> exports) {
 
     public NodeReport {
         virtualIps = virtualIps.stream().sorted().toList();

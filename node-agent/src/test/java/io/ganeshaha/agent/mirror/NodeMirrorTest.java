@@ -45,7 +45,7 @@ class NodeMirrorTest {
 
     static NodeReport serving() {
         return new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.of(3L), Fencing.ENABLED);
+                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.empty());
     }
 
     @BeforeEach
@@ -146,7 +146,7 @@ class NodeMirrorTest {
         report.set(new NodeReport(NfsdHealth.DOWN, "on", false, false, Optional.empty(), List.of(), true,
                 Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
                         Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L),
-                Fencing.DISABLED));
+                Fencing.DISABLED, Optional.empty()));
         mirror.run();
         NodeObservation status = node().getStatus();
         assertThat(status.getNfsd()).isEqualTo("DOWN");
@@ -174,7 +174,7 @@ class NodeMirrorTest {
         registerCrds();
         createCluster();
         report.set(new NodeReport(NfsdHealth.HUNG, "on", true, false, Optional.empty(), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.empty(), Fencing.UNKNOWN));
+                Optional.empty(), Optional.empty(), Fencing.UNKNOWN, Optional.empty()));
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");
         assertThat(node().getStatus().getFencing()).isEqualTo("Unknown");

@@ -106,6 +106,12 @@ public final class GaneshaOnPrivateBus implements AutoCloseable {
         return this;
     }
 
+    /** Adds {@code %include "<file>"} to ganesha.conf, as a host's ganesha.conf includes the agent's exports file. */
+    public GaneshaOnPrivateBus include(Path file) throws IOException {
+        Files.writeString(ganeshaConfig, Files.readString(ganeshaConfig) + "%include \"" + file + "\"\n");
+        return this;
+    }
+
     /** The pid file ganesha.nfsd writes. */
     public Path pidFile() {
         return dir.resolve("ganesha.pid");
