@@ -283,7 +283,8 @@ class GaneshaClusterReconcilerTest {
         assertThat(cm).isNotNull();
         assertOwnedBy(cm, observed);
         assertThat(cm.getData()).containsOnlyKeys("resources.xml", "constraints.xml", "cluster-properties",
-                "agent.properties", "cib-generation");
+                "agent.properties", "cib-generation", "exports.json", "exports-generation");
+        assertThat(cm.getData().get("exports.json")).as("no exports specified").isEqualTo("[ ]");
         assertThat(cm.getData().get("cluster-properties")).as("three members, as ganesha-ha.sh had it")
                 .contains("\nno-quorum-policy=stop\n").doesNotContain("stonith");
         assertThat(cm.getData().get("cib-generation")).isEqualTo(observed.getMetadata().getUid() + "/1");
@@ -678,7 +679,7 @@ class GaneshaClusterReconcilerTest {
         create(threeNodes(name));
         awaitObserved(name);
         DaemonSet before = daemonSet(name);
-        String cmVersionBefore = configMap(name).getMetadata().getResourceVersion();
+        java.util.Map<String, String> cmBefore = new java.util.TreeMap<>(configMap(name).getData());
 
         // k8s-b's Pacemaker name spelled out as its default: a new generation, the same rendering.
         GaneshaCluster edited = edit(name, spec -> spec.getNodes().get(1).setPacemakerName("k8s-b"));
@@ -688,8 +689,12 @@ class GaneshaClusterReconcilerTest {
         DaemonSet after = daemonSet(name);
         assertThat(configHash(after)).isEqualTo(configHash(before));
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
-        assertThat(configMap(name).getMetadata().getResourceVersion()).isEqualTo(cmVersionBefore);
-        assertThat(configMap(name).getData().get("cib-generation")).as("the CIB is not rewritten").endsWith("/1");
+        java.util.Map<String, String> cmAfter = new java.util.TreeMap<>(configMap(name).getData());
+        assertThat(cmAfter.get("cib-generation")).as("the CIB is not rewritten").endsWith("/1");
+        // Only the generation the exports are of moves: the agents report the exports of generation 2 served.
+        assertThat(cmAfter.remove("exports-generation")).endsWith("/2");
+        assertThat(cmBefore.remove("exports-generation")).endsWith("/1");
+        assertThat(cmAfter).isEqualTo(cmBefore);
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class PrinterColumnOrder {
 
     /** The columns of each CRD, by file name, in the order users read them: state first, age last. */
     public static final Map<String, List<String>> ORDER = Map.of(
-            "ganeshaclusters.ganeshaha.io-v1.yml", List.of("Ready", "Nodes", "VIPs", "Failover", "Age"),
+            "ganeshaclusters.ganeshaha.io-v1.yml", List.of("Ready", "Nodes", "VIPs", "Exports", "Failover", "Age"),
             "ganeshanodes.ganeshaha.io-v1.yml", List.of("Cluster", "Node", "Nfsd", "VIPs", "Last Seen"));
 
     private static final String BLOCK = "  - additionalPrinterColumns:\n";

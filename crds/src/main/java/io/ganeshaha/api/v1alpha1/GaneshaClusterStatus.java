@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * What the operator observed, and it alone writes: conditions ({@code Ready}, {@code Degraded},
- * {@code Progressing}, {@code FailoverInProgress}, {@code Fencing}), one entry per member node from its agent's
+ * {@code Progressing}, {@code FailoverInProgress}, {@code Fencing}, {@code ExportsApplied}), one entry per member node from its agent's
  * {@link GaneshaNode}, and the last failover's timeline.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -23,7 +23,7 @@ public class GaneshaClusterStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, Degraded, Progressing, FailoverInProgress and Fencing, with reasons and messages.")
+    @JsonPropertyDescription("Ready, Degraded, Progressing, FailoverInProgress, Fencing and ExportsApplied, with reasons and messages.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("One entry per member node, as its node agent last reported it.")
@@ -37,6 +37,11 @@ public class GaneshaClusterStatus {
     @JsonPropertyDescription("Where each virtual IP is held, e.g. 192.0.2.11=nfs-1,192.0.2.12=nfs-1 ('none' while it moves).")
     private String virtualIpPlacement;
 
+    @PrinterColumn(name = "Exports")
+    @JsonPropertyDescription("Member nodes whose ganesha.nfsd serves every export of this generation as specified, of "
+            + "all members, e.g. 3/3 (the ExportsApplied condition says what the others lack).")
+    private String exportsApplied;
+
     @JsonPropertyDescription("The most recent failover or failback any member reported.")
     private FailoverRecord lastFailover;
 
@@ -49,6 +54,14 @@ public class GaneshaClusterStatus {
 
     public void setPacemakerConfiguration(PacemakerConfiguration pacemakerConfiguration) {
         this.pacemakerConfiguration = pacemakerConfiguration;
+    }
+
+    public String getExportsApplied() {
+        return exportsApplied;
+    }
+
+    public void setExportsApplied(String exportsApplied) {
+        this.exportsApplied = exportsApplied;
     }
 
     public Long getObservedGeneration() {

@@ -1,6 +1,8 @@
 package io.ganeshaha.operator.dependent;
 
+import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.v1alpha1.CibGeneration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
@@ -17,7 +19,8 @@ import java.util.TreeMap;
  * GaneshaCluster owns ({@code no-quorum-policy}), the agent settings, and
  * {@code cib-generation}, {@code <uid>/<generation>} of the last rendering that changed the
  * Pacemaker configuration, as the reconciler recorded it in the status before the dependents are
- * built. The agents write the rendering into the CIB and never replace a newer generation with an
+ * built; and the exports as JSON with {@code exports-generation}, the generation they are of, which
+ * each agent applies to its ganesha.nfsd and reports back. The agents write the rendering into the CIB and never replace a newer generation with an
  * older one; a spec change that renders the same sections keeps the number, so nothing is rewritten.
  */
 // Cache only the objects this operator made, not every one of the kind in the watched namespaces.
@@ -33,6 +36,10 @@ public class HaConfigMapDependent extends CRUDKubernetesDependentResource<Config
         HaConfiguration rendered = HaConfiguration.render(primary);
         Map<String, String> data = new TreeMap<>(rendered.data());
         data.put(HaConfigMap.CIB_GENERATION, rendered.pacemakerConfiguration(primary).getGeneration());
+        // Not in HaConfiguration's data: an export change restarts no agent (the DaemonSet's config hash).
+        data.put(HaConfigMap.EXPORTS, ExportBlocks.toJson(primary.getSpec().getExports()));
+        data.put(HaConfigMap.EXPORTS_GENERATION, new CibGeneration(primary.getMetadata().getUid(),
+                primary.getMetadata().getGeneration()).toString());
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Labels.configMapName(primary))

@@ -70,6 +70,13 @@ public final class ClusterEvents {
             out.add(new Change("Normal", fencingAfter.getReason(), fencingAfter.getMessage()));
         }
 
+        Condition exportsBefore = StatusAggregator.find(before, StatusAggregator.EXPORTS_APPLIED);
+        Condition exportsAfter = StatusAggregator.find(after, StatusAggregator.EXPORTS_APPLIED);
+        // A refusal is Degraded's event (ExportRefused); the exports served everywhere are this one.
+        if (isTrue(exportsAfter) && !isTrue(exportsBefore)) {
+            out.add(new Change("Normal", exportsAfter.getType(), exportsAfter.getMessage()));
+        }
+
         Map<String, NodeStatus> nodesBefore = byName(before);
         for (NodeStatus node : after == null || after.getNodes() == null ? List.<NodeStatus>of() : after.getNodes()) {
             boolean was = failed(nodesBefore.get(node.getName()));

@@ -5,6 +5,7 @@ import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.NodeObservation;
+import io.ganeshaha.api.v1alpha1.NodeExports;
 import io.ganeshaha.api.v1alpha1.NodeStatus;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
 import java.time.Duration;
@@ -110,6 +111,7 @@ public final class ClusterHealth {
                 s.setLastFailover(r.getLastFailover());
                 s.setPacemakerConfigGeneration(r.getPacemakerConfigGeneration());
                 s.setFencing(r.getFencing());
+                s.setExports(r.getExports());
             });
             s.setAgentReady(m.fresh() && m.report().map(r -> Boolean.TRUE.equals(r.getAgentReady())).orElse(false));
             out.add(s);
@@ -208,6 +210,44 @@ public final class ClusterHealth {
     public List<String> reportingFencing(String fencing) {
         return members.stream().filter(m -> m.fresh() && m.report().map(r -> fencing.equals(r.getFencing())).orElse(false))
                 .map(Member::name).toList();
+    }
+
+    /**
+     * Members whose agent reports that ganesha refused some of the cluster's exports, with what it
+     * said, one entry a node ("nfs-2: export 4: ...").
+     */
+    public List<String> exportRefusals() {
+        List<String> out = new ArrayList<>();
+        for (Member m : members) {
+            m.report().map(NodeObservation::getExports).filter(e -> e.getRefused() != null && !e.getRefused().isEmpty())
+                    .ifPresent(e -> out.add(m.name() + ": " + e.getRefused().stream()
+                            .map(r -> "export " + r.getExportId() + ": " + r.getMessage()).collect(Collectors.joining("; "))));
+        }
+        return out;
+    }
+
+    /** Members whose ganesha does not serve the exports of {@code generation} yet, with why when known. */
+    public List<String> exportsBehind(long generation) {
+        List<String> out = new ArrayList<>();
+        for (Member m : members) {
+            NodeExports e = m.report().map(NodeObservation::getExports).orElse(null);
+            if (e == null) {
+                out.add(m.name() + " (no report of its exports)");
+            } else if (e.getAppliedGeneration() == null || e.getAppliedGeneration() < generation) {
+                out.add(m.name() + (e.getPending() != null ? " (" + e.getPending() + ")"
+                        : e.getDesiredGeneration() == null || e.getDesiredGeneration() < generation
+                                ? " (its agent has not read generation " + generation + " yet)" : ""));
+            }
+        }
+        return out;
+    }
+
+    /** "3/3": members whose ganesha serves the exports of {@code generation}, of all members. */
+    public String exportsApplied(long generation) {
+        long done = members.stream().map(Member::report).flatMap(Optional::stream).map(NodeObservation::getExports)
+                .filter(e -> e != null && e.getAppliedGeneration() != null && e.getAppliedGeneration() >= generation)
+                .count();
+        return done + "/" + members.size();
     }
 
     /** The most recent failover or fail-back any member recorded. */

@@ -30,6 +30,9 @@ import java.util.Objects;
  * <li>{@code Fencing}: Pacemaker fences lost nodes ({@code stonith-enabled}, as the agents read it);
  * False when any agent reads it off, Unknown while none could read it. A cluster without fencing
  * may be Ready: the condition says what a node loss will mean, not how the service is now.
+ * <li>{@code ExportsApplied}: every member's ganesha.nfsd serves the exports of this generation as
+ * specified; False with the nodes still applying them, or with ganesha's words for an export it
+ * refused (which also makes the cluster Degraded: the nodes do not serve the same exports).
  * </ul>
  */
 public final class StatusAggregator {
@@ -39,6 +42,7 @@ public final class StatusAggregator {
     public static final String PROGRESSING = "Progressing";
     public static final String FAILOVER_IN_PROGRESS = "FailoverInProgress";
     public static final String FENCING = "Fencing";
+    public static final String EXPORTS_APPLIED = "ExportsApplied";
 
     public static final String REASON_ALL_SERVED = "AllVirtualIpsServed";
     public static final String REASON_UNSERVED = "VirtualIpsUnserved";
@@ -59,6 +63,9 @@ public final class StatusAggregator {
     public static final String REASON_FENCING_NOT_REPORTED = "FencingNotReported";
     public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    public static final String REASON_EXPORTS_SERVED = "ExportsServed";
+    public static final String REASON_APPLYING_EXPORTS = "ApplyingExports";
+    public static final String REASON_EXPORT_REFUSED = "ExportRefused";
 
     private final Clock clock;
 
@@ -108,6 +115,8 @@ public final class StatusAggregator {
             conditions.add(condition(cluster, DEGRADED, "True", REASON_AGENT_NOT_REPORTING,
                     "The node agents on " + String.join(", ", health.stale())
                             + " stopped reporting; their last state is not trusted."));
+        } else if (!health.exportRefusals().isEmpty()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_EXPORT_REFUSED, exportRefusals(health)));
         } else {
             conditions.add(condition(cluster, DEGRADED, "False", REASON_AS_SPECIFIED,
                     "The spec is applied and no member has failed."));
@@ -146,8 +155,10 @@ public final class StatusAggregator {
         }
 
         conditions.add(fencing(cluster, health));
+        conditions.add(exports(cluster, health));
 
         GaneshaClusterStatus status = next(cluster, conditions);
+        status.setExportsApplied(health.exportsApplied(cluster.getMetadata().getGeneration()));
         status.setNodes(health.nodeStatuses());
         status.setReadyNodes(health.readyNodes());
         status.setVirtualIpPlacement(health.placementSummary());
@@ -172,6 +183,31 @@ public final class StatusAggregator {
         return condition(cluster, FENCING, "Unknown", REASON_FENCING_NOT_REPORTED,
                 "No node agent has read stonith-enabled yet: whether Pacemaker fences lost nodes is not known.");
     }
+
+    private Condition exports(GaneshaCluster cluster, ClusterHealth health) {
+        long generation = cluster.getMetadata().getGeneration();
+        int count = cluster.getSpec().getExports() == null ? 0 : cluster.getSpec().getExports().size();
+        if (!health.exportRefusals().isEmpty()) {
+            return condition(cluster, EXPORTS_APPLIED, "False", REASON_EXPORT_REFUSED, exportRefusals(health));
+        }
+        List<String> behind = health.exportsBehind(generation);
+        if (!behind.isEmpty()) {
+            return condition(cluster, EXPORTS_APPLIED, "False", REASON_APPLYING_EXPORTS, "The exports of generation "
+                    + generation + " are not served yet on " + String.join(", ", behind) + ".");
+        }
+        return condition(cluster, EXPORTS_APPLIED, "True", REASON_EXPORTS_SERVED, "Every member serves the " + count
+                + " export" + (count == 1 ? "" : "s") + " of generation " + generation + ".");
+    }
+
+    /** Refusals in ganesha's words; bounded, as a condition's message is. */
+    private static String exportRefusals(ClusterHealth health) {
+        String text = "ganesha.nfsd refused exports, which are served as they were before (or not at all if new): "
+                + String.join(" | ", health.exportRefusals());
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE - 1) + "…" : text;
+    }
+
+    /** Kept well under the API's 32768 characters for a condition's message. */
+    private static final int MAX_MESSAGE = 4000;
 
     private static String describeFailed(GaneshaCluster cluster, ClusterHealth health) {
         List<String> parts = new ArrayList<>();
@@ -222,6 +258,7 @@ public final class StatusAggregator {
             status.setVirtualIpPlacement(previous.getVirtualIpPlacement());
             status.setLastFailover(previous.getLastFailover());
             status.setPacemakerConfiguration(previous.getPacemakerConfiguration());
+            status.setExportsApplied(previous.getExportsApplied());
             if (previous.getConditions() != null) {
                 previous.getConditions().forEach(c -> merged.put(c.getType(), c));
             }

@@ -218,4 +218,67 @@ class StatusAggregatorTest {
         assertThat(s.getReadyNodes()).isEqualTo("0/2");
         assertThat(s.getVirtualIpPlacement()).isEqualTo("192.0.2.1=none,192.0.2.2=none");
     }
+
+    static void exports(GaneshaNode node, Long applied, Long desired, int served, String... refusals) {
+        io.ganeshaha.api.v1alpha1.NodeExports e = new io.ganeshaha.api.v1alpha1.NodeExports();
+        e.setAppliedGeneration(applied);
+        e.setDesiredGeneration(desired);
+        e.setServed(served);
+        for (String refusal : refusals) {
+            String[] idAndMessage = refusal.split("=", 2);
+            e.getRefused().add(new io.ganeshaha.api.v1alpha1.ExportRefusal(Integer.valueOf(idAndMessage[0]),
+                    idAndMessage[1]));
+        }
+        node.getStatus().setExports(e);
+    }
+
+    @Test
+    void exportsAreAppliedOnceEveryMemberServesThoseOfThisGenerationAndARefusalDegradesTheCluster() {
+        GaneshaCluster c = cluster(3, null);
+        c.getSpec().setExports(new ArrayList<>(List.of(new io.ganeshaha.api.v1alpha1.ExportSpecBuilder().withExportId(2)
+                .withPath("/srv/a").withPseudo("/a").build())));
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        exports(reports.get("a"), 3L, 3L, 1);
+        exports(reports.get("b"), 2L, 2L, 1);
+
+        GaneshaClusterStatus applying = applied("2026-01-01T00:00:10Z", c, reports);
+        assertThat(get(applying, "ExportsApplied").getStatus()).isEqualTo("False");
+        assertThat(get(applying, "ExportsApplied").getReason()).isEqualTo("ApplyingExports");
+        assertThat(get(applying, "ExportsApplied").getMessage())
+                .isEqualTo("The exports of generation 3 are not served yet on b (its agent has not read generation 3 yet).");
+        assertThat(applying.getExportsApplied()).isEqualTo("1/2");
+        assertThat(get(applying, "Degraded").getReason()).isEqualTo("AsSpecified");
+
+        exports(reports.get("b"), 2L, 3L, 0, "2=AddExport(...) failed: D-Bus error org.freedesktop.DBus.Error."
+                + "InvalidFileContent: 0 export entries in /etc/ganesha/ganesha-ha-exports.conf.d/export-2.conf added "
+                + "because (block validation) errors.");
+        c.setStatus(applying);
+        GaneshaClusterStatus refused = applied("2026-01-01T00:00:20Z", c, reports);
+        assertThat(get(refused, "ExportsApplied").getReason()).isEqualTo("ExportRefused");
+        assertThat(get(refused, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(get(refused, "Degraded").getReason()).isEqualTo("ExportRefused");
+        assertThat(get(refused, "Degraded").getMessage()).contains("b: export 2: AddExport(...) failed: D-Bus error "
+                + "org.freedesktop.DBus.Error.InvalidFileContent: 0 export entries in");
+        assertThat(refused.getNodes()).filteredOn(n -> n.getName().equals("b")).singleElement()
+                .satisfies(n -> assertThat(n.getExports().getRefused()).extracting(r -> r.getExportId()).containsExactly(2));
+        assertThat(ClusterEvents.changes(applying, refused)).extracting(ClusterEvents.Change::reason)
+                .containsExactly("ExportRefused");
+
+        exports(reports.get("b"), 3L, 3L, 1);
+        c.setStatus(refused);
+        GaneshaClusterStatus served = applied("2026-01-01T00:00:30Z", c, reports);
+        assertThat(get(served, "ExportsApplied").getStatus()).isEqualTo("True");
+        assertThat(get(served, "ExportsApplied").getMessage()).isEqualTo("Every member serves the 1 export of generation 3.");
+        assertThat(served.getExportsApplied()).isEqualTo("2/2");
+        assertThat(ClusterEvents.changes(refused, served)).extracting(ClusterEvents.Change::reason)
+                .containsExactlyInAnyOrder("Recovered", "ExportsApplied");
+    }
+
+    @Test
+    void aMemberWithoutAnExportsReportIsNotCountedAsServingThem() {
+        GaneshaClusterStatus s = applied("2026-01-01T00:00:10Z", cluster(1, null), bothServing("2026-01-01T00:00:00Z"));
+        assertThat(get(s, "ExportsApplied").getMessage()).isEqualTo("The exports of generation 1 are not served yet on "
+                + "a (no report of its exports), b (no report of its exports).");
+        assertThat(s.getExportsApplied()).isEqualTo("0/2");
+    }
 }
