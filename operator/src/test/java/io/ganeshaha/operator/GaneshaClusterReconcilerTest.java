@@ -366,8 +366,13 @@ class GaneshaClusterReconcilerTest {
         assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
         assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactlyInAnyOrder(
                 "/run/dbus", "/dev/shm", "/run/ganesha-ha", "/usr/lib/ocf/resource.d/ganesha-ha", "/var/lib",
-                "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid", "/etc/passwd", "/etc/group");
-        assertThat(container.getVolumeMounts()).filteredOn(m -> m.getMountPath().startsWith("/etc/"))
+                "/run/gluster/shared_storage", "/etc/ganesha-ha", "/host/ganesha-pid", "/etc/ganesha", "/etc/passwd",
+                "/etc/group");
+        assertThat(container.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/etc/ganesha"))
+                .as("the agent writes the exports file ganesha.conf includes").extracting(m -> Boolean.TRUE.equals(m.getReadOnly()))
+                .containsOnly(false);
+        assertThat(container.getVolumeMounts())
+                .filteredOn(m -> m.getMountPath().startsWith("/etc/") && !m.getMountPath().equals("/etc/ganesha"))
                 .as("the host's user database and the rendered configuration are only read")
                 .extracting(VolumeMount::getReadOnly).containsOnly(true);
         assertThat(pod.getHostPID()).as("the pid file names a host process").isTrue();

@@ -70,6 +70,11 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
                 // where it would hide the mounts above.
                 new HostMount("ganesha-pid", Path.of(HaConfiguration.pidFile(cluster.getSpec())).getParent().toString(),
                         HaConfiguration.AGENT_PID_DIR, "DirectoryOrCreate", true, false),
+                // The cluster's exports file, which ganesha.conf includes, and the per-export files
+                // ganesha reads an AddExport or UpdateExport from: at the host's own path, since
+                // ganesha reads the path the agent names.
+                new HostMount("ganesha-exports", Path.of(HaConfiguration.exportsFile(cluster.getSpec())).getParent().toString(),
+                        "DirectoryOrCreate", false),
                 // The host's users and groups, read-only. Pacemaker's tools accept a daemon's IPC
                 // only from the uid and gid that hacluster and haclient have in the user database
                 // they read; the host's numbers are assigned when Pacemaker is installed and differ
