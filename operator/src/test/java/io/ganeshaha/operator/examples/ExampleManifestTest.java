@@ -43,6 +43,8 @@ class ExampleManifestTest {
         assertThat(spec.getAgent().getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(spec.getGanesha().getPidFile()).isEqualTo("/run/ganesha/ganesha.pid");
         assertThat(spec.getNodes()).hasSize(3);
+        assertThat(spec.getExports()).singleElement().satisfies(e -> assertThat(io.ganeshaha.api.agent.ExportBlocks
+                .render(e)).contains("Pseudo = \"/projects\";").contains("Clients = 192.0.2.0/24, *.build.example.com;"));
         assertThat(SpecValidator.validate(spec)).as("operator's validation").isEmpty();
         // Documentation addresses only (TEST-NET-1), so nobody copies a real network by accident.
         for (MemberNode node : spec.getNodes()) {
