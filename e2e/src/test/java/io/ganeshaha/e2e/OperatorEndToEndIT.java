@@ -39,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * its ConfigMap; nfsd is killed on one node, Pacemaker moves its VIP once the survivor is in grace,
  * the agents report it in their GaneshaNodes, and the operator shows it in the GaneshaCluster's
  * conditions, VIP placement, last failover and events; the agents also hold the rendered
- * no-quorum-policy and report that the lab runs without fencing. The API server is Fabric8's CRUD
+ * no-quorum-policy and report that the lab runs without fencing; an export added to the spec is
+ * served by both nodes' ganesha and a refused one degrades the cluster. The API server is Fabric8's CRUD
  * mock; there is no kubelet, so the agents run as lab processes and the DaemonSet's status is
  * written here.
  */
@@ -275,6 +276,85 @@ class OperatorEndToEndIT {
         assertThat(condition("Fencing").getMessage()).contains("takeover gate and NFS grace");
         assertThat(conditionStatus("Ready")).as("Ready means what it meant").isEqualTo("True/AllVirtualIpsServed");
         assertThat(events()).extracting(Event::getReason).contains("StonithDisabled");
+    }
+
+    @Test
+    @Order(6)
+    void anExportAddedToTheClusterIsServedByEveryNodeAndARefusedOneDegradesIt() {
+        String shared = "/run/gluster/shared_storage/exports/";
+        two.lab.exec(N1, "mkdir", "-p", shared + "e2e").orFail("mkdir " + shared + "e2e");
+        long generation = editExports(exports -> exports.add(export(100, shared + "e2e", "/e2e")));
+        long changed = System.nanoTime();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> servesExport(N1, 100) && servesExport(N2, 100));
+        long served = System.nanoTime();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(conditionStatus("ExportsApplied")).isEqualTo("True/ExportsServed");
+            assertThat(cluster().getStatus().getExportsApplied()).isEqualTo("2/2");
+            assertThat(cluster().getStatus().getNodes()).extracting(n -> n.getExports().getAppliedGeneration())
+                    .containsOnly(generation);
+        });
+        System.out.printf("end to end, an export added to the spec: served by both nodes %d ms after the ConfigMap "
+                + "reached them, the GaneshaCluster said so %d ms after%n", (served - changed) / 1_000_000,
+                (System.nanoTime() - served) / 1_000_000);
+        assertThat(condition("ExportsApplied").getMessage()).isEqualTo("Every member serves the 1 export of generation "
+                + generation + ".");
+        assertThat(conditionStatus("Progressing")).as("an export change restarts no agent")
+                .isEqualTo("False/AgentsUpToDate");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason)
+                .contains("ExportsApplied"));
+        assertThat(two.lab.exec(N2, "cat", "/etc/ganesha/ganesha-ha-exports.conf").orFail("cat exports file").stdout())
+                .contains("Export_Id = 100;").contains("Path = \"" + shared + "e2e\";");
+
+        // A path that does not exist: ganesha refuses it on both nodes, in its own words; 100 stays served.
+        editExports(exports -> exports.add(export(101, shared + "missing", "/missing")));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(conditionStatus("ExportsApplied")).isEqualTo("False/ExportRefused");
+            assertThat(conditionStatus("Degraded")).isEqualTo("True/ExportRefused");
+        });
+        assertThat(condition("Degraded").getMessage()).contains(K1 + ": export 101: ").contains(K2 + ": export 101: ")
+                .contains("0 export entries in /etc/ganesha/ganesha-ha-exports.conf.d/export-101.conf added because");
+        assertThat(servesExport(N1, 100) && servesExport(N2, 100)).as("nothing else changed").isTrue();
+        assertThat(servesExport(N1, 101) || servesExport(N2, 101)).isFalse();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason)
+                .contains("ExportRefused"));
+
+        // Taken out of the spec again: the cluster recovers.
+        editExports(exports -> exports.removeIf(e -> e.getExportId() == 101));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(conditionStatus("ExportsApplied")).isEqualTo("True/ExportsServed");
+            assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified");
+        });
+    }
+
+    static io.ganeshaha.api.v1alpha1.ExportSpec export(int id, String path, String pseudo) {
+        return new io.ganeshaha.api.v1alpha1.ExportSpecBuilder().withExportId(id).withPath(path).withPseudo(pseudo)
+                .withSquash(io.ganeshaha.api.v1alpha1.ExportSquash.NoRootSquash).build();
+    }
+
+    /**
+     * Edits the cluster's exports, waits for the operator's ConfigMap to carry them, and projects it
+     * to both agents as the kubelet would; returns the new generation.
+     */
+    static long editExports(java.util.function.Consumer<List<io.ganeshaha.api.v1alpha1.ExportSpec>> change) {
+        GaneshaCluster edited = client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
+            change.accept(c.getSpec().getExports());
+            return c;
+        });
+        long generation = edited.getMetadata().getGeneration();
+        await().atMost(TIMEOUT).until(() -> haConfig().getData().getOrDefault(HaConfigMap.EXPORTS_GENERATION, "")
+                .endsWith("/" + generation));
+        ConfigMap config = haConfig();
+        project(K1, config);
+        project(K2, config);
+        return generation;
+    }
+
+    /** ganesha's own answer on {@code node}: DisplayExport over its system bus. */
+    static boolean servesExport(String node, int id) {
+        return two.lab.exec(node, "dbus-send", "--system", "--print-reply", "--reply-timeout=5000",
+                "--dest=org.ganesha.nfsd", "/org/ganesha/nfsd/ExportMgr", "org.ganesha.nfsd.exportmgr.DisplayExport",
+                "uint16:" + id).exitCode() == 0;
     }
 
     /** A cluster property as crm_attribute reads it on {@code node}, wherever it is set. */

@@ -18,6 +18,7 @@ import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.entrypoints.MissedProbes;
 import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.ganeshaconf.ServerScope;
 import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
@@ -88,6 +89,7 @@ public class NodeAgent {
     private NodeMirror mirror;
     private PacemakerConfigSync pacemakerConfig;
     private ExportSync exports;
+    private volatile Optional<String> serverScope = Optional.empty();
     private FencingSetting fencing;
     private volatile String entryPoints = "not managed by the agent";
 
@@ -136,6 +138,8 @@ public class NodeAgent {
         installEntryPoints();
         // Order matters for an agent restart: resume the mon Pacemaker had started before nfsd's
         // health is known, so the first verdict already acts; open the socket last.
+        // Before the failover loop: its first fail-back already waits for the cluster's exports.
+        startExportSync(processProbe, clock);
         monController.start();
         mon.resume();
         watch.start(ganesha);
@@ -169,10 +173,12 @@ public class NodeAgent {
         // Read beside the CIB convergence, at its pace: the mirror's tick only looks at the result.
         fencing = new FencingSetting(cib);
         schedules.every("fencing", Duration.ZERO, config.pacemakerConfigInterval(), fencing);
-        startExportSync(processProbe, clock);
+        // Read beside it, at its pace: the scope changes only with ganesha's configuration.
+        schedules.every("server-scope", Duration.ZERO, config.pacemakerConfigInterval(),
+                () -> serverScope = ServerScope.read(config.ganeshaConfig()));
         startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
                 attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration,
-                fencing, () -> Optional.ofNullable(exports).map(ExportSync::report)));
+                fencing, () -> Optional.ofNullable(exports).map(ExportSync::report), () -> serverScope));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }
@@ -239,6 +245,8 @@ public class NodeAgent {
                     ExportManager.overDbus(new GaneshaExports(ganesha), config.dbusCallTimeout()),
                     () -> nfsdServing() ? processProbe.probe() : Optional.empty(), clock);
             schedules.every("exports", Duration.ZERO, config.exportsInterval(), exports);
+            // A node whose nfsd serves again takes its virtual IP back only with the cluster's exports.
+            monController.gateFailBack(exports::settle, config.exportsFailBackBound());
             LOG.infof("applying the cluster's exports in %s to ganesha.nfsd every %s, through %s", dir,
                     config.exportsInterval(), config.exportsFile());
         });

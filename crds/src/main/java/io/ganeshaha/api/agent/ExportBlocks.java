@@ -9,6 +9,7 @@ import io.ganeshaha.api.v1alpha1.ExportAccess;
 import io.ganeshaha.api.v1alpha1.ExportClientSpec;
 import io.ganeshaha.api.v1alpha1.ExportSpec;
 import io.ganeshaha.api.v1alpha1.ExportSquash;
+import io.ganeshaha.api.v1alpha1.FsalOption;
 import io.ganeshaha.api.v1alpha1.FsalSpec;
 import io.ganeshaha.api.v1alpha1.NfsProtocol;
 import io.ganeshaha.api.v1alpha1.NfsTransport;
@@ -16,7 +17,6 @@ import io.ganeshaha.api.v1alpha1.SecurityFlavor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -91,16 +91,20 @@ public final class ExportBlocks {
         }
         b.append("    FSAL {\n");
         line(b, 2, "Name", fsalName);
-        for (Map.Entry<String, String> option : new TreeMap<>(fsal.getOptions() == null ? Map.<String, String>of()
-                : fsal.getOptions()).entrySet()) {
-            if (!option.getKey().matches("[A-Za-z][A-Za-z0-9_]*") || option.getKey().equalsIgnoreCase("name")) {
-                throw new IllegalArgumentException("export " + id + ": fsal.options has \"" + option.getKey()
+        // By name: the order they are listed in changes nothing ganesha sees.
+        TreeMap<String, String> options = new TreeMap<>();
+        for (FsalOption option : fsal.getOptions() == null ? List.<FsalOption>of() : fsal.getOptions()) {
+            String name = option.getName() == null ? "" : option.getName();
+            if (!name.matches("[A-Za-z][A-Za-z0-9_]*") || name.equalsIgnoreCase("name")) {
+                throw new IllegalArgumentException("export " + id + ": fsal.options has \"" + name
                         + "\", which is not an FSAL setting's name");
             }
-            String value = option.getValue() == null ? "" : option.getValue();
-            line(b, 2, option.getKey(), BARE.matcher(value).matches() ? value
-                    : quoted(id, "fsal.options." + option.getKey(), value));
+            if (options.put(name, option.getValue() == null ? "" : option.getValue()) != null) {
+                throw new IllegalArgumentException("export " + id + ": fsal.options gives " + name + " twice");
+            }
         }
+        options.forEach((name, value) -> line(b, 2, name, BARE.matcher(value).matches() ? value
+                : quoted(id, "fsal.options." + name, value)));
         b.append("    }\n");
         for (ExportClientSpec client : export.getClients() == null ? List.<ExportClientSpec>of() : export.getClients()) {
             if (client.getClients() == null || client.getClients().isEmpty()) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Pattern;
 import io.sundr.builder.annotations.Buildable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +24,9 @@ public class ExportClientSpec {
 
     @Required
     @Size(min = 1, max = 64)
-    @ValidationRule(value = "self.all(c, c.size() <= 253 && c.matches(r'" + CLIENT + "'))",
-            message = "each client is an IP address, a network (address/prefix), a host name, a wildcard "
-                    + "(*.example.com), a netgroup (@name) or *")
     @JsonPropertyDescription("The clients this entry is for: IP addresses, networks (192.0.2.0/24), host names, "
             + "wildcards (*.example.com), netgroups (@name), or *.")
-    private List<String> clients = new ArrayList<>();
+    private List<@Size(min = 1, max = 253) @Pattern(CLIENT) String> clients = new ArrayList<>();
 
     @JsonPropertyDescription("What these clients may do; the export's accessType when unset.")
     private ExportAccess accessType;

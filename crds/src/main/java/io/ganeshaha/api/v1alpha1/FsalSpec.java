@@ -8,8 +8,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.sundr.builder.annotations.Buildable;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The FSAL an export is served by (ganesha's FSAL sub-block): its name and its own settings, so
@@ -21,9 +21,6 @@ import java.util.TreeMap;
 public class FsalSpec {
 
     public static final String DEFAULT_NAME = "VFS";
-    /** A ganesha parameter name. */
-    static final String PARAMETER = "^[A-Za-z][A-Za-z0-9_]*$";
-
     @Default(DEFAULT_NAME)
     @Size(min = 1, max = 32)
     @Pattern("^[A-Za-z][A-Za-z0-9_]*$")
@@ -33,15 +30,13 @@ public class FsalSpec {
     private String name = DEFAULT_NAME;
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(k, k.matches('" + PARAMETER + "') && k.size() <= 64)",
-            message = "an FSAL setting's name is a ganesha parameter name (letters, digits, _), at most 64 characters")
-    @ValidationRule(value = "self.all(k, self[k].size() <= 1024 && !self[k].matches(r'[\"\\\\\\x00-\\x1f]'))",
-            message = "an FSAL setting's value may not hold a double quote, a backslash or a control character")
-    @ValidationRule(value = "!self.exists(k, k.matches('^[Nn][Aa][Mm][Ee]$'))",
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.name == o.name))",
+            message = "each FSAL setting may be given once")
+    @ValidationRule(value = "!self.exists(o, o.name.matches('^[Nn][Aa][Mm][Ee]$'))",
             message = "the FSAL's name is fsal.name, not a setting")
-    @JsonPropertyDescription("The FSAL's own settings, name to value, as in its FSAL block (e.g. CEPH's User_Id, "
+    @JsonPropertyDescription("The FSAL's own settings, as in its FSAL block (e.g. CEPH's User_Id and Filesystem, "
             + "GLUSTER's Hostname and Volume).")
-    private Map<String, String> options = new TreeMap<>();
+    private List<FsalOption> options = new ArrayList<>();
 
     public String getName() {
         return name;
@@ -51,11 +46,11 @@ public class FsalSpec {
         this.name = name;
     }
 
-    public Map<String, String> getOptions() {
+    public List<FsalOption> getOptions() {
         return options;
     }
 
-    public void setOptions(Map<String, String> options) {
+    public void setOptions(List<FsalOption> options) {
         this.options = options;
     }
 }

@@ -57,6 +57,13 @@ public class NodeObservation {
     @JsonPropertyDescription("The cluster's exports on this node: the generation served, and what ganesha.nfsd refused.")
     private NodeExports exports;
 
+    @Size(max = 256)
+    @JsonPropertyDescription("The NFSv4 server scope ganesha.nfsd's configuration sets (NFSV4 Server_Scope), '(none)' "
+            + "if it sets none (ganesha then makes one from the host name); unset if the agent could not read it. "
+            + "Every node of a cluster must present the same one, or NFSv4.1 clients cannot reclaim their state on "
+            + "the node that took their address over.")
+    private String serverScope;
+
     @JsonPropertyDescription("The GaneshaCluster generation Pacemaker's resources and constraints were configured from, as this agent last read it from the CIB.")
     private Long pacemakerConfigGeneration;
 
@@ -153,6 +160,14 @@ public class NodeObservation {
 
     public void setFencing(String fencing) {
         this.fencing = fencing;
+    }
+
+    public String getServerScope() {
+        return serverScope;
+    }
+
+    public void setServerScope(String serverScope) {
+        this.serverScope = serverScope;
     }
 
     public NodeExports getExports() {

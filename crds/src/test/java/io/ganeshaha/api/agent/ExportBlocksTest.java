@@ -8,12 +8,12 @@ import io.ganeshaha.api.v1alpha1.ExportClientSpecBuilder;
 import io.ganeshaha.api.v1alpha1.ExportSpec;
 import io.ganeshaha.api.v1alpha1.ExportSpecBuilder;
 import io.ganeshaha.api.v1alpha1.ExportSquash;
+import io.ganeshaha.api.v1alpha1.FsalOption;
 import io.ganeshaha.api.v1alpha1.FsalSpecBuilder;
 import io.ganeshaha.api.v1alpha1.NfsProtocol;
 import io.ganeshaha.api.v1alpha1.NfsTransport;
 import io.ganeshaha.api.v1alpha1.SecurityFlavor;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExportBlocksTest {
@@ -49,8 +49,7 @@ class ExportBlocksTest {
         e.setProtocols(List.of(NfsProtocol.NFSv3, NfsProtocol.NFSv4));
         e.setTransports(List.of(NfsTransport.TCP, NfsTransport.UDP));
         e.setSecurityFlavors(List.of(SecurityFlavor.krb5p, SecurityFlavor.sys));
-        e.setFsal(new FsalSpecBuilder().withName("CEPH").withOptions(Map.of("User_Id", "ganesha", "Filesystem", "fs a"))
-                .build());
+        e.setFsal(new FsalSpecBuilder().withName("CEPH").withOptions(new FsalOption("User_Id", "ganesha"), new FsalOption("Filesystem", "fs a")).build());
         e.setClients(List.of(
                 new ExportClientSpecBuilder().withClients("192.0.2.0/24", "*.example.com").withAccessType(ExportAccess.RW)
                         .build(),
@@ -99,7 +98,7 @@ class ExportBlocksTest {
         client.setClients(List.of(new ExportClientSpecBuilder().withClients("a; b").build()));
         assertThatThrownBy(() -> ExportBlocks.render(client)).hasMessageStartingWith("export 4: \"a; b\" is not a client");
         ExportSpec option = export(5, "/srv/z", "/z");
-        option.setFsal(new FsalSpecBuilder().withOptions(Map.of("Secret", "a\nb")).build());
+        option.setFsal(new FsalSpecBuilder().withOptions(new FsalOption("Secret", "a\nb")).build());
         assertThatThrownBy(() -> ExportBlocks.render(option))
                 .hasMessage("export 5: fsal.options.Secret holds a double quote, a backslash or a control character");
     }

@@ -64,6 +64,47 @@ class GeneratedCrdTest {
         assertThat(portBlock.getProperties().get("tickleDir").getDefault()).as("its default follows haVolMnt").isNull();
     }
 
+    /**
+     * Every string under spec.exports is bounded and every list too, so the API server can cost the
+     * CEL rules; what ganesha's syntax cannot carry is refused by pattern (a client, a path, an FSAL
+     * setting's value).
+     */
+    @Test
+    void theExportsSchemaBoundsEveryStringAndRefusesWhatGaneshaCannotRead() throws Exception {
+        CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(Files.readString(CRD),
+                CustomResourceDefinition.class);
+        JSONSchemaProps exports = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
+                .get("spec").getProperties().get("exports");
+        assertThat(exports.getMaxItems()).isEqualTo((long) GaneshaClusterSpec.MAX_EXPORTS);
+        JSONSchemaProps export = exports.getItems().getSchema();
+        assertThat(export.getRequired()).containsExactlyInAnyOrder("exportId", "path", "pseudo");
+        JSONSchemaProps client = export.getProperties().get("clients").getItems().getSchema().getProperties().get("clients")
+                .getItems().getSchema();
+        assertThat(client.getMaxLength()).isEqualTo(253L);
+        java.util.regex.Pattern clientPattern = java.util.regex.Pattern.compile(client.getPattern());
+        for (String good : java.util.List.of("192.0.2.7", "192.0.2.0/24", "2001:db8::/64", "nfs-1.example.com",
+                "*.example.com", "@trusted", "*")) {
+            assertThat(clientPattern.matcher(good).matches()).as(good).isTrue();
+        }
+        for (String bad : java.util.List.of("10.0.0.0/8; rm", "a b", "host\"x", "a,b", "{x}")) {
+            assertThat(clientPattern.matcher(bad).matches()).as(bad).isFalse();
+        }
+        JSONSchemaProps path = export.getProperties().get("path");
+        assertThat(path.getMaxLength()).isEqualTo((long) ExportSpec.MAX_PATH);
+        java.util.regex.Pattern pathPattern = java.util.regex.Pattern.compile(path.getPattern());
+        assertThat(pathPattern.matcher("/srv/nfs/a b").matches()).isTrue();
+        assertThat(pathPattern.matcher("srv/nfs").matches()).as("relative").isFalse();
+        assertThat(pathPattern.matcher("/srv/\"x").matches()).isFalse();
+        assertThat(pathPattern.matcher("/srv/x\ny").matches()).isFalse();
+        JSONSchemaProps option = export.getProperties().get("fsal").getProperties().get("options").getItems().getSchema();
+        assertThat(option.getProperties().get("name").getMaxLength()).isEqualTo(64L);
+        assertThat(option.getProperties().get("value").getMaxLength()).isEqualTo(1024L);
+        java.util.regex.Pattern value = java.util.regex.Pattern.compile(option.getProperties().get("value").getPattern());
+        assertThat(value.matcher("cephfs a").matches()).isTrue();
+        assertThat(value.matcher("a\"b").matches()).isFalse();
+        assertThat(value.matcher("a\\b").matches()).isFalse();
+    }
+
     @Test
     void kubectlGetShowsReadinessReadyNodesVipPlacementAndAge() throws Exception {
         CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(Files.readString(CRD),
@@ -73,6 +114,7 @@ class GeneratedCrdTest {
                 .contains("Ready=.status.conditions[?(@.type==\"Ready\")].status",
                         "Nodes=.status.readyNodes",
                         "VIPs=.status.virtualIpPlacement",
+                        "Exports=.status.exportsApplied",
                         "Failover=.status.conditions[?(@.type==\"FailoverInProgress\")].status",
                         "Age=.metadata.creationTimestamp");
     }

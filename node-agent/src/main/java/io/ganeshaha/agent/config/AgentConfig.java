@@ -120,9 +120,24 @@ public interface AgentConfig {
     @WithDefault(AgentSettings.DEFAULT_EXPORTS_FILE)
     Path exportsFile();
 
+    /**
+     * ganesha.nfsd's configuration file, read for the NFSv4 server scope it sets (every node of a
+     * cluster must set the same one). The DaemonSet's pod sees it in the exports file's directory.
+     */
+    @WithDefault("/etc/ganesha/ganesha.conf")
+    Path ganeshaConfig();
+
     /** How often the exports ganesha serves are compared with exports.json, and refused ones retried. */
     @WithDefault("2s")
     Duration exportsInterval();
+
+    /**
+     * How long a node whose nfsd serves again may spend bringing its exports up to the cluster's
+     * before it takes its virtual IP back; past it, it fails back anyway (its GaneshaNode says what
+     * is missing).
+     */
+    @WithDefault("10s")
+    Duration exportsFailBackBound();
 
     /** How often the CIB is compared with the rendering, and stonith-enabled read for the node report. */
     @WithDefault("10s")

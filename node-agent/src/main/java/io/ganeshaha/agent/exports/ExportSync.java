@@ -48,6 +48,13 @@ public final class ExportSync implements Runnable {
     private final Clock clock;
 
     private Optional<NfsdProcess> verifiedFor = Optional.empty();
+    /** The nfsd process the last pass went through for, every call made. */
+    private Optional<NfsdProcess> settledFor = Optional.empty();
+    /**
+     * Nothing the agent can apply now: no exports in the ConfigMap (ganesha's exports are not the
+     * agent's), or the ConfigMap or the host's files are unusable (reported; waiting would not help).
+     */
+    private boolean nothingToApply;
     private final SortedMap<Integer, ExportSpec> served = new TreeMap<>();
     private final Set<Integer> foreign = new TreeSet<>();
     private final Map<Integer, Refusal> refused = new TreeMap<>();
@@ -77,17 +84,32 @@ public final class ExportSync implements Runnable {
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
         try {
             pass();
         } catch (IOException | RuntimeException e) {
+            nothingToApply = true;
             pending("the exports could not be applied: " + e.getMessage());
         }
     }
 
+    /**
+     * A pass now, for a node about to take its virtual IP back: true once ganesha serves what it
+     * can of the cluster's exports (every call made; refusals are reported, not waited out), or
+     * when there are no exports to apply; false while nfsd does not serve or does not answer.
+     */
+    public synchronized boolean settle() {
+        run();
+        Optional<NfsdProcess> nfsd = servingNfsd.get();
+        return settledFor.isPresent() && settledFor.equals(nfsd) || nothingToApply;
+    }
+
     void pass() throws IOException {
+        settledFor = Optional.empty();
+        nothingToApply = false;
         files.ensureServedFile();
         Optional<DesiredExports> read = DesiredExports.read(configDir);
+        nothingToApply = read.isEmpty();
         if (read.isEmpty()) {
             pending("no exports in " + configDir + " (exports.json): ganesha's exports are left as they are");
             return;
@@ -108,6 +130,7 @@ public final class ExportSync implements Runnable {
             }
             apply(desired);
             publish(desired, Optional.empty());
+            settledFor = nfsd;
         } catch (ExportManager.Unavailable e) {
             // Looked at again from the start next pass: the nfsd may be another one by then.
             verifiedFor = Optional.empty();

@@ -55,12 +55,35 @@ public final class MonController implements AutoCloseable {
     /** Whether this node's hung marker may be set (published here, or left by an earlier agent). */
     private boolean hungMarkerMaybeSet = true;
     private boolean holding;
+    private volatile ServingGate servingGate = () -> true;
+    private volatile Duration servingGateBound = Duration.ZERO;
 
     /** The hung nfsd, ended once this node's virtual IP has moved away from it. */
     @FunctionalInterface
     public interface HungNfsd {
         /** Ends the hung process if it is still the hung one; what was done, for the log. */
         Optional<String> end();
+    }
+
+    /**
+     * What a node whose nfsd serves again must have done before it takes its virtual IP back: its
+     * exports brought up to the cluster's, so a client never finds its export missing or stale on
+     * its home node.
+     */
+    @FunctionalInterface
+    public interface ServingGate {
+        /** Brings the node up to the cluster's; true once it is (or once nothing more can be done now). */
+        boolean settle();
+    }
+
+    /**
+     * Before a fail-back (and a node's first start) sets {@code grace-active}, {@code gate} is
+     * settled, retried every 200 ms for at most {@code bound}; past it the node fails back anyway
+     * and says so. Call before {@link #start}.
+     */
+    public void gateFailBack(ServingGate gate, Duration bound) {
+        this.servingGate = gate;
+        this.servingGateBound = bound;
     }
 
     public MonController(NodeAttributes attrd, LocalAttributes local, Clock clock, Duration ackPoll,
@@ -213,6 +236,10 @@ public final class MonController implements AutoCloseable {
             LOG.infof("nfsd on %s is %s: no longer holding its virtual IP back", local.nodeName(), target);
             holding = false;
         }
+        if (step.kind() == MonStep.Kind.BEGIN && step.direction() == Direction.FAILBACK
+                && !servingGateSettled(startedAt)) {
+            return;
+        }
         handover.run(step, params, target, atMost -> pauseUnlessSuperseded(atMost, startedAt))
                 .ifPresent(timelineSink);
         if (target == NfsdHealth.HUNG && local.reread(params.ganeshaActive()).isEmpty()) {
@@ -221,6 +248,33 @@ public final class MonController implements AutoCloseable {
             hungNfsd.end().ifPresent(done -> LOG.warnf("nfsd on %s: %s", local.localNode(), done));
         }
     }
+
+    /**
+     * Settles the serving gate, retrying up to its bound; false only if a newer verdict superseded
+     * the step meanwhile. Past the bound the fail-back goes on: a node that cannot apply its exports
+     * still serves the others, and its GaneshaNode says what is missing.
+     */
+    private boolean servingGateSettled(long startedAt) throws PacemakerCommandException {
+        Instant until = clock.instant().plus(servingGateBound);
+        boolean settled = servingGate.settle();
+        if (!settled) {
+            LOG.infof("nfsd on %s serves again: bringing its exports up to the cluster's before its virtual IP comes "
+                    + "home (at most %s)", local.nodeName(), servingGateBound);
+        }
+        while (!settled && clock.instant().isBefore(until)) {
+            if (!pauseUnlessSuperseded(GATE_RETRY, startedAt)) {
+                return false;
+            }
+            settled = servingGate.settle();
+        }
+        if (!settled) {
+            LOG.warnf("nfsd on %s: its exports are not the cluster's after %s; failing back anyway", local.nodeName(),
+                    servingGateBound);
+        }
+        return true;
+    }
+
+    private static final Duration GATE_RETRY = Duration.ofMillis(200);
 
     /** Waits up to {@code atMost}; false as soon as a newer health verdict or parameter set arrived. */
     private boolean pauseUnlessSuperseded(Duration atMost, long startedAt) {

@@ -166,6 +166,7 @@ public final class NodeMirror implements Runnable {
         o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
         o.setFencing(report.fencing().apiValue());
         o.setExports(report.exports().map(NodeMirror::exports).orElse(null));
+        o.setServerScope(report.serverScope().map(s -> s.length() > 256 ? s.substring(0, 255) + "…" : s).orElse(null));
         return o;
     }
 

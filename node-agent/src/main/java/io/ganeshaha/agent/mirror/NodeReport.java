@@ -18,10 +18,12 @@ import java.util.Optional;
  *     this agent last read it
  * @param fencing whether Pacemaker fences lost nodes, from {@code stonith-enabled} as last read
  * @param exports the cluster's exports on this node; empty when the agent does not manage them
+ * @param serverScope the NFSv4 server scope ganesha's configuration sets ({@code (none)}), empty if unreadable
  */
 public record NodeReport(NfsdHealth nfsd, String hangDetection, boolean ganeshaActive, boolean graceActive,
         Optional<Boolean> inGrace, List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
-        Optional<Long> pacemakerConfigGeneration, Fencing fencing, Optional<ExportsReport> exports) {
+        Optional<Long> pacemakerConfigGeneration, Fencing fencing, Optional<ExportsReport> exports,
+        Optional<String> serverScope) {
 
     public NodeReport {
         virtualIps = virtualIps.stream().sorted().toList();

@@ -28,7 +28,7 @@ public final class NodeReporter implements Supplier<NodeReport> {
     public record Sources(Supplier<NfsdHealth> nfsd, Supplier<String> hangDetection, NfsdGrace grace, Duration graceCallTimeout,
             LocalAttributes attributes, Supplier<Optional<OcfParameters.Mon>> mon, BooleanSupplier agentReady,
             Supplier<Optional<FailoverTimeline>> lastFailover, Supplier<Optional<Long>> pacemakerConfigGeneration,
-            Supplier<Fencing> fencing, Supplier<Optional<ExportsReport>> exports) {}
+            Supplier<Fencing> fencing, Supplier<Optional<ExportsReport>> exports, Supplier<Optional<String>> serverScope) {}
 
     private final Sources sources;
     private final HostAddresses addresses;
@@ -56,7 +56,8 @@ public final class NodeReporter implements Supplier<NodeReport> {
                 attributeSet(mon.map(OcfParameters.Mon::ganeshaActive).orElse(OcfParameters.DEFAULT_GANESHA_ACTIVE)),
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
                 inGrace, addresses.held(virtualIps), sources.agentReady().getAsBoolean(), sources.lastFailover().get(),
-                sources.pacemakerConfigGeneration().get(), sources.fencing().get(), sources.exports().get());
+                sources.pacemakerConfigGeneration().get(), sources.fencing().get(), sources.exports().get(),
+                sources.serverScope().get());
     }
 
     /** Unknown reads as unset. */

@@ -31,7 +31,8 @@ class ExportPlanTest {
         ExportSpec protocols = export(2, "/srv/b", "/b");
         protocols.setProtocols(List.of(NfsProtocol.NFSv3, NfsProtocol.NFSv4));
         ExportSpec fsal = export(3, "/srv/c", "/c");
-        fsal.setFsal(new FsalSpecBuilder().withName("VFS").withOptions(Map.of("fsid_type", "None")).build());
+        fsal.setFsal(new FsalSpecBuilder().withName("VFS").withOptions(new io.ganeshaha.api.v1alpha1.FsalOption("fsid_type",
+                "None")).build());
         ExportSpec pseudo = export(4, "/srv/d", "/d-moved");
         ExportSpec path = export(5, "/srv/e-moved", "/e");
 

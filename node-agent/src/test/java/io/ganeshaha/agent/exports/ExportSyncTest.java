@@ -247,4 +247,23 @@ class ExportSyncTest {
         assertThat(sync.report().pending()).hasValueSatisfying(p -> assertThat(p)
                 .contains(configDir.resolve(HaConfigMap.EXPORTS).toString()).contains("not a list of exports"));
     }
+
+    @Test
+    void settleAppliesAtOnceAndIsTrueOnlyForTheNfsdThatServesNow() throws IOException {
+        assertThat(sync.settle()).as("no exports in the ConfigMap: nothing to wait for").isTrue();
+
+        specify(1, export(1, "/srv/a", "/a"), export(2, "/srv/missing", "/m"));
+        assertThat(sync.settle()).as("every call made; a refusal is reported, not waited out").isTrue();
+        assertThat(ganesha.served).containsOnlyKeys(1);
+
+        ganesha.gone = true;
+        nfsd.set(Optional.of(new NfsdProcess(300, 5)));
+        assertThat(sync.settle()).as("a new nfsd that does not answer yet").isFalse();
+        nfsd.set(Optional.empty());
+        assertThat(sync.settle()).isFalse();
+
+        ganesha.gone = false;
+        nfsd.set(Optional.of(new NfsdProcess(300, 5)));
+        assertThat(sync.settle()).isTrue();
+    }
 }

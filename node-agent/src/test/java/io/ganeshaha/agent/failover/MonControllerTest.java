@@ -106,6 +106,43 @@ class MonControllerTest {
     }
 
     @Test
+    void aFailBackWaitsForTheNodesExportsBeforeGraceActiveAndTheVipCome() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        java.util.concurrent.atomic.AtomicBoolean exportsCurrent = new java.util.concurrent.atomic.AtomicBoolean();
+        mon.gateFailBack(() -> {
+            boolean settled = exportsCurrent.get();
+            cluster.journal.add("n2", settled ? "exports settled" : "exports not settled");
+            return settled;
+        }, Duration.ofSeconds(60));
+        mon.healthChanged(NfsdHealth.DOWN);
+        nextTimeline();
+
+        mon.healthChanged(NfsdHealth.SERVING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.matching(
+                e -> e.what().equals("exports not settled")).size() >= 3);
+        assertThat(cluster.attrd.value("n2", GRACE)).as("no fail-back while the exports are behind").isEmpty();
+
+        exportsCurrent.set(true);
+        FailoverTimeline back = nextTimeline();
+        assertThat(back.direction()).isEqualTo("fail-back");
+        var journal = cluster.journal;
+        assertThat(journal.first("n2", "exports settled")).isLessThan(journal.first("n2", "set " + GRACE + "=1"))
+                .isLessThan(journal.first("pacemaker", "vip of n2 home"));
+    }
+
+    @Test
+    void exportsThatCannotBeSettledHoldAFailBackOnlyForTheBound() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.gateFailBack(() -> false, Duration.ofMillis(600));
+        mon.healthChanged(NfsdHealth.DOWN);
+        nextTimeline();
+
+        mon.healthChanged(NfsdHealth.SERVING);
+        assertThat(nextTimeline().direction()).isEqualTo("fail-back");
+        assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
+    }
+
+    @Test
     void aSurvivorThatNeverAcknowledgesHoldsTheVipForGraceDelayAndNoLonger() throws Exception {
         cluster.node("n3").agentAnswers = false;
         MonController mon = healthyClusterWithMonOnN2(Duration.ofSeconds(1));

@@ -45,7 +45,7 @@ class NodeMirrorTest {
 
     static NodeReport serving() {
         return new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.empty());
+                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.empty(), Optional.of("nfs-cluster"));
     }
 
     @BeforeEach
@@ -146,7 +146,7 @@ class NodeMirrorTest {
         report.set(new NodeReport(NfsdHealth.DOWN, "on", false, false, Optional.empty(), List.of(), true,
                 Optional.of(new FailoverTimeline("failover", "42", died, died.plusMillis(5), Set.of("nfs-b", "nfs-c"),
                         Set.of("nfs-b"), Optional.empty(), Optional.of(died.plusSeconds(5)))), Optional.of(3L),
-                Fencing.DISABLED, Optional.empty()));
+                Fencing.DISABLED, Optional.empty(), Optional.empty()));
         mirror.run();
         NodeObservation status = node().getStatus();
         assertThat(status.getNfsd()).isEqualTo("DOWN");
@@ -174,11 +174,39 @@ class NodeMirrorTest {
         registerCrds();
         createCluster();
         report.set(new NodeReport(NfsdHealth.HUNG, "on", true, false, Optional.empty(), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.empty(), Fencing.UNKNOWN, Optional.empty()));
+                Optional.empty(), Optional.empty(), Fencing.UNKNOWN, Optional.empty(), Optional.empty()));
         mirror.run();
         assertThat(node().getStatus().getNfsd()).isEqualTo("HUNG");
         assertThat(node().getStatus().getFencing()).isEqualTo("Unknown");
         assertThat(mirror.state()).startsWith("written at");
+    }
+
+    @Test
+    void theExportsAreReportedWithGaneshasRefusalsAndAChangeIsWrittenAtOnce() {
+        createCluster();
+        mirror.run();
+        String version = node().getMetadata().getResourceVersion();
+        assertThat(node().getStatus().getExports()).isNull();
+
+        java.util.TreeMap<Integer, String> refused = new java.util.TreeMap<>(java.util.Map.of(4,
+                "AddExport(...) failed: D-Bus error org.freedesktop.DBus.Error.InvalidFileContent: 0 export entries"));
+        report.set(new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
+                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.of(new io.ganeshaha.agent.exports.ExportsReport(
+                        Optional.of(6L), Optional.of(7L), 2, refused, Optional.empty())), Optional.of("(none)")));
+        mirror.run();
+
+        assertThat(node().getMetadata().getResourceVersion()).as("written at once, not at the heartbeat")
+                .isNotEqualTo(version);
+        io.ganeshaha.api.v1alpha1.NodeExports exports = node().getStatus().getExports();
+        assertThat(exports.getAppliedGeneration()).isEqualTo(6L);
+        assertThat(exports.getDesiredGeneration()).isEqualTo(7L);
+        assertThat(exports.getServed()).isEqualTo(2);
+        assertThat(exports.getRefused()).singleElement().satisfies(r -> {
+            assertThat(r.getExportId()).isEqualTo(4);
+            assertThat(r.getMessage()).isEqualTo(refused.get(4));
+        });
+        assertThat(exports.getPending()).isNull();
+        assertThat(node().getStatus().getServerScope()).isEqualTo("(none)");
     }
 
     @Test

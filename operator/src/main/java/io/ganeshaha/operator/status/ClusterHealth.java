@@ -112,6 +112,7 @@ public final class ClusterHealth {
                 s.setPacemakerConfigGeneration(r.getPacemakerConfigGeneration());
                 s.setFencing(r.getFencing());
                 s.setExports(r.getExports());
+                s.setServerScope(r.getServerScope());
             });
             s.setAgentReady(m.fresh() && m.report().map(r -> Boolean.TRUE.equals(r.getAgentReady())).orElse(false));
             out.add(s);
@@ -240,6 +241,23 @@ public final class ClusterHealth {
             }
         }
         return out;
+    }
+
+    /**
+     * What is wrong with the members' NFSv4 server scopes, empty if nothing: a member whose
+     * configuration sets none, or two that set different ones ("a=x, b=y"). Only fresh reports
+     * that could read it count.
+     */
+    public Optional<String> serverScopeProblem() {
+        Map<String, String> scopes = new java.util.TreeMap<>();
+        members.stream().filter(Member::fresh).forEach(m -> m.report().map(NodeObservation::getServerScope)
+                .ifPresent(scope -> scopes.put(m.name(), scope)));
+        boolean unset = scopes.containsValue("(none)");
+        if (!unset && new java.util.HashSet<>(scopes.values()).size() <= 1) {
+            return Optional.empty();
+        }
+        return Optional.of(scopes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", ")));
     }
 
     /** "3/3": members whose ganesha serves the exports of {@code generation}, of all members. */

@@ -22,7 +22,8 @@ import java.util.Objects;
  * <ul>
  * <li>{@code Ready}: every virtual IP is held by exactly one member serving NFS.
  * <li>{@code Degraded}: the spec cannot be applied, a member node does not exist, a member's nfsd
- * failed, or its agent stopped reporting; the service may still be available (failed over).
+ * failed, or its agent stopped reporting; ganesha refused an export on a member; the members do not
+ * present one NFSv4 server scope. The service may still be available (failed over).
  * <li>{@code Progressing}: the agents are rolling out, have not all reported yet, or have not
  * written the current rendering into the CIB.
  * <li>{@code FailoverInProgress}: a member is in its grace window (survivors entering grace) or a
@@ -66,6 +67,7 @@ public final class StatusAggregator {
     public static final String REASON_EXPORTS_SERVED = "ExportsServed";
     public static final String REASON_APPLYING_EXPORTS = "ApplyingExports";
     public static final String REASON_EXPORT_REFUSED = "ExportRefused";
+    public static final String REASON_SERVER_SCOPE_DIFFERS = "ServerScopeDiffers";
 
     private final Clock clock;
 
@@ -117,6 +119,11 @@ public final class StatusAggregator {
                             + " stopped reporting; their last state is not trusted."));
         } else if (!health.exportRefusals().isEmpty()) {
             conditions.add(condition(cluster, DEGRADED, "True", REASON_EXPORT_REFUSED, exportRefusals(health)));
+        } else if (health.serverScopeProblem().isPresent()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_SERVER_SCOPE_DIFFERS, "The members' ganesha.nfsd "
+                    + "do not present one NFSv4 server scope (" + health.serverScopeProblem().get() + "): an NFSv4.1 "
+                    + "client cannot reclaim its opens and locks on the node that takes its address over. Set the same "
+                    + "Server_Scope in the NFSV4 block of every node's ganesha.conf and restart ganesha.nfsd there."));
         } else {
             conditions.add(condition(cluster, DEGRADED, "False", REASON_AS_SPECIFIED,
                     "The spec is applied and no member has failed."));

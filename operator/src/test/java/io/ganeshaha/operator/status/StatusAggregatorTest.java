@@ -281,4 +281,27 @@ class StatusAggregatorTest {
                 + "a (no report of its exports), b (no report of its exports).");
         assertThat(s.getExportsApplied()).isEqualTo("0/2");
     }
+
+    @Test
+    void membersWithoutOneServerScopeDegradeTheClusterNamingEachNodesScope() {
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        reports.get("a").getStatus().setServerScope("nfs");
+        reports.get("b").getStatus().setServerScope("nfs");
+        GaneshaClusterStatus same = applied("2026-01-01T00:00:10Z", cluster(1, null), reports);
+        assertThat(get(same, "Degraded").getReason()).isEqualTo("AsSpecified");
+        assertThat(same.getNodes()).extracting(n -> n.getServerScope()).containsOnly("nfs");
+
+        reports.get("b").getStatus().setServerScope("(none)");
+        GaneshaClusterStatus unset = applied("2026-01-01T00:00:10Z", cluster(1, null), reports);
+        assertThat(get(unset, "Degraded").getReason()).isEqualTo("ServerScopeDiffers");
+        assertThat(get(unset, "Degraded").getMessage()).contains("(a=nfs, b=(none))").contains("Set the same Server_Scope");
+
+        reports.get("b").getStatus().setServerScope("other");
+        assertThat(get(applied("2026-01-01T00:00:10Z", cluster(1, null), reports), "Degraded").getMessage())
+                .contains("(a=nfs, b=other)");
+
+        reports.get("b").getStatus().setServerScope(null);
+        assertThat(get(applied("2026-01-01T00:00:10Z", cluster(1, null), reports), "Degraded").getReason())
+                .as("a scope the agent could not read is no evidence").isEqualTo("AsSpecified");
+    }
 }

@@ -1,0 +1,155 @@
+package io.ganeshaha.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ganeshaha.agent.testing.AgentProcess;
+import io.ganeshaha.agent.testing.Lab;
+import io.ganeshaha.agent.testing.LabClient;
+import io.ganeshaha.agent.testing.Shell;
+import io.ganeshaha.api.agent.ExportBlocks;
+import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.v1alpha1.ExportAccess;
+import io.ganeshaha.api.v1alpha1.ExportSpec;
+import io.ganeshaha.api.v1alpha1.ExportSpecBuilder;
+import io.ganeshaha.api.v1alpha1.ExportSquash;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exports as API through a real NFS client: the node agent (the packaged jar, in a lab node whose
+ * ganesha.conf includes the agent's exports file) applies the exports it is given in the
+ * ConfigMap's form, and a User-Mode Linux guest mounts them. A mounted export keeps working, with
+ * its file open, while another export is changed and then removed; the changed one is read-only for
+ * the client at once, and the removed one is refused to a new mount.
+ */
+@Tag("integration")
+@Tag("clients")
+class ExportClientIT {
+
+    static final String NODE = "nfs-1.lab.example";
+    static final String NODE_IP = "198.18.0.11";
+    static final String SHARED = "/run/gluster/shared_storage";
+    static final Duration APPLIED = Duration.ofSeconds(30);
+
+    static Path work;
+    static Path configDir;
+    static Lab lab;
+    static AgentProcess agent;
+    static LabClient client;
+    static long generation;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Path.of("target/it-export-client").toAbsolutePath();
+        configDir = Files.createDirectories(work.resolve("ha-config"));
+        lab = Lab.up(work.resolve("lab"), List.of(NODE));
+        try {
+            lab.exec(NODE, "mkdir", "-p", SHARED + "/exports/a", SHARED + "/exports/b").orFail("mkdir exports");
+            agent = new AgentProcess(lab, NODE, work.resolve("agent.log"), List.of(
+                    "ganesha-ha.agent.pacemaker-config-dir=" + configDir,
+                    "ganesha-ha.agent.exports-interval=500ms")).start();
+            client = lab.client("client-1");
+            client.start();
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static ExportSpec export(int id, String dir, String pseudo) {
+        return new ExportSpecBuilder().withExportId(id).withPath(SHARED + "/exports/" + dir).withPseudo(pseudo)
+                .withSquash(ExportSquash.NoRootSquash).build();
+    }
+
+    /** What the operator's ConfigMap carries, as the kubelet projects it. */
+    static void specify(ExportSpec... exports) throws Exception {
+        generation++;
+        Files.writeString(configDir.resolve(HaConfigMap.EXPORTS), ExportBlocks.toJson(List.of(exports)));
+        Files.writeString(configDir.resolve(HaConfigMap.EXPORTS_GENERATION), "uid-client-it/" + generation);
+    }
+
+    /** ganesha's own answer: DisplayExport on the node's bus. */
+    static boolean served(int id) {
+        return lab.exec(NODE, "dbus-send", "--system", "--print-reply", "--reply-timeout=5000", "--dest=org.ganesha.nfsd",
+                "/org/ganesha/nfsd/ExportMgr", "org.ganesha.nfsd.exportmgr.DisplayExport", "uint16:" + id).exitCode() == 0;
+    }
+
+    static String exportsFile() throws Exception {
+        return Files.readString(lab.inNode(NODE, "/etc/ganesha/ganesha-ha-exports.conf"));
+    }
+
+    /** Waits until the writer's log, as the guest reads it, holds more than {@code than} records. */
+    static int awaitMoreRecords(int than) {
+        int[] now = new int[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            now[0] = (int) inGuest("cat /run/a/log").stdout().lines().count();
+            return now[0] > than;
+        });
+        return now[0];
+    }
+
+    static Shell.Result inGuest(String script) {
+        return client.exec("sh", "-c", script);
+    }
+
+    @Test
+    void aMountedExportKeepsWorkingWhileAnotherIsChangedAndRemoved() throws Exception {
+        specify(export(100, "a", "/a"), export(101, "b", "/b"));
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(200)).until(() -> served(100) && served(101));
+
+        Shell.Result mounts = inGuest("mkdir -p /run/a /run/b && mount -t nfs4 -o vers=4.1 " + NODE_IP + ":/a /run/a"
+                + " && mount -t nfs4 -o vers=4.1 " + NODE_IP + ":/b /run/b && echo b-1 > /run/b/f && cat /run/b/f");
+        assertThat(mounts.exitCode()).as(mounts.stdout() + mounts.stderr()).isZero();
+        assertThat(mounts.stdout().strip()).isEqualTo("b-1");
+
+        // A writer holding a file open on /a for the whole test, a numbered record every 200 ms.
+        Shell.Result writer = inGuest("setsid sh -c 'exec 3>>/run/a/log; i=0; while [ ! -e /run/writer-stop ]; do "
+                + "echo $i >&3 || echo $i >> /run/write-errors; i=$((i+1)); sleep 0.2; done; exec 3>&-; touch /run/writer-stopped'"
+                + " </dev/null >/dev/null 2>&1 & echo started");
+        assertThat(writer.stdout()).contains("started");
+        int records = awaitMoreRecords(0);
+
+        // /b read-only for everybody: UpdateExport, live.
+        ExportSpec readOnly = export(101, "b", "/b");
+        readOnly.setAccessType(ExportAccess.RO);
+        specify(export(100, "a", "/a"), readOnly);
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(200)).until(() -> exportsFile().contains("Access_Type = RO;"));
+        assertThat(agent.logContains("export 101: update done")).isTrue();
+        Shell.Result refused = inGuest("echo b-2 > /run/b/g 2>&1; echo rc=$?");
+        assertThat(refused.stdout()).as("the mounted export is read-only for the client at once").contains("rc=1")
+                .containsIgnoringCase("read-only file system");
+        assertThat(inGuest("cat /run/b/f").stdout().strip()).as("and still readable").isEqualTo("b-1");
+        records = awaitMoreRecords(records);
+
+        // /b removed: RemoveExport, live; a new mount of it is refused, /a goes on.
+        specify(export(100, "a", "/a"));
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(200)).until(() -> !served(101));
+        assertThat(inGuest("umount -f /run/b; mkdir -p /run/b2; mount -t nfs4 -o vers=4.1,soft,timeo=50,retrans=1 "
+                + NODE_IP + ":/b /run/b2 2>&1; echo rc=$?").stdout()).as("a removed export is refused to a new mount")
+                .doesNotContain("rc=0");
+        records = awaitMoreRecords(records);
+
+        assertThat(inGuest("touch /run/writer-stop; i=0; while [ ! -e /run/writer-stopped ] && [ $i -lt 50 ]; do sleep 0.1; "
+                + "i=$((i+1)); done; ls /run/writer-stopped").exitCode()).isZero();
+        assertThat(inGuest("cat /run/write-errors 2>/dev/null").stdout()).as("no write failed").isEmpty();
+        List<String> written = inGuest("cat /run/a/log").stdout().lines().toList();
+        assertThat(written).as("every record, in order, none lost").hasSizeGreaterThanOrEqualTo(records)
+                .isEqualTo(java.util.stream.IntStream.range(0, written.size()).mapToObj(Integer::toString).toList());
+        assertThat(served(100)).isTrue();
+        assertThat(exportsFile()).contains("Export_Id = 100;").doesNotContain("Export_Id = 101;");
+    }
+}
