@@ -308,12 +308,13 @@ class OperatorEndToEndIT {
 
         // A path that does not exist: ganesha refuses it on both nodes, in its own words; 100 stays served.
         editExports(exports -> exports.add(export(101, shared + "missing", "/missing")));
+        // Each node's refusal reaches the status when its agent reports it: the end state names both.
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(conditionStatus("ExportsApplied")).isEqualTo("False/ExportRefused");
             assertThat(conditionStatus("Degraded")).isEqualTo("True/ExportRefused");
+            assertThat(condition("Degraded").getMessage()).contains(K1 + ": export 101: ").contains(K2 + ": export 101: ")
+                    .contains("0 export entries in /etc/ganesha/ganesha-ha-exports.conf.d/export-101.conf added because");
         });
-        assertThat(condition("Degraded").getMessage()).contains(K1 + ": export 101: ").contains(K2 + ": export 101: ")
-                .contains("0 export entries in /etc/ganesha/ganesha-ha-exports.conf.d/export-101.conf added because");
         assertThat(servesExport(N1, 100) && servesExport(N2, 100)).as("nothing else changed").isTrue();
         assertThat(servesExport(N1, 101) || servesExport(N2, 101)).isFalse();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason)

@@ -127,8 +127,11 @@ public interface AgentConfig {
     @WithDefault("/etc/ganesha/ganesha.conf")
     Path ganeshaConfig();
 
-    /** How often the exports ganesha serves are compared with exports.json, and refused ones retried. */
-    @WithDefault("2s")
+    /**
+     * How often exports.json is compared with what ganesha serves (a file read while nothing
+     * changed: no D-Bus call), and refused exports are looked at for a retry.
+     */
+    @WithDefault("1s")
     Duration exportsInterval();
 
     /**

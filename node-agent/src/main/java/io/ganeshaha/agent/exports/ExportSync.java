@@ -180,7 +180,7 @@ public final class ExportSync implements Runnable {
             try {
                 carryOut(step);
                 refused.remove(id);
-                LOG.infof("export %d: %s done", id, describe(step));
+                LOG.infof("export %d: %s done (generation %d)", id, describe(step), desired.generation().generation());
             } catch (ExportManager.Refused e) {
                 refused.put(id, new Refusal(block, e.getMessage(), now));
                 if (before == null || !before.message().equals(e.getMessage())) {
