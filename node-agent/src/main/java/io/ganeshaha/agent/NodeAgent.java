@@ -9,10 +9,12 @@ import io.ganeshaha.agent.actions.TakeoverActions;
 import io.ganeshaha.agent.config.AgentConfig;
 import io.ganeshaha.agent.converge.PacemakerConfigSync;
 import io.ganeshaha.agent.dbus.BusSession;
+import io.ganeshaha.agent.dbus.GaneshaBusListener;
 import io.ganeshaha.agent.dbus.GaneshaDbus;
 import io.ganeshaha.agent.dbus.GaneshaExports;
 import io.ganeshaha.agent.exports.ExportFiles;
 import io.ganeshaha.agent.exports.ExportManager;
+import io.ganeshaha.agent.exports.ExportSettleGate;
 import io.ganeshaha.agent.exports.ExportSync;
 import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
@@ -89,6 +91,8 @@ public class NodeAgent {
     private NodeMirror mirror;
     private PacemakerConfigSync pacemakerConfig;
     private ExportSync exports;
+    private GaneshaDbus exportsBus;
+    private ExportSettleGate exportsGate;
     private volatile Optional<String> serverScope = Optional.empty();
     private FencingSetting fencing;
     private volatile String entryPoints = "not managed by the agent";
@@ -199,6 +203,12 @@ public class NodeAgent {
         if (ganesha != null) {
             ganesha.close();
         }
+        if (exportsGate != null) {
+            exportsGate.close();
+        }
+        if (exportsBus != null) {
+            exportsBus.close();
+        }
         if (monController != null) {
             monController.close();
         }
@@ -241,12 +251,16 @@ public class NodeAgent {
      */
     private void startExportSync(ProcessProbe processProbe, Clock clock) {
         config.pacemakerConfigDir().ifPresent(dir -> {
+            // A bus session of their own: export calls ganesha is slow to answer never count
+            // against the grace calls' (which give up after many unanswered ones).
+            exportsBus = GaneshaDbus.open(config.dbusAddress(), GaneshaBusListener.IGNORE, BusSession.Options.defaults());
             exports = new ExportSync(dir, new ExportFiles(config.exportsFile()),
-                    ExportManager.overDbus(new GaneshaExports(ganesha), config.dbusCallTimeout()),
+                    ExportManager.overDbus(new GaneshaExports(exportsBus), config.dbusCallTimeout()),
                     () -> nfsdServing() ? processProbe.probe() : Optional.empty(), clock);
             schedules.every("exports", Duration.ZERO, config.exportsInterval(), exports);
             // A node whose nfsd serves again takes its virtual IP back only with the cluster's exports.
-            monController.gateFailBack(exports::settle, config.exportsFailBackBound());
+            exportsGate = new ExportSettleGate(exports, Duration.ofSeconds(1));
+            monController.gateFailBack(exportsGate, config.exportsFailBackBound());
             LOG.infof("applying the cluster's exports in %s to ganesha.nfsd every %s, through %s", dir,
                     config.exportsInterval(), config.exportsFile());
         });

@@ -33,8 +33,14 @@ public final class ExportBlocks {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    /** A value ganesha takes without quotes. */
-    private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_.+-]+");
+    /**
+     * An FSAL setting's value written bare: a whole number or a word (a boolean, an enumeration).
+     * Anything else is a string in double quotes: bare, ganesha's lexer reads {@code 10.0.0.5} as
+     * an address and {@code 1.5} as a file system id, not as text.
+     */
+    private static final Pattern BARE = Pattern.compile("[0-9]+|[A-Za-z_][A-Za-z0-9_]*");
+    /** An FSAL's name. */
+    private static final Pattern FSAL_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     /** What a double-quoted value of ganesha's configuration cannot hold. */
     private static final Pattern UNQUOTABLE = Pattern.compile("[\"\\\\\\x00-\\x1f\\x7f]");
 
@@ -43,7 +49,7 @@ public final class ExportBlocks {
     /** {@link HaConfigMap#EXPORTS}'s text: the exports as JSON, by export id. */
     public static String toJson(List<ExportSpec> exports) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(byId(exports));
+            return JSON.writeValueAsString(byId(exports));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an export list is plain data: " + e.getMessage(), e);
         }
@@ -86,13 +92,14 @@ public final class ExportBlocks {
         line(b, 1, "SecType", list(export.getSecurityFlavors(), List.of(SecurityFlavor.sys), SecurityFlavor::name));
         FsalSpec fsal = export.getFsal() == null ? new FsalSpec() : export.getFsal();
         String fsalName = fsalName(fsal);
-        if (!BARE.matcher(fsalName).matches()) {
+        if (!FSAL_NAME.matcher(fsalName).matches()) {
             throw new IllegalArgumentException("export " + id + ": fsal.name \"" + fsalName + "\" is not an FSAL name");
         }
         b.append("    FSAL {\n");
         line(b, 2, "Name", fsalName);
-        // By name: the order they are listed in changes nothing ganesha sees.
-        TreeMap<String, String> options = new TreeMap<>();
+        // By name, which ganesha matches whatever its case: the order they are listed in changes
+        // nothing ganesha sees.
+        TreeMap<String, String> options = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (FsalOption option : fsal.getOptions() == null ? List.<FsalOption>of() : fsal.getOptions()) {
             String name = option.getName() == null ? "" : option.getName();
             if (!name.matches("[A-Za-z][A-Za-z0-9_]*") || name.equalsIgnoreCase("name")) {
@@ -104,7 +111,7 @@ public final class ExportBlocks {
             }
         }
         options.forEach((name, value) -> line(b, 2, name, BARE.matcher(value).matches() ? value
-                : quoted(id, "fsal.options." + name, value)));
+                : value.isEmpty() ? "\"\"" : quoted(id, "fsal.options." + name, value)));
         b.append("    }\n");
         for (ExportClientSpec client : export.getClients() == null ? List.<ExportClientSpec>of() : export.getClients()) {
             if (client.getClients() == null || client.getClients().isEmpty()) {

@@ -48,6 +48,17 @@ public class GaneshaClusterStatus {
     @JsonPropertyDescription("The rendering of the Pacemaker configuration the agents write into the CIB.")
     private PacemakerConfiguration pacemakerConfiguration;
 
+    @JsonPropertyDescription("The version of the exports the agents are asked to serve.")
+    private ExportsConfiguration exportsConfiguration;
+
+    public ExportsConfiguration getExportsConfiguration() {
+        return exportsConfiguration;
+    }
+
+    public void setExportsConfiguration(ExportsConfiguration exportsConfiguration) {
+        this.exportsConfiguration = exportsConfiguration;
+    }
+
     public PacemakerConfiguration getPacemakerConfiguration() {
         return pacemakerConfiguration;
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where ganesha.nfsd is found on every host: its D-Bus admin interface, its pid file and its exports file. */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -19,6 +20,11 @@ public class GaneshaSpec {
     public static final String DEFAULT_DBUS_ADDRESS = AgentSettings.DEFAULT_DBUS_ADDRESS;
     public static final String DEFAULT_PID_FILE = AgentSettings.DEFAULT_PID_FILE;
     public static final String DEFAULT_EXPORTS_FILE = AgentSettings.DEFAULT_EXPORTS_FILE;
+    /**
+     * A file in a directory below the root (the agent's pod mounts that directory), in the
+     * characters ganesha's %include takes.
+     */
+    static final String EXPORTS_FILE = "^(/[A-Za-z0-9._-]+){2,}$";
 
     @Default(DEFAULT_DBUS_ADDRESS)
     @Pattern("^unix:(path|abstract)=.+$")
@@ -33,8 +39,10 @@ public class GaneshaSpec {
     private String pidFile = DEFAULT_PID_FILE;
 
     @Default(DEFAULT_EXPORTS_FILE)
-    @Pattern(GaneshaClusterSpec.ABSOLUTE_PATH)
-    @Size(max = 4096)
+    @Pattern(EXPORTS_FILE)
+    @Size(max = 1024)
+    @ValidationRule(value = "!self.endsWith('/ganesha.conf')",
+            message = "exportsFile is the agents' own file, which ganesha.conf includes, not ganesha.conf itself")
     @JsonPropertyDescription("The file on every host that holds the cluster's exports, which the node agents write and "
             + "ganesha.conf must %include (ganesha reads it at start; a SIGHUP drops every export not in a file it "
             + "includes). The agents give ganesha each export from a file of its own in <exportsFile>.d/.")

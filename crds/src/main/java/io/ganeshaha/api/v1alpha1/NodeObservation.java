@@ -22,6 +22,9 @@ public class NodeObservation {
     public static final String FENCING_ENABLED = "Enabled";
     /** {@link #getFencing()}: {@code stonith-enabled=false}, as GlusterFS's ganesha-ha.sh set it. */
     public static final String FENCING_DISABLED = "Disabled";
+    /** {@link #getServerScope()}: ganesha's configuration sets none (ganesha makes one from the host name). */
+    public static final String SERVER_SCOPE_NONE = "(none)";
+
     /** {@link #getFencing()}: the agent could not read the property. */
     public static final String FENCING_UNKNOWN = "Unknown";
 

@@ -113,4 +113,24 @@ class ExportBlocksTest {
         assertThatThrownBy(() -> ExportBlocks.fromJson("{\"exportId\": 1}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a list of exports");
     }
+
+    @Test
+    void fsalSettingsAreQuotedUnlessAWholeNumberOrAWordAndNamedOnceWhateverTheirCase() {
+        ExportSpec e = export(8, "/srv/g", "/g");
+        e.setFsal(new FsalSpecBuilder().withName("GLUSTER").withOptions(new FsalOption("Hostname", "10.0.0.5"),
+                new FsalOption("Volume", "gv0"), new FsalOption("Up_Poll_Usec", "10"), new FsalOption("Transport", ""),
+                new FsalOption("Glfs_Log", "/var/log/ganesha/gfapi.log")).build());
+        assertThat(ExportBlocks.render(e)).contains("""
+                    FSAL {
+                        Name = GLUSTER;
+                        Glfs_Log = "/var/log/ganesha/gfapi.log";
+                        Hostname = "10.0.0.5";
+                        Transport = "";
+                        Up_Poll_Usec = 10;
+                        Volume = gv0;
+                    }
+                """);
+        e.setFsal(new FsalSpecBuilder().withOptions(new FsalOption("User_Id", "a"), new FsalOption("user_id", "b")).build());
+        assertThatThrownBy(() -> ExportBlocks.render(e)).hasMessage("export 8: fsal.options gives user_id twice");
+    }
 }

@@ -38,7 +38,7 @@ class CelRulesTest {
 
     @Test
     void everyRuleCompiles() throws Exception {
-        assertThat(rules.allRules()).hasSize(9);
+        assertThat(rules.allRules()).hasSize(10);
         for (String rule : rules.allRules()) {
             CrdRules.compile(rule);
         }
@@ -129,6 +129,16 @@ class CelRulesTest {
     void aDuplicatePseudoPathIsRejected() throws Exception {
         assertThat(rules.violations(withExports(export(1, "/a"), export(2, "/a"))))
                 .containsExactly(new Violation("spec.exports", "pseudo paths must be unique"));
+    }
+
+    @Test
+    void theExportsFileIsNeverGaneshaConfItself() throws Exception {
+        GaneshaCluster c = withExports();
+        c.getSpec().getGanesha().setExportsFile("/etc/ganesha/ganesha.conf");
+        assertThat(rules.violations(c)).containsExactly(new Violation("spec.ganesha.exportsFile",
+                "exportsFile is the agents' own file, which ganesha.conf includes, not ganesha.conf itself"));
+        c.getSpec().getGanesha().setExportsFile("/etc/ganesha/cluster-exports.conf");
+        assertThat(rules.violations(c)).isEmpty();
     }
 
     @Test

@@ -96,6 +96,13 @@ class GeneratedCrdTest {
         assertThat(pathPattern.matcher("srv/nfs").matches()).as("relative").isFalse();
         assertThat(pathPattern.matcher("/srv/\"x").matches()).isFalse();
         assertThat(pathPattern.matcher("/srv/x\ny").matches()).isFalse();
+        java.util.regex.Pattern exportsFile = java.util.regex.Pattern.compile(crd.getSpec().getVersions().get(0)
+                .getSchema().getOpenAPIV3Schema().getProperties().get("spec").getProperties().get("ganesha")
+                .getProperties().get("exportsFile").getPattern());
+        assertThat(exportsFile.matcher(GaneshaSpec.DEFAULT_EXPORTS_FILE).matches()).isTrue();
+        for (String bad : java.util.List.of("/", "/x", "relative/x.conf", "/etc/ganesha/my exports.conf", "/etc/\"x\"")) {
+            assertThat(exportsFile.matcher(bad).matches()).as("the agents' pod mounts its directory: " + bad).isFalse();
+        }
         JSONSchemaProps option = export.getProperties().get("fsal").getProperties().get("options").getItems().getSchema();
         assertThat(option.getProperties().get("name").getMaxLength()).isEqualTo(64L);
         assertThat(option.getProperties().get("value").getMaxLength()).isEqualTo(1024L);

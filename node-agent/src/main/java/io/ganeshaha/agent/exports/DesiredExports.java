@@ -16,10 +16,17 @@ import java.util.TreeMap;
  * The cluster's exports as the operator rendered them into the ConfigMap the agent's pod mounts
  * ({@link HaConfigMap#EXPORTS}, {@link HaConfigMap#EXPORTS_GENERATION}).
  */
-public record DesiredExports(CibGeneration generation, SortedMap<Integer, ExportSpec> exports) {
+public record DesiredExports(CibGeneration generation, SortedMap<Integer, ExportSpec> exports,
+        SortedMap<Integer, String> invalid) {
 
+    /**
+     * @param exports the exports to apply, by id
+     * @param invalid the exports that cannot be written in ganesha's syntax, by id, with why (an API
+     *     server that did not check the schema): left as they are served, reported, the others applied
+     */
     public DesiredExports {
         exports = Collections.unmodifiableSortedMap(new TreeMap<>(exports));
+        invalid = Collections.unmodifiableSortedMap(new TreeMap<>(invalid));
     }
 
     /**
@@ -38,16 +45,28 @@ public record DesiredExports(CibGeneration generation, SortedMap<Integer, Export
         CibGeneration generation = CibGeneration.parse(text).orElseThrow(() -> new IOException(
                 generationFile + " holds \"" + text + "\", not <cluster uid>/<generation number>"));
         SortedMap<Integer, ExportSpec> exports = new TreeMap<>();
+        SortedMap<Integer, String> invalid = new TreeMap<>();
+        java.util.List<ExportSpec> listed;
         try {
-            for (ExportSpec export : ExportBlocks.fromJson(Files.readString(json))) {
-                ExportBlocks.render(export); // refuses what ganesha's syntax cannot carry, naming it
-                if (exports.put(export.getExportId(), export) != null) {
-                    throw new IllegalArgumentException("export id " + export.getExportId() + " is given twice");
-                }
-            }
-        } catch (IllegalArgumentException | NullPointerException e) {
+            listed = ExportBlocks.fromJson(Files.readString(json));
+        } catch (IllegalArgumentException e) {
             throw new IOException(json + ": " + e.getMessage(), e);
         }
-        return Optional.of(new DesiredExports(generation, exports));
+        for (ExportSpec export : listed) {
+            if (export.getExportId() == null) {
+                throw new IOException(json + ": an export has no exportId");
+            }
+            int id = export.getExportId();
+            if (exports.containsKey(id) || invalid.containsKey(id)) {
+                throw new IOException(json + ": export id " + id + " is given twice");
+            }
+            try {
+                ExportBlocks.render(export); // refuses what ganesha's syntax cannot carry, naming it
+                exports.put(id, export);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                invalid.put(id, "the spec cannot be written in ganesha's configuration: " + e.getMessage());
+            }
+        }
+        return Optional.of(new DesiredExports(generation, exports, invalid));
     }
 }

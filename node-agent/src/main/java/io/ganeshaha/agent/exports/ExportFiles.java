@@ -3,13 +3,18 @@ package io.ganeshaha.agent.exports;
 import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.v1alpha1.ExportSpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * The agent's files on the host, beside ganesha's configuration:
@@ -27,6 +32,7 @@ import java.util.TreeMap;
  */
 public final class ExportFiles {
 
+    private static final Logger LOG = Logger.getLogger(ExportFiles.class);
     static final String RECORD = "served.json";
 
     private final Path servedFile;
@@ -48,7 +54,11 @@ public final class ExportFiles {
         }
     }
 
-    /** The exports recorded as served, by id; empty if there is no record yet. */
+    /**
+     * The exports recorded as served, by id; empty if there is no record yet, or if it cannot be
+     * read (logged: the exports ganesha serves from a file of the agent's are then taken back by
+     * their staged files, see {@link #staged}).
+     */
     public SortedMap<Integer, ExportSpec> recorded() throws IOException {
         Path record = dir.resolve(RECORD);
         SortedMap<Integer, ExportSpec> out = new TreeMap<>();
@@ -57,10 +67,17 @@ public final class ExportFiles {
         }
         try {
             ExportBlocks.fromJson(Files.readString(record)).forEach(e -> out.put(e.getExportId(), e));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(record + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            LOG.warnf("%s cannot be read (%s): the exports ganesha serves are looked at one by one", record,
+                    e.getMessage());
+            out.clear();
         }
         return out;
+    }
+
+    /** Whether the agent ever gave ganesha export {@code id} (its file is there): an export of the agent's. */
+    public boolean staged(int id) {
+        return Files.isRegularFile(dir.resolve("export-" + id + ".conf"));
     }
 
     /** Writes {@code export}'s block into its own file, for ganesha to read it from; returns that file. */
@@ -74,8 +91,10 @@ public final class ExportFiles {
     public void recordServed(Map<Integer, ExportSpec> served) throws IOException {
         StringBuilder text = new StringBuilder(header());
         new TreeMap<>(served).values().forEach(e -> text.append(ExportBlocks.render(e)));
-        write(dir.resolve(RECORD), ExportBlocks.toJson(new ArrayList<>(served.values())));
+        // The file ganesha starts from first: a crash between the two leaves a record that lags,
+        // which the next look at ganesha mends, never a file that lags a record.
         write(servedFile, text.toString());
+        write(dir.resolve(RECORD), ExportBlocks.toJson(new ArrayList<>(served.values())));
     }
 
     private String header() {
@@ -84,10 +103,15 @@ public final class ExportFiles {
                 + "# %include \"" + servedFile + "\"\n";
     }
 
+    /** Written to a temporary file, on disk, then renamed over the file: a crash leaves one or the other. */
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
-        Files.writeString(temporary, text);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -4,6 +4,7 @@ import io.ganeshaha.agent.dbus.GaneshaDbusException;
 import io.ganeshaha.agent.dbus.GaneshaExports;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * ganesha.nfsd's export manager as {@link ExportSync} uses it: an export added or changed from a
@@ -21,8 +22,8 @@ public interface ExportManager {
     /** RemoveExport; an id ganesha does not serve counts as removed. */
     void remove(int id) throws Refused, Unavailable;
 
-    /** Whether ganesha serves an export of this id. */
-    boolean serves(int id) throws Unavailable;
+    /** The path of the export of this id ganesha serves, empty if it serves none. */
+    Optional<String> servedPath(int id) throws Unavailable;
 
     /** ganesha answered and would not do it: its message says why. */
     final class Refused extends Exception {
@@ -72,9 +73,9 @@ public interface ExportManager {
             }
 
             @Override
-            public boolean serves(int id) throws Unavailable {
+            public Optional<String> servedPath(int id) throws Unavailable {
                 try {
-                    return exports.display(id, timeout).isPresent();
+                    return exports.display(id, timeout).map(GaneshaExports.Export::path);
                 } catch (GaneshaDbusException e) {
                     throw new Unavailable(e.getMessage());
                 }
@@ -83,11 +84,15 @@ public interface ExportManager {
     }
 
     /**
-     * A D-Bus error is ganesha's refusal, except "another export admin operation is in progress,
-     * try again later" (a SIGHUP reload or another caller holds its export lock).
+     * ganesha's refusals are its two D-Bus errors, InvalidArgs and InvalidFileContent, except
+     * "another export admin operation is in progress, try again later" (a SIGHUP reload or another
+     * caller holds its export lock). Anything else (no reply, an unexpected one) says nothing of
+     * what ganesha did: the call may have been made, so it is looked at again, not reported.
      */
     private static void raise(GaneshaDbusException e) throws Refused, Unavailable {
-        if (e.reason() == GaneshaDbusException.Reason.DBUS_ERROR && !e.getMessage().contains("try again later")) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        if (e.reason() == GaneshaDbusException.Reason.DBUS_ERROR && !text.contains("try again later")
+                && (text.contains("Error.InvalidArgs") || text.contains("Error.InvalidFileContent"))) {
             throw new Refused(e.getMessage());
         }
         throw new Unavailable(e.getMessage());

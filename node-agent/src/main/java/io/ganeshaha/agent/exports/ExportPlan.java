@@ -36,26 +36,35 @@ public final class ExportPlan {
 
     private ExportPlan() {}
 
+    /** Without exports served in an unknown version. */
+    public static List<Step> plan(Map<Integer, ExportSpec> desired, Map<Integer, ExportSpec> served, Set<Integer> foreign) {
+        return plan(desired, served, foreign, Set.of());
+    }
+
     /**
      * @param desired the specified exports by id
      * @param served what ganesha serves of ganesha-ha's exports, as they were applied, by id
-     * @param foreign ids ganesha serves from another configuration: never touched
+     * @param leaveAlone ids never touched: served from another configuration, or specified in a way
+     *     that cannot be applied
+     * @param unknownVersion served ids whose settings are not known (the call that set them was
+     *     not answered): given their spec again, whatever {@code served} says of them but the path
      */
-    public static List<Step> plan(Map<Integer, ExportSpec> desired, Map<Integer, ExportSpec> served, Set<Integer> foreign) {
+    public static List<Step> plan(Map<Integer, ExportSpec> desired, Map<Integer, ExportSpec> served,
+            Set<Integer> leaveAlone, Set<Integer> unknownVersion) {
         List<Step> steps = new ArrayList<>();
         served.forEach((id, spec) -> {
-            if (!desired.containsKey(id) && !foreign.contains(id)) {
+            if (!desired.containsKey(id) && !leaveAlone.contains(id)) {
                 steps.add(new Step(Kind.REMOVE, id, null, spec));
             }
         });
         desired.forEach((id, spec) -> {
-            if (foreign.contains(id)) {
+            if (leaveAlone.contains(id)) {
                 return;
             }
             ExportSpec now = served.get(id);
             if (now == null) {
                 steps.add(new Step(Kind.ADD, id, spec, null));
-            } else if (!ExportBlocks.render(now).equals(ExportBlocks.render(spec))) {
+            } else if (unknownVersion.contains(id) || !ExportBlocks.render(now).equals(ExportBlocks.render(spec))) {
                 steps.add(new Step(mustReplace(now, spec) ? Kind.REPLACE : Kind.UPDATE, id, spec, now));
             }
         });

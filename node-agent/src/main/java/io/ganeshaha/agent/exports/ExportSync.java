@@ -57,6 +57,8 @@ public final class ExportSync implements Runnable {
     private boolean nothingToApply;
     private final SortedMap<Integer, ExportSpec> served = new TreeMap<>();
     private final Set<Integer> foreign = new TreeSet<>();
+    /** The agent's exports ganesha serves in a version not known (a call not answered, a lost record). */
+    private final Set<Integer> unknownVersion = new TreeSet<>();
     private final Map<Integer, Refusal> refused = new TreeMap<>();
     private Optional<Long> applied = Optional.empty();
     private Optional<Long> desiredGeneration = Optional.empty();
@@ -143,18 +145,30 @@ public final class ExportSync implements Runnable {
         }
     }
 
-    /** What ganesha serves of the recorded and the specified exports, asked one by one. */
+    /**
+     * What ganesha serves of the recorded and the specified exports, asked one by one. A served id
+     * the record does not hold is the agent's if the agent staged it (a call whose answer was lost,
+     * a record that could not be read): its version is unknown, so it is given its spec again. Any
+     * other is from ganesha's own configuration.
+     */
     private void verify(DesiredExports desired) throws IOException, ExportManager.Unavailable {
         served.clear();
         served.putAll(files.recorded());
         foreign.clear();
+        unknownVersion.clear();
         refused.clear();
         Set<Integer> ids = new TreeSet<>(served.keySet());
         ids.addAll(desired.exports().keySet());
+        ids.addAll(desired.invalid().keySet());
         for (int id : ids) {
-            boolean present = ganesha.serves(id);
-            if (!present) {
-                served.remove(id);
+            Optional<String> path = ganesha.servedPath(id);
+            if (path.isEmpty()) {
+                if (served.remove(id) != null) {
+                    unrecorded = true;
+                }
+            } else if (!served.containsKey(id) && files.staged(id)) {
+                served.put(id, adopted(id, path.get(), desired.exports().get(id)));
+                unknownVersion.add(id);
                 unrecorded = true;
             } else if (!served.containsKey(id)) {
                 foreign.add(id);
@@ -164,21 +178,50 @@ public final class ExportSync implements Runnable {
                 foreign.isEmpty() ? "" : " and ids " + foreign + " from another configuration, which are left alone");
     }
 
-    /** Makes the calls the plan asks for. */
+    /**
+     * An export of the agent's that ganesha serves in an unknown version: its spec, if it is
+     * specified, with the path ganesha serves (so a changed path is still a replacement); else
+     * enough of one to remove it.
+     */
+    private static ExportSpec adopted(int id, String path, ExportSpec specified) {
+        ExportSpec spec = specified == null ? new ExportSpec()
+                : ExportBlocks.fromJson(ExportBlocks.toJson(List.of(specified))).get(0);
+        spec.setExportId(id);
+        spec.setPath(path);
+        if (spec.getPseudo() == null) {
+            spec.setPseudo("/");
+        }
+        return spec;
+    }
+
+    /** The ids the plan must not touch: from another configuration, or not applicable as specified. */
+    private Set<Integer> leftAlone(DesiredExports desired) {
+        Set<Integer> ids = new TreeSet<>(foreign);
+        ids.addAll(desired.invalid().keySet());
+        return ids;
+    }
+
+    /**
+     * Makes the calls the plan asks for. A refused step is tried again once its spec changes, or
+     * after {@link #RETRY_REFUSED}; a refused replacement only once its spec changes, since every
+     * try removes the export that is served and drops its clients' state.
+     */
     private void apply(DesiredExports desired) throws IOException, ExportManager.Unavailable {
         Instant now = clock.instant();
-        List<ExportPlan.Step> steps = ExportPlan.plan(desired.exports(), served, foreign);
+        List<ExportPlan.Step> steps = ExportPlan.plan(desired.exports(), served, leftAlone(desired), unknownVersion);
         // A refusal stands while its export still differs from what is served.
         refused.keySet().retainAll(steps.stream().map(ExportPlan.Step::id).toList());
         for (ExportPlan.Step step : steps) {
             int id = step.id();
             String block = step.desired() == null ? "" : ExportBlocks.render(step.desired());
             Refusal before = refused.get(id);
-            if (before != null && before.block().equals(block) && now.isBefore(before.at().plus(RETRY_REFUSED))) {
+            if (before != null && before.block().equals(block) && (step.kind() == ExportPlan.Kind.REPLACE
+                    || now.isBefore(before.at().plus(RETRY_REFUSED)))) {
                 continue;
             }
             try {
                 carryOut(step);
+                unknownVersion.remove(id);
                 refused.remove(id);
                 LOG.infof("export %d: %s done (generation %d)", id, describe(step), desired.generation().generation());
             } catch (ExportManager.Refused e) {
@@ -209,11 +252,12 @@ public final class ExportSync implements Runnable {
                 unrecorded = true;
             }
             case REPLACE -> {
+                Path file = files.stage(step.desired()); // before the removal: a file that cannot be written removes nothing
                 ganesha.remove(id);
                 served.remove(id);
                 unrecorded = true;
                 try {
-                    ganesha.add(files.stage(step.desired()), id);
+                    ganesha.add(file, id);
                 } catch (ExportManager.Refused refusal) {
                     restore(step);
                     throw refusal;
@@ -247,7 +291,7 @@ public final class ExportSync implements Runnable {
     }
 
     private void publish(DesiredExports desired, Optional<String> pending) {
-        SortedMap<Integer, String> problems = new TreeMap<>();
+        SortedMap<Integer, String> problems = new TreeMap<>(desired.invalid());
         refused.forEach((id, r) -> problems.put(id, r.message()));
         for (int id : desired.exports().keySet()) {
             if (foreign.contains(id)) {
@@ -255,7 +299,8 @@ public final class ExportSync implements Runnable {
                         + "configuration): it is left alone");
             }
         }
-        boolean whole = problems.isEmpty() && ExportPlan.plan(desired.exports(), served, foreign).isEmpty();
+        boolean whole = problems.isEmpty()
+                && ExportPlan.plan(desired.exports(), served, leftAlone(desired), unknownVersion).isEmpty();
         if (whole) {
             applied = Optional.of(desired.generation().generation());
         }

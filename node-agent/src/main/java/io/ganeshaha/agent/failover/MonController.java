@@ -256,6 +256,9 @@ public final class MonController implements AutoCloseable {
      */
     private boolean servingGateSettled(long startedAt) throws PacemakerCommandException {
         Instant until = clock.instant().plus(servingGateBound);
+        if (superseded(startedAt)) {
+            return false;
+        }
         boolean settled = servingGate.settle();
         if (!settled) {
             LOG.infof("nfsd on %s serves again: bringing its exports up to the cluster's before its virtual IP comes "
@@ -275,6 +278,13 @@ public final class MonController implements AutoCloseable {
     }
 
     private static final Duration GATE_RETRY = Duration.ofMillis(200);
+
+    /** Whether a newer health verdict or parameter set arrived since the step began. */
+    private boolean superseded(long startedAt) {
+        synchronized (lock) {
+            return generation != startedAt;
+        }
+    }
 
     /** Waits up to {@code atMost}; false as soon as a newer health verdict or parameter set arrived. */
     private boolean pauseUnlessSuperseded(Duration atMost, long startedAt) {

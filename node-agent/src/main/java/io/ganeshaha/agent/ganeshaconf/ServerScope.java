@@ -1,5 +1,6 @@
 package io.ganeshaha.agent.ganeshaconf;
 
+import io.ganeshaha.api.v1alpha1.NodeObservation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ServerScope {
 
     /** What a node reports when its configuration sets no scope (ganesha's default differs per host). */
-    public static final String NONE = "(none)";
+    public static final String NONE = NodeObservation.SERVER_SCOPE_NONE;
 
     private static final Pattern INCLUDE = Pattern.compile("^\\s*%include\\s+\"?([^\"\\s]+)\"?", Pattern.MULTILINE);
     private static final Pattern SCOPE = Pattern.compile("(?i)\\bServer_Scope\\s*=\\s*(\"([^\"]*)\"|([^;\\s]+))\\s*;");

@@ -266,4 +266,70 @@ class ExportSyncTest {
         nfsd.set(Optional.of(new NfsdProcess(300, 5)));
         assertThat(sync.settle()).isTrue();
     }
+
+    @Test
+    void anAdditionWhoseAnswerWasLostIsTheAgentsOwnAndIsGivenItsSpecAgain() throws IOException {
+        specify(1, export(1, "/srv/a", "/a"));
+        ganesha.loseNextAnswer = true;
+        sync.run();
+        assertThat(sync.report().pending()).hasValueSatisfying(p -> assertThat(p).contains("TIMEOUT"));
+
+        ganesha.calls.clear();
+        sync.run();
+        assertThat(ganesha.calls).as("looked at again, then given its spec: not another configuration's")
+                .containsExactly("display 1", "update 1");
+        assertThat(sync.report().refused()).isEmpty();
+        assertThat(sync.report().appliedGeneration()).contains(1L);
+    }
+
+    @Test
+    void aLostRecordIsMendedFromTheStagedFiles() throws IOException {
+        specify(1, export(1, "/srv/a", "/a"));
+        sync.run();
+        Files.writeString(exportsFile.resolveSibling(exportsFile.getFileName() + ".d").resolve(ExportFiles.RECORD),
+                "{broken");
+        ExportSync restarted = newAgent();
+        ganesha.calls.clear();
+        restarted.run();
+        assertThat(ganesha.calls).containsExactly("display 1", "update 1");
+        assertThat(restarted.report().refused()).isEmpty();
+        assertThat(restarted.report().appliedGeneration()).contains(1L);
+    }
+
+    @Test
+    void aRefusedReplacementIsNotTriedAgainUntilItsSpecChanges() throws IOException {
+        specify(1, export(1, "/srv/a", "/a"));
+        sync.run();
+        specify(2, export(1, "/srv/nowhere", "/a"));
+        sync.run();
+        assertThat(sync.report().refused()).containsOnlyKeys(1);
+
+        ganesha.calls.clear();
+        clock.advance(ExportSync.RETRY_REFUSED.multipliedBy(3));
+        sync.run();
+        assertThat(ganesha.calls).as("each try would drop the served export's clients").isEmpty();
+
+        specify(3, export(1, "/srv/a2", "/a"));
+        sync.run();
+        assertThat(ganesha.calls).containsExactly("remove 1", "add 1");
+    }
+
+    @Test
+    void anExportThatCannotBeWrittenInGaneshasSyntaxIsLeftAsServedAndTheOthersApplied() throws IOException {
+        specify(1, export(1, "/srv/a", "/a"));
+        sync.run();
+        String served = ganesha.served.get(1);
+
+        // As an API server that checked no schema would let through: a client with a space.
+        ExportSpec bad = export(1, "/srv/a", "/a");
+        bad.setClients(List.of(new ExportClientSpecBuilder().withClients("a b").build()));
+        specify(2, bad, export(2, "/srv/b", "/b"));
+        sync.run();
+
+        assertThat(ganesha.served.get(1)).as("left as it was served").isEqualTo(served);
+        assertThat(ganesha.served).containsKey(2);
+        assertThat(sync.report().refused().get(1)).startsWith("the spec cannot be written in ganesha's configuration: "
+                + "export 1: \"a b\" is not a client");
+        assertThat(sync.report().appliedGeneration()).contains(1L);
+    }
 }

@@ -27,6 +27,8 @@ final class InMemoryGanesha implements ExportManager {
     final List<String> calls = new ArrayList<>();
     final Set<String> existingPaths;
     boolean gone;
+    /** The next add or update is made, but its answer never arrives (a timeout after the fact). */
+    boolean loseNextAnswer;
 
     InMemoryGanesha(Set<String> existingPaths) {
         this.existingPaths = existingPaths;
@@ -41,6 +43,14 @@ final class InMemoryGanesha implements ExportManager {
         }
         checkPath(file, block, "added");
         served.put(id, block);
+        answerLost();
+    }
+
+    private void answerLost() throws Unavailable {
+        if (loseNextAnswer) {
+            loseNextAnswer = false;
+            throw new Unavailable("TIMEOUT: no reply within 5000 ms");
+        }
     }
 
     @Override
@@ -54,6 +64,7 @@ final class InMemoryGanesha implements ExportManager {
         }
         checkPath(file, block, "updated");
         served.put(id, block);
+        answerLost();
     }
 
     @Override
@@ -64,10 +75,10 @@ final class InMemoryGanesha implements ExportManager {
     }
 
     @Override
-    public boolean serves(int id) throws Unavailable {
+    public java.util.Optional<String> servedPath(int id) throws Unavailable {
         calls.add("display " + id);
         available();
-        return served.containsKey(id);
+        return java.util.Optional.ofNullable(served.get(id)).map(InMemoryGanesha::path);
     }
 
     private void checkPath(Path file, String block, String verb) throws Refused {

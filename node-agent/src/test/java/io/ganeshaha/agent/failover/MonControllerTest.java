@@ -131,15 +131,45 @@ class MonControllerTest {
     }
 
     @Test
-    void exportsThatCannotBeSettledHoldAFailBackOnlyForTheBound() throws Exception {
+    void exportsThatCannotBeSettledHoldAFailBackOnlyForTheBoundAndNeverAFailover() throws Exception {
         MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
-        mon.gateFailBack(() -> false, Duration.ofMillis(600));
+        mon.gateFailBack(() -> {
+            cluster.journal.add("n2", "exports not settled");
+            return false;
+        }, Duration.ofMillis(600));
         mon.healthChanged(NfsdHealth.DOWN);
         nextTimeline();
+        assertThat(cluster.journal.contains("n2", "exports not settled")).as("a failover is never gated").isFalse();
 
         mon.healthChanged(NfsdHealth.SERVING);
         assertThat(nextTimeline().direction()).isEqualTo("fail-back");
         assertThat(cluster.attrd.value("n2", GANESHA)).contains("1");
+        var journal = cluster.journal;
+        long graceBack = journal.first("n2", "set " + GRACE + "=1");
+        assertThat(journal.matching(e -> e.what().equals("exports not settled") && e.seq() < graceBack))
+                .as("held, looked at again, then let go at the bound").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aFailBackHeldForTheExportsIsDroppedAtOnceWhenNfsdDiesAgain() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        mon.gateFailBack(() -> {
+            cluster.journal.add("n2", "exports not settled");
+            return false;
+        }, Duration.ofSeconds(60));
+        mon.healthChanged(NfsdHealth.DOWN);
+        nextTimeline();
+        mon.healthChanged(NfsdHealth.SERVING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.contains("n2", "exports not settled"));
+
+        mon.healthChanged(NfsdHealth.DOWN);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            int before = cluster.journal.matching(e -> e.what().equals("exports not settled")).size();
+            Thread.sleep(600);
+            return cluster.journal.matching(e -> e.what().equals("exports not settled")).size() == before;
+        });
+        assertThat(cluster.attrd.value("n2", GRACE)).as("no fail-back began").isEmpty();
+        assertThat(cluster.attrd.value("n2", GANESHA)).isEmpty();
     }
 
     @Test

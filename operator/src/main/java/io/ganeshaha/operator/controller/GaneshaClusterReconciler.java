@@ -8,6 +8,7 @@ import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterStatus;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
 import io.ganeshaha.api.v1alpha1.MemberNode;
+import io.ganeshaha.api.v1alpha1.ExportsConfiguration;
 import io.ganeshaha.api.v1alpha1.PacemakerConfiguration;
 import io.ganeshaha.operator.Labels;
 import io.ganeshaha.operator.dependent.AgentDaemonSetDependent;
@@ -142,6 +143,7 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
         } else {
             // The same answer the ConfigMap's desired() gives, from the same status.
             PacemakerConfiguration pacemaker = HaConfiguration.render(cluster).pacemakerConfiguration(cluster);
+            ExportsConfiguration exports = HaConfiguration.exportsConfiguration(cluster);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             Map<String, GaneshaNode> reports = new HashMap<>();
             context.getSecondaryResources(GaneshaNode.class).forEach(n -> {
@@ -151,9 +153,11 @@ public class GaneshaClusterReconciler implements Reconciler<GaneshaCluster>, Cle
             });
             ClusterHealth health = ClusterHealth.of(cluster, reports, status.now(), staleAfter);
             long pacemakerGeneration = CibGeneration.parse(pacemaker.getGeneration()).orElseThrow().generation();
+            long exportsGeneration = CibGeneration.parse(exports.getGeneration()).orElseThrow().generation();
             after = status.applied(cluster, health, AgentRollout.of(context.getSecondaryResource(DaemonSet.class)),
-                    missingNodes(cluster, context), pacemakerGeneration);
+                    missingNodes(cluster, context), pacemakerGeneration, exportsGeneration);
             after.setPacemakerConfiguration(pacemaker);
+            after.setExportsConfiguration(exports);
         }
         if (before == null || !JSON.asJson(before).equals(JSON.asJson(after))) {
             // Written here rather than returned as UpdateControl.patchStatus: the events below must

@@ -1,8 +1,6 @@
 package io.ganeshaha.operator.dependent;
 
-import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.agent.HaConfigMap;
-import io.ganeshaha.api.v1alpha1.CibGeneration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
@@ -37,9 +35,8 @@ public class HaConfigMapDependent extends CRUDKubernetesDependentResource<Config
         Map<String, String> data = new TreeMap<>(rendered.data());
         data.put(HaConfigMap.CIB_GENERATION, rendered.pacemakerConfiguration(primary).getGeneration());
         // Not in HaConfiguration's data: an export change restarts no agent (the DaemonSet's config hash).
-        data.put(HaConfigMap.EXPORTS, ExportBlocks.toJson(primary.getSpec().getExports()));
-        data.put(HaConfigMap.EXPORTS_GENERATION, new CibGeneration(primary.getMetadata().getUid(),
-                primary.getMetadata().getGeneration()).toString());
+        data.put(HaConfigMap.EXPORTS, HaConfiguration.exportsJson(primary));
+        data.put(HaConfigMap.EXPORTS_GENERATION, HaConfiguration.exportsConfiguration(primary).getGeneration());
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Labels.configMapName(primary))

@@ -1,7 +1,9 @@
 package io.ganeshaha.operator.dependent;
 
 import io.ganeshaha.api.agent.AgentSettings;
+import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.v1alpha1.ExportsConfiguration;
 import io.ganeshaha.api.agent.PacemakerLayout;
 import io.ganeshaha.api.v1alpha1.AgentSpec;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
@@ -118,6 +120,28 @@ public record HaConfiguration(Map<String, String> data) {
                         .filter(g -> g.clusterUid().equals(uid)).isPresent())
                 .orElseGet(() -> new PacemakerConfiguration(
                         new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString(), digest));
+    }
+
+    /**
+     * Which version of the exports this spec asks for: the one the status records while the exports
+     * are the same (an edit elsewhere in the spec asks nothing of the agents' ganesha), else this
+     * cluster's current generation. Pure, like {@link #pacemakerConfiguration}: the reconciler asks it
+     * before the dependents are built, and the ConfigMap carries its answer.
+     */
+    public static ExportsConfiguration exportsConfiguration(GaneshaCluster cluster) {
+        String digest = sha256(Map.of(HaConfigMap.EXPORTS, exportsJson(cluster)));
+        String uid = cluster.getMetadata().getUid();
+        return Optional.ofNullable(cluster.getStatus()).map(GaneshaClusterStatus::getExportsConfiguration)
+                .filter(previous -> digest.equals(previous.getDigest()))
+                .filter(previous -> CibGeneration.parse(previous.getGeneration())
+                        .filter(g -> g.clusterUid().equals(uid)).isPresent())
+                .orElseGet(() -> new ExportsConfiguration(
+                        new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString(), digest));
+    }
+
+    /** The ConfigMap's exports.json: the spec's exports, by id. */
+    public static String exportsJson(GaneshaCluster cluster) {
+        return ExportBlocks.toJson(cluster.getSpec().getExports());
     }
 
     /**

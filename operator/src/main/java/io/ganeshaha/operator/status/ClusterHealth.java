@@ -220,6 +220,9 @@ public final class ClusterHealth {
     public List<String> exportRefusals() {
         List<String> out = new ArrayList<>();
         for (Member m : members) {
+            if (!m.fresh()) {
+                continue;
+            }
             m.report().map(NodeObservation::getExports).filter(e -> e.getRefused() != null && !e.getRefused().isEmpty())
                     .ifPresent(e -> out.add(m.name() + ": " + e.getRefused().stream()
                             .map(r -> "export " + r.getExportId() + ": " + r.getMessage()).collect(Collectors.joining("; "))));
@@ -232,7 +235,9 @@ public final class ClusterHealth {
         List<String> out = new ArrayList<>();
         for (Member m : members) {
             NodeExports e = m.report().map(NodeObservation::getExports).orElse(null);
-            if (e == null) {
+            if (m.report().isPresent() && !m.fresh()) {
+                out.add(m.name() + " (its agent stopped reporting)");
+            } else if (e == null) {
                 out.add(m.name() + " (no report of its exports)");
             } else if (e.getAppliedGeneration() == null || e.getAppliedGeneration() < generation) {
                 out.add(m.name() + (e.getPending() != null ? " (" + e.getPending() + ")"
@@ -252,7 +257,7 @@ public final class ClusterHealth {
         Map<String, String> scopes = new java.util.TreeMap<>();
         members.stream().filter(Member::fresh).forEach(m -> m.report().map(NodeObservation::getServerScope)
                 .ifPresent(scope -> scopes.put(m.name(), scope)));
-        boolean unset = scopes.containsValue("(none)");
+        boolean unset = scopes.containsValue(NodeObservation.SERVER_SCOPE_NONE);
         if (!unset && new java.util.HashSet<>(scopes.values()).size() <= 1) {
             return Optional.empty();
         }
@@ -262,7 +267,8 @@ public final class ClusterHealth {
 
     /** "3/3": members whose ganesha serves the exports of {@code generation}, of all members. */
     public String exportsApplied(long generation) {
-        long done = members.stream().map(Member::report).flatMap(Optional::stream).map(NodeObservation::getExports)
+        long done = members.stream().filter(Member::fresh).map(Member::report).flatMap(Optional::stream)
+                .map(NodeObservation::getExports)
                 .filter(e -> e != null && e.getAppliedGeneration() != null && e.getAppliedGeneration() >= generation)
                 .count();
         return done + "/" + members.size();

@@ -91,6 +91,12 @@ public final class StatusAggregator {
      */
     public GaneshaClusterStatus applied(GaneshaCluster cluster, ClusterHealth health, AgentRollout rollout,
             List<String> missingNodes, long pacemakerGeneration) {
+        return applied(cluster, health, rollout, missingNodes, pacemakerGeneration, cluster.getMetadata().getGeneration());
+    }
+
+    /** @param exportsGeneration the generation of the exports the agents are asked to serve */
+    public GaneshaClusterStatus applied(GaneshaCluster cluster, ClusterHealth health, AgentRollout rollout,
+            List<String> missingNodes, long pacemakerGeneration, long exportsGeneration) {
         List<Condition> conditions = new ArrayList<>();
         List<String> unserved = health.unservedVips();
         List<String> notReported = health.notReported();
@@ -162,10 +168,10 @@ public final class StatusAggregator {
         }
 
         conditions.add(fencing(cluster, health));
-        conditions.add(exports(cluster, health));
+        conditions.add(exports(cluster, health, exportsGeneration));
 
         GaneshaClusterStatus status = next(cluster, conditions);
-        status.setExportsApplied(health.exportsApplied(cluster.getMetadata().getGeneration()));
+        status.setExportsApplied(health.exportsApplied(exportsGeneration));
         status.setNodes(health.nodeStatuses());
         status.setReadyNodes(health.readyNodes());
         status.setVirtualIpPlacement(health.placementSummary());
@@ -191,16 +197,15 @@ public final class StatusAggregator {
                 "No node agent has read stonith-enabled yet: whether Pacemaker fences lost nodes is not known.");
     }
 
-    private Condition exports(GaneshaCluster cluster, ClusterHealth health) {
-        long generation = cluster.getMetadata().getGeneration();
+    private Condition exports(GaneshaCluster cluster, ClusterHealth health, long generation) {
         int count = cluster.getSpec().getExports() == null ? 0 : cluster.getSpec().getExports().size();
         if (!health.exportRefusals().isEmpty()) {
             return condition(cluster, EXPORTS_APPLIED, "False", REASON_EXPORT_REFUSED, exportRefusals(health));
         }
         List<String> behind = health.exportsBehind(generation);
         if (!behind.isEmpty()) {
-            return condition(cluster, EXPORTS_APPLIED, "False", REASON_APPLYING_EXPORTS, "The exports of generation "
-                    + generation + " are not served yet on " + String.join(", ", behind) + ".");
+            return condition(cluster, EXPORTS_APPLIED, "False", REASON_APPLYING_EXPORTS, bounded("The exports of "
+                    + "generation " + generation + " are not served yet on " + String.join(", ", behind) + "."));
         }
         return condition(cluster, EXPORTS_APPLIED, "True", REASON_EXPORTS_SERVED, "Every member serves the " + count
                 + " export" + (count == 1 ? "" : "s") + " of generation " + generation + ".");
@@ -208,8 +213,11 @@ public final class StatusAggregator {
 
     /** Refusals in ganesha's words; bounded, as a condition's message is. */
     private static String exportRefusals(ClusterHealth health) {
-        String text = "ganesha.nfsd refused exports, which are served as they were before (or not at all if new): "
-                + String.join(" | ", health.exportRefusals());
+        return bounded("ganesha.nfsd refused exports, which are served as they were before (or not at all if new): "
+                + String.join(" | ", health.exportRefusals()));
+    }
+
+    private static String bounded(String text) {
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE - 1) + "…" : text;
     }
 
@@ -266,6 +274,7 @@ public final class StatusAggregator {
             status.setLastFailover(previous.getLastFailover());
             status.setPacemakerConfiguration(previous.getPacemakerConfiguration());
             status.setExportsApplied(previous.getExportsApplied());
+            status.setExportsConfiguration(previous.getExportsConfiguration());
             if (previous.getConditions() != null) {
                 previous.getConditions().forEach(c -> merged.put(c.getType(), c));
             }
