@@ -366,6 +366,30 @@ class OperatorEndToEndIT {
         });
     }
 
+    @Test
+    @Order(8)
+    void aNodeWhoseGaneshaConfSetsAnotherServerScopeDegradesTheCluster() throws Exception {
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster().getStatus().getNodes())
+                .extracting(n -> n.getServerScope()).containsOnly("ganesha-lab"));
+        java.nio.file.Path conf = two.lab.inNode(N2, "/etc/ganesha/ganesha.conf");
+        String original = java.nio.file.Files.readString(conf);
+        try {
+            // What ganesha would present after its next start: another scope than nfs-1's.
+            java.nio.file.Files.writeString(conf, original.replace("Server_Scope = \"ganesha-lab\";",
+                    "Server_Scope = \"elsewhere\";"));
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(conditionStatus("Degraded")).isEqualTo("True/ServerScopeDiffers");
+                assertThat(condition("Degraded").getMessage()).contains("(" + K1 + "=ganesha-lab, " + K2 + "=elsewhere)");
+            });
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason)
+                    .contains("ServerScopeDiffers"));
+        } finally {
+            java.nio.file.Files.writeString(conf, original);
+        }
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(
+                () -> assertThat(conditionStatus("Degraded")).isEqualTo("False/AsSpecified"));
+    }
+
     static io.ganeshaha.api.v1alpha1.ExportSpec export(int id, String path, String pseudo) {
         return new io.ganeshaha.api.v1alpha1.ExportSpecBuilder().withExportId(id).withPath(path).withPseudo(pseudo)
                 .withSquash(io.ganeshaha.api.v1alpha1.ExportSquash.NoRootSquash).build();
