@@ -39,8 +39,8 @@ public final class ExportBlocks {
      * an address and {@code 1.5} as a file system id, not as text.
      */
     private static final Pattern BARE = Pattern.compile("[0-9]+|[A-Za-z_][A-Za-z0-9_]*");
-    /** An FSAL's name. */
-    private static final Pattern FSAL_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    /** An FSAL's name, or one of its settings'. */
+    private static final Pattern PARAMETER = Pattern.compile(FsalOption.PARAMETER);
     /** What a double-quoted value of ganesha's configuration cannot hold. */
     private static final Pattern UNQUOTABLE = Pattern.compile("[\"\\\\\\x00-\\x1f\\x7f]");
 
@@ -92,7 +92,7 @@ public final class ExportBlocks {
         line(b, 1, "SecType", list(export.getSecurityFlavors(), List.of(SecurityFlavor.sys), SecurityFlavor::name));
         FsalSpec fsal = export.getFsal() == null ? new FsalSpec() : export.getFsal();
         String fsalName = fsalName(fsal);
-        if (!FSAL_NAME.matcher(fsalName).matches()) {
+        if (!PARAMETER.matcher(fsalName).matches()) {
             throw new IllegalArgumentException("export " + id + ": fsal.name \"" + fsalName + "\" is not an FSAL name");
         }
         b.append("    FSAL {\n");
@@ -102,7 +102,7 @@ public final class ExportBlocks {
         TreeMap<String, String> options = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (FsalOption option : fsal.getOptions() == null ? List.<FsalOption>of() : fsal.getOptions()) {
             String name = option.getName() == null ? "" : option.getName();
-            if (!name.matches("[A-Za-z][A-Za-z0-9_]*") || name.equalsIgnoreCase("name")) {
+            if (!PARAMETER.matcher(name).matches() || name.equalsIgnoreCase("name")) {
                 throw new IllegalArgumentException("export " + id + ": fsal.options has \"" + name
                         + "\", which is not an FSAL setting's name");
             }

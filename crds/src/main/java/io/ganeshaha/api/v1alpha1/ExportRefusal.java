@@ -12,10 +12,13 @@ import io.sundr.builder.annotations.Buildable;
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class ExportRefusal {
 
+    /** The longest message kept. */
+    public static final int MAX_MESSAGE = 2048;
+
     @JsonPropertyDescription("The export's id.")
     private Integer exportId;
 
-    @Size(max = 2048)
+    @Size(max = MAX_MESSAGE)
     @JsonPropertyDescription("ganesha.nfsd's answer to the D-Bus call (AddExport, UpdateExport or RemoveExport), or why "
             + "the agent could not make the call.")
     private String message;

@@ -23,7 +23,7 @@ public class FsalSpec {
     public static final String DEFAULT_NAME = "VFS";
     @Default(DEFAULT_NAME)
     @Size(min = 1, max = 32)
-    @Pattern("^[A-Za-z][A-Za-z0-9_]*$")
+    @Pattern(FsalOption.PARAMETER)
     @JsonPropertyDescription("The FSAL's name as ganesha loads it: VFS (default), CEPH, GLUSTER, GPFS, XFS, ... Its "
             + "library must be installed on every host (nfs-ganesha-vfs for VFS). It cannot change while the export "
             + "is served (the node agents then remove and add the export again).")

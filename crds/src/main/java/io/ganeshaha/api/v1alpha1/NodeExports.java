@@ -14,6 +14,9 @@ import java.util.List;
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
 public class NodeExports {
 
+    /** The longest {@link #getPending()} kept. */
+    public static final int MAX_PENDING = 1024;
+
     @JsonPropertyDescription("The GaneshaCluster generation whose exports this node serves, every one of them as "
             + "specified; unset until one was applied whole.")
     private Long appliedGeneration;
@@ -29,7 +32,7 @@ public class NodeExports {
             + "(or not at all, if it is new).")
     private List<ExportRefusal> refused = new ArrayList<>();
 
-    @Size(max = 1024)
+    @Size(max = MAX_PENDING)
     @JsonPropertyDescription("Why the exports are not being applied now, if they are not (ganesha.nfsd not serving, "
             + "no exports in the ConfigMap yet, a file that cannot be written).")
     private String pending;

@@ -24,6 +24,8 @@ public class NodeObservation {
     public static final String FENCING_DISABLED = "Disabled";
     /** {@link #getServerScope()}: ganesha's configuration sets none (ganesha makes one from the host name). */
     public static final String SERVER_SCOPE_NONE = "(none)";
+    /** The longest {@link #getServerScope()} kept. */
+    public static final int MAX_SERVER_SCOPE = 256;
 
     /** {@link #getFencing()}: the agent could not read the property. */
     public static final String FENCING_UNKNOWN = "Unknown";
@@ -60,7 +62,7 @@ public class NodeObservation {
     @JsonPropertyDescription("The cluster's exports on this node: the generation served, and what ganesha.nfsd refused.")
     private NodeExports exports;
 
-    @Size(max = 256)
+    @Size(max = MAX_SERVER_SCOPE)
     @JsonPropertyDescription("The NFSv4 server scope ganesha.nfsd's configuration sets (NFSV4 Server_Scope), '(none)' "
             + "if it sets none (ganesha then makes one from the host name); unset if the agent could not read it. "
             + "Every node of a cluster must present the same one, or NFSv4.1 clients cannot reclaim their state on "

@@ -166,7 +166,7 @@ public final class NodeMirror implements Runnable {
         o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
         o.setFencing(report.fencing().apiValue());
         o.setExports(report.exports().map(NodeMirror::exports).orElse(null));
-        o.setServerScope(report.serverScope().map(s -> s.length() > 256 ? s.substring(0, 255) + "…" : s).orElse(null));
+        o.setServerScope(report.serverScope().map(s -> bounded(s, NodeObservation.MAX_SERVER_SCOPE)).orElse(null));
         return o;
     }
 
@@ -177,15 +177,17 @@ public final class NodeMirror implements Runnable {
         e.setServed(report.served());
         List<ExportRefusal> refused = new ArrayList<>();
         report.refused().forEach((id, message) -> refused.add(new ExportRefusal(id,
-                message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message)));
+                bounded(message, ExportRefusal.MAX_MESSAGE))));
         e.setRefused(refused.size() > GaneshaClusterSpec.MAX_EXPORTS ? refused.subList(0, GaneshaClusterSpec.MAX_EXPORTS)
                 : refused);
-        e.setPending(report.pending().map(p -> p.length() > 1024 ? p.substring(0, 1023) + "…" : p).orElse(null));
+        e.setPending(report.pending().map(p -> bounded(p, NodeExports.MAX_PENDING)).orElse(null));
         return e;
     }
 
-    /** ExportRefusal.message's schema bound. */
-    private static final int MAX_MESSAGE = 2048;
+    /** {@code text}, cut to its field's schema bound. */
+    private static String bounded(String text, int max) {
+        return text.length() > max ? text.substring(0, max - 1) + "…" : text;
+    }
 
     static FailoverRecord record(String node, FailoverTimeline t) {
         FailoverRecord r = new FailoverRecord();

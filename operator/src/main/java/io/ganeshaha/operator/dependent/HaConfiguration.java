@@ -113,13 +113,10 @@ public record HaConfiguration(Map<String, String> data) {
         String digest = sha256(Map.of(HaConfigMap.RESOURCES, data.get(HaConfigMap.RESOURCES),
                 HaConfigMap.CONSTRAINTS, data.get(HaConfigMap.CONSTRAINTS),
                 HaConfigMap.CLUSTER_PROPERTIES, data.get(HaConfigMap.CLUSTER_PROPERTIES)));
-        String uid = cluster.getMetadata().getUid();
-        return Optional.ofNullable(cluster.getStatus()).map(GaneshaClusterStatus::getPacemakerConfiguration)
-                .filter(previous -> digest.equals(previous.getDigest()))
-                .filter(previous -> CibGeneration.parse(previous.getGeneration())
-                        .filter(g -> g.clusterUid().equals(uid)).isPresent())
-                .orElseGet(() -> new PacemakerConfiguration(
-                        new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString(), digest));
+        PacemakerConfiguration recorded = Optional.ofNullable(cluster.getStatus())
+                .map(GaneshaClusterStatus::getPacemakerConfiguration).orElseGet(PacemakerConfiguration::new);
+        return new PacemakerConfiguration(generation(cluster, digest, recorded.getGeneration(), recorded.getDigest()),
+                digest);
     }
 
     /**
@@ -130,13 +127,23 @@ public record HaConfiguration(Map<String, String> data) {
      */
     public static ExportsConfiguration exportsConfiguration(GaneshaCluster cluster) {
         String digest = sha256(Map.of(HaConfigMap.EXPORTS, exportsJson(cluster)));
+        ExportsConfiguration recorded = Optional.ofNullable(cluster.getStatus())
+                .map(GaneshaClusterStatus::getExportsConfiguration).orElseGet(ExportsConfiguration::new);
+        return new ExportsConfiguration(generation(cluster, digest, recorded.getGeneration(), recorded.getDigest()),
+                digest);
+    }
+
+    /**
+     * The generation the status recorded with {@code recordedDigest}, while that is still
+     * {@code digest} and the record is this cluster's (not a namesake's before it); else the
+     * cluster's current generation.
+     */
+    private static String generation(GaneshaCluster cluster, String digest, String recordedGeneration,
+            String recordedDigest) {
         String uid = cluster.getMetadata().getUid();
-        return Optional.ofNullable(cluster.getStatus()).map(GaneshaClusterStatus::getExportsConfiguration)
-                .filter(previous -> digest.equals(previous.getDigest()))
-                .filter(previous -> CibGeneration.parse(previous.getGeneration())
-                        .filter(g -> g.clusterUid().equals(uid)).isPresent())
-                .orElseGet(() -> new ExportsConfiguration(
-                        new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString(), digest));
+        boolean same = digest.equals(recordedDigest) && recordedGeneration != null
+                && CibGeneration.parse(recordedGeneration).filter(g -> g.clusterUid().equals(uid)).isPresent();
+        return same ? recordedGeneration : new CibGeneration(uid, cluster.getMetadata().getGeneration()).toString();
     }
 
     /** The ConfigMap's exports.json: the spec's exports, by id. */

@@ -267,11 +267,7 @@ public final class ClusterHealth {
 
     /** "3/3": members whose ganesha serves the exports of {@code generation}, of all members. */
     public String exportsApplied(long generation) {
-        long done = members.stream().filter(Member::fresh).map(Member::report).flatMap(Optional::stream)
-                .map(NodeObservation::getExports)
-                .filter(e -> e != null && e.getAppliedGeneration() != null && e.getAppliedGeneration() >= generation)
-                .count();
-        return done + "/" + members.size();
+        return (members.size() - exportsBehind(generation).size()) + "/" + members.size();
     }
 
     /** The most recent failover or fail-back any member recorded. */

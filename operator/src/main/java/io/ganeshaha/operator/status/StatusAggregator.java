@@ -98,6 +98,8 @@ public final class StatusAggregator {
     public GaneshaClusterStatus applied(GaneshaCluster cluster, ClusterHealth health, AgentRollout rollout,
             List<String> missingNodes, long pacemakerGeneration, long exportsGeneration) {
         List<Condition> conditions = new ArrayList<>();
+        List<String> refusals = health.exportRefusals();
+        java.util.Optional<String> scopeProblem = health.serverScopeProblem();
         List<String> unserved = health.unservedVips();
         List<String> notReported = health.notReported();
 
@@ -123,11 +125,11 @@ public final class StatusAggregator {
             conditions.add(condition(cluster, DEGRADED, "True", REASON_AGENT_NOT_REPORTING,
                     "The node agents on " + String.join(", ", health.stale())
                             + " stopped reporting; their last state is not trusted."));
-        } else if (!health.exportRefusals().isEmpty()) {
-            conditions.add(condition(cluster, DEGRADED, "True", REASON_EXPORT_REFUSED, exportRefusals(health)));
-        } else if (health.serverScopeProblem().isPresent()) {
+        } else if (!refusals.isEmpty()) {
+            conditions.add(condition(cluster, DEGRADED, "True", REASON_EXPORT_REFUSED, describeRefusals(refusals)));
+        } else if (scopeProblem.isPresent()) {
             conditions.add(condition(cluster, DEGRADED, "True", REASON_SERVER_SCOPE_DIFFERS, "The members' ganesha.nfsd "
-                    + "do not present one NFSv4 server scope (" + health.serverScopeProblem().get() + "): an NFSv4.1 "
+                    + "do not present one NFSv4 server scope (" + scopeProblem.get() + "): an NFSv4.1 "
                     + "client cannot reclaim its opens and locks on the node that takes its address over. Set the same "
                     + "Server_Scope in the NFSV4 block of every node's ganesha.conf and restart ganesha.nfsd there."));
         } else {
@@ -168,7 +170,7 @@ public final class StatusAggregator {
         }
 
         conditions.add(fencing(cluster, health));
-        conditions.add(exports(cluster, health, exportsGeneration));
+        conditions.add(exports(cluster, health, refusals, exportsGeneration));
 
         GaneshaClusterStatus status = next(cluster, conditions);
         status.setExportsApplied(health.exportsApplied(exportsGeneration));
@@ -197,10 +199,10 @@ public final class StatusAggregator {
                 "No node agent has read stonith-enabled yet: whether Pacemaker fences lost nodes is not known.");
     }
 
-    private Condition exports(GaneshaCluster cluster, ClusterHealth health, long generation) {
+    private Condition exports(GaneshaCluster cluster, ClusterHealth health, List<String> refusals, long generation) {
         int count = cluster.getSpec().getExports() == null ? 0 : cluster.getSpec().getExports().size();
-        if (!health.exportRefusals().isEmpty()) {
-            return condition(cluster, EXPORTS_APPLIED, "False", REASON_EXPORT_REFUSED, exportRefusals(health));
+        if (!refusals.isEmpty()) {
+            return condition(cluster, EXPORTS_APPLIED, "False", REASON_EXPORT_REFUSED, describeRefusals(refusals));
         }
         List<String> behind = health.exportsBehind(generation);
         if (!behind.isEmpty()) {
@@ -212,9 +214,9 @@ public final class StatusAggregator {
     }
 
     /** Refusals in ganesha's words; bounded, as a condition's message is. */
-    private static String exportRefusals(ClusterHealth health) {
+    private static String describeRefusals(List<String> refusals) {
         return bounded("ganesha.nfsd refused exports, which are served as they were before (or not at all if new): "
-                + String.join(" | ", health.exportRefusals()));
+                + String.join(" | ", refusals));
     }
 
     private static String bounded(String text) {
