@@ -19,6 +19,7 @@ import io.ganeshaha.agent.exports.ExportSync;
 import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.entrypoints.MissedProbes;
+import io.ganeshaha.agent.failover.AttributeWatch;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.ganeshaconf.ServerScope;
 import io.ganeshaha.agent.failover.GraceNotifier;
@@ -38,6 +39,7 @@ import io.ganeshaha.agent.mirror.NodeMirror;
 import io.ganeshaha.agent.mirror.NodeReporter;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CibAttributes;
 import io.ganeshaha.agent.pacemaker.CommandRunner;
 import io.ganeshaha.agent.pacemaker.CrmNode;
 import io.ganeshaha.agent.pacemaker.FencingSetting;
@@ -110,7 +112,7 @@ public class NodeAgent {
         Attrd attrd = new Attrd(runner, config.pacemakerTimeout(), pacemaker);
         CrmNode crmNode = new CrmNode(runner, config.pacemakerTimeout());
         LocalNode localNode = new LocalNode(crmNode::localName);
-        LocalAttributes attributes = new LocalAttributes(attrd, localNode);
+        LocalAttributes attributes = new LocalAttributes(attrd, localNode, clock, config.attributeRereadInterval());
         InstanceStore instances = new InstanceStore(config.instanceDir());
 
         monController = new MonController(attrd, attributes, clock, config.ackPollInterval(),
@@ -147,12 +149,14 @@ public class NodeAgent {
         monController.start();
         mon.resume();
         watch.start(ganesha);
-        schedules.every("attribute-refresh", config.attributeRefreshInterval(), config.attributeRefreshInterval(),
-                attributes::refresh);
-        schedules.every("peer-loss-watch", config.peerWatchInterval(), config.peerWatchInterval(),
-                new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
-                        PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController), clock,
-                        config.dbusCallTimeout()));
+        // One read of every node's attributes per period for every watch, takeover requests first.
+        schedules.every("attribute-watch", config.attributeWatchInterval(), config.attributeWatchInterval(),
+                new AttributeWatch(new CibAttributes(runner, config.pacemakerTimeout(), pacemaker), List.of(
+                        new TakeoverRequestWatch(localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()),
+                        new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
+                                PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController),
+                                clock, config.dbusCallTimeout()),
+                        attributes)));
         serverEpochs = new ServerEpochCheck(processProbe::probe, Path.of("/proc"), attributes, attrd);
         io.micrometer.core.instrument.Gauge.builder(ServerEpochCheck.METRIC, serverEpochs, ServerEpochCheck::collisionCount)
                 .description("Peers whose nfsd may hand out the same client and session ids as this node's "
@@ -161,8 +165,6 @@ public class NodeAgent {
         schedules.every("server-epoch", Duration.ofSeconds(2), SERVER_EPOCH_CHECK, serverEpochs);
         schedules.every("in-grace-gauge", IN_GRACE_PROBE, IN_GRACE_PROBE,
                 metrics.inGraceProbe(grace, this::nfsdServing, config.dbusCallTimeout()));
-        schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
-                new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
         try {
             server.start();

@@ -80,24 +80,21 @@ public interface AgentConfig {
     @WithDefault("10s")
     Duration reassertInterval();
 
-    /** How often the cached view of this node's attributes is re-read from attrd. */
-    @WithDefault("2s")
-    Duration attributeRefreshInterval();
-
     /**
-     * How often the peers' ganesha-active attributes are read to notice a peer that stopped
-     * serving without a notify (a whole node lost without fencing).
-     */
-    @WithDefault("1s")
-    Duration peerWatchInterval();
-
-    /**
-     * How often takeover requests are looked for: a node about to take over a lost node's virtual
-     * IPs waits for this node's grace acknowledgement, so this period adds to every node-loss
-     * failover (up to it).
+     * How often every node's transient attributes are read, in one cibadmin query, for the watches:
+     * takeover requests (a node about to take over a lost node's virtual IPs waits for this node's
+     * grace acknowledgement, so this period adds to every node-loss failover, up to it), peers that
+     * stopped serving, and changes to this node's own attributes made by someone else.
      */
     @WithDefault("250ms")
-    Duration takeoverRequestInterval();
+    Duration attributeWatchInterval();
+
+    /**
+     * At most how often one of this node's attributes that the CIB shows differently from the
+     * agent's view is read again from attrd (the CIB's copy lags a little behind attrd).
+     */
+    @WithDefault("2s")
+    Duration attributeRereadInterval();
 
     /**
      * Where to install the OCF entry points at start-up (the host's provider directory, e.g.

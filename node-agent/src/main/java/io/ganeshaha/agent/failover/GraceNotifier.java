@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
@@ -153,8 +155,13 @@ public final class GraceNotifier {
         }
         for (NotifyEvent.GraceCall call : calls) {
             try {
+                // A deferred acknowledgement of the peer's own epoch: its reads go first on the
+                // ack writer, side by side with the grace call, so only the write is left after it.
+                Optional<CompletableFuture<Optional<String>>> ahead = deferred && epoch.isEmpty()
+                        && call.event() == NotifyEvent.EVENT_TAKE_IP ? Optional.of(readAhead(call.peer()))
+                                : Optional.empty();
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())) {
-                    acknowledge(call.peer(), epoch, deferred, why);
+                    acknowledge(call.peer(), epoch, ahead, deferred, why);
                     acknowledged.add(call.peer());
                     LOG.infof("%s: nfsd on %s took the clients of %s over already; acknowledged without another grace call",
                             why, localNode, call.peer());
@@ -165,7 +172,7 @@ public final class GraceNotifier {
                     ackEpoch = epoch.isPresent() ? epoch : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, call.peer());
                     if (ackEpoch.isPresent() && ackEpoch.get().equals(returnsInGrace.get(call.peer()))
                             && stillInGrace(deadline)) {
-                        acknowledge(call.peer(), ackEpoch, deferred, why);
+                        acknowledge(call.peer(), ackEpoch, ahead, deferred, why);
                         acknowledged.add(call.peer());
                         LOG.infof("%s: nfsd on %s entered grace for this return of %s already and is still in grace;"
                                 + " acknowledged without another grace call", why, localNode, call.peer());
@@ -182,7 +189,7 @@ public final class GraceNotifier {
                 } else if (call.event() == NotifyEvent.EVENT_JUST_GRACE) {
                     ackEpoch.ifPresent(e -> returnsInGrace.put(call.peer(), e));
                 }
-                acknowledge(call.peer(), ackEpoch, deferred, why);
+                acknowledge(call.peer(), ackEpoch, ahead, deferred, why);
                 acknowledged.add(call.peer());
                 LOG.infof("%s: nfsd on %s is in grace for %s (event %d) and %s it", why, localNode, call.peer(),
                         call.event(), deferred ? "acknowledges" : "acknowledged");
@@ -282,8 +289,25 @@ public final class GraceNotifier {
         takenOver.remove(peer);
     }
 
+    /**
+     * What an acknowledgement of {@code peer}'s own epoch reads, queued on the ack writer before
+     * the grace call: the epoch the peer published, and this node's acknowledgements (remembered
+     * from then on: only this agent writes them).
+     */
+    private CompletableFuture<Optional<String>> readAhead(String peer) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                local.get(GraceAcks.ACK_ATTRIBUTE);
+                return attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
+            } catch (PacemakerCommandException e) {
+                throw new CompletionException(e);
+            }
+        }, ackWriter);
+    }
+
     /** Acknowledges now, or, when deferred, on the ack writer, where a failure is logged. */
-    private void acknowledge(String peer, Optional<String> requested, boolean deferred, String why)
+    private void acknowledge(String peer, Optional<String> requested,
+            Optional<CompletableFuture<Optional<String>>> ahead, boolean deferred, String why)
             throws PacemakerCommandException {
         if (!deferred) {
             acknowledge(peer, requested);
@@ -291,7 +315,7 @@ public final class GraceNotifier {
         }
         ackWriter.execute(() -> {
             try {
-                acknowledge(peer, requested);
+                acknowledge(peer, requested.isPresent() || ahead.isEmpty() ? requested : epochReadAhead(ahead.get()));
             } catch (PacemakerCommandException | RuntimeException e) {
                 LOG.errorf("%s: nfsd on %s is in grace for %s but the acknowledgement could not be written (%s): %s"
                         + " waits for it until its grace_delay runs out", why, local.localNode(), peer,
@@ -300,24 +324,33 @@ public final class GraceNotifier {
         });
     }
 
-    /** Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published. */
+    /** The epoch read ahead; on the ack writer, after the read it queued first. */
+    private static Optional<String> epochReadAhead(CompletableFuture<Optional<String>> ahead)
+            throws PacemakerCommandException {
+        try {
+            return ahead.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof PacemakerCommandException p) {
+                throw p;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published
+     * (read now when not given). This node's acknowledgements are the ones it remembers: only this
+     * agent writes them, so the write needs no read of them.
+     */
     private void acknowledge(String peer, Optional<String> requested) throws PacemakerCommandException {
         synchronized (ackLock) {
-            Optional<String> epoch = requested;
-            String current;
-            if (requested.isPresent()) {
-                current = local.reread(GraceAcks.ACK_ATTRIBUTE).orElse("");
-            } else {
-                // The peer's epoch and this node's acks, read side by side.
-                Map<String, Map<String, String>> look = attrd.queryAll(List.of(GraceAcks.REQUEST_ATTRIBUTE,
-                        GraceAcks.ACK_ATTRIBUTE));
-                epoch = Optional.ofNullable(look.get(GraceAcks.REQUEST_ATTRIBUTE).get(peer));
-                current = look.get(GraceAcks.ACK_ATTRIBUTE).getOrDefault(local.nodeName(), "");
-            }
+            Optional<String> epoch = requested.isPresent() ? requested
+                    : attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
             if (epoch.isEmpty()) {
                 LOG.infof("%s published no grace request; nothing to acknowledge", peer);
                 return;
             }
+            String current = local.get(GraceAcks.ACK_ATTRIBUTE).orElse("");
             String updated = GraceAcks.with(current, peer, epoch.get());
             if (!updated.equals(current)) {
                 local.set(GraceAcks.ACK_ATTRIBUTE, updated);

@@ -3,7 +3,12 @@ package io.ganeshaha.agent.failover;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.pacemaker.TransientAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,20 +17,36 @@ import org.jboss.logging.Logger;
 /**
  * This node's view of its own transient attributes, so that a {@code ganesha_grace monitor} answers
  * in microseconds instead of a round trip to attrd (no heavyweight cluster query on a monitor path:
- * GlusterFS's `pcs status` in a monitor timed out during failovers). The agent writes through it; {@link #refresh()} re-reads every attribute it
- * has been asked about, so a change made by someone else is seen within one refresh period.
+ * GlusterFS's `pcs status` in a monitor timed out during failovers). The agent writes through it.
+ * A change made by someone else (an administrator's attrd_updater, an entry point's fallback) is
+ * seen in the {@link AttributeWatch} snapshots: a value the CIB shows differently from the one
+ * remembered is read again from attrd, which decides, at most once per {@code rereadEvery} per
+ * attribute, since the CIB's copy may lag behind a write the agent just made.
  */
-public class LocalAttributes {
+public class LocalAttributes implements AttributeWatch.Look {
 
     private static final Logger LOG = Logger.getLogger(LocalAttributes.class);
+    /** How often, at most, one attribute the CIB shows differently is read again from attrd. */
+    public static final Duration DEFAULT_REREAD_EVERY = Duration.ofSeconds(2);
 
     private final NodeAttributes attrd;
     private final LocalNode localNode;
+    private final Clock clock;
+    private final Duration rereadEvery;
     private final Map<String, Optional<String>> values = new ConcurrentHashMap<>();
+    /** Per attribute, how many writes the agent made: a read started before a write must not undo it. */
+    private final Map<String, Long> writes = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastReread = new ConcurrentHashMap<>();
 
     public LocalAttributes(NodeAttributes attrd, LocalNode localNode) {
+        this(attrd, localNode, Clock.systemUTC(), DEFAULT_REREAD_EVERY);
+    }
+
+    public LocalAttributes(NodeAttributes attrd, LocalNode localNode, Clock clock, Duration rereadEvery) {
         this.attrd = attrd;
         this.localNode = localNode;
+        this.clock = clock;
+        this.rereadEvery = rereadEvery;
     }
 
     /** This node's name; before Pacemaker answered once, a placeholder fit for log lines only. */
@@ -43,48 +64,99 @@ public class LocalAttributes {
         if (cached != null) {
             return cached;
         }
-        Optional<String> value = attrd.query(name, localNode.name());
-        values.put(name, value);
-        return value;
+        return reread(name);
     }
 
-    /** Reads the attribute from attrd now, and remembers it. */
+    /** Reads the attribute from attrd now, and remembers it unless the agent wrote it meanwhile. */
     public Optional<String> reread(String name) throws PacemakerCommandException {
+        long seen = writes.getOrDefault(name, 0L);
         Optional<String> value = attrd.query(name, localNode.name());
-        values.put(name, value);
+        remember(name, value, seen);
         return value;
     }
 
-    /** Reads several attributes from attrd now, side by side, and remembers them. */
+    /** Reads several attributes from attrd now, side by side, and remembers them as {@link #reread(String)}. */
     public Map<String, Optional<String>> reread(Collection<String> names) throws PacemakerCommandException {
+        Map<String, Long> seen = new HashMap<>();
+        names.forEach(name -> seen.put(name, writes.getOrDefault(name, 0L)));
         Map<String, Optional<String>> fresh = attrd.query(names, localNode.name());
-        values.putAll(fresh);
+        fresh.forEach((name, value) -> remember(name, value, seen.get(name)));
         return fresh;
     }
 
     public void set(String name, String value) throws PacemakerCommandException {
-        attrd.update(name, value);
-        values.put(name, Optional.of(value));
+        written(name, Optional.of(value), () -> attrd.update(name, value));
     }
 
     public void delete(String name) throws PacemakerCommandException {
-        attrd.delete(name);
-        values.put(name, Optional.empty());
+        written(name, Optional.empty(), () -> attrd.delete(name));
     }
 
-    /** Re-reads every known attribute from attrd; failures keep the last value and are logged. */
-    public void refresh() {
-        for (String name : values.keySet()) {
+    private interface Write {
+        void run() throws PacemakerCommandException;
+    }
+
+    private void written(String name, Optional<String> value, Write write) throws PacemakerCommandException {
+        // Counted before the write too: a read that overlaps it in any way is not remembered.
+        writes.merge(name, 1L, Long::sum);
+        write.run();
+        synchronized (this) {
+            writes.merge(name, 1L, Long::sum);
+            values.put(name, value);
+        }
+    }
+
+    /** {@code value}, read from attrd, becomes the remembered one unless the agent wrote since {@code seen}. */
+    private synchronized Optional<String> remember(String name, Optional<String> value, long seen) {
+        if (writes.getOrDefault(name, 0L) != seen) {
+            return values.getOrDefault(name, value);
+        }
+        return values.put(name, value);
+    }
+
+    @Override
+    public String name() {
+        return "re-reading this node's attributes";
+    }
+
+    /**
+     * Compares every remembered attribute with the snapshot's value on this node, and reads the
+     * ones that differ again from attrd; failures keep the remembered value and are logged.
+     */
+    @Override
+    public void look(TransientAttributes cib) {
+        if (values.isEmpty()) {
+            return;
+        }
+        String self;
+        try {
+            self = localNode.name();
+        } catch (PacemakerCommandException e) {
+            LOG.debugf("cannot name this node to compare its attributes: %s", e.getMessage());
+            return;
+        }
+        Instant now = clock.instant();
+        for (Map.Entry<String, Optional<String>> remembered : values.entrySet()) {
+            String name = remembered.getKey();
+            if (cib.value(self, name).equals(remembered.getValue())) {
+                continue;
+            }
+            Instant last = lastReread.get(name);
+            if (last != null && now.isBefore(last.plus(rereadEvery))) {
+                continue;
+            }
+            lastReread.put(name, now);
             try {
-                Optional<String> fresh = attrd.query(name, localNode.name());
-                Optional<String> old = values.put(name, fresh);
-                if (old != null && !old.equals(fresh)) {
+                long seen = writes.getOrDefault(name, 0L);
+                Optional<String> fresh = attrd.query(name, self);
+                Optional<String> old = remember(name, fresh, seen);
+                if (old != null && !old.equals(fresh) && writes.getOrDefault(name, 0L) == seen) {
                     LOG.infof("node attribute %s on %s changed outside the agent: %s -> %s", name, localNode(),
                             old.orElse("(unset)"), fresh.orElse("(unset)"));
                 }
             } catch (PacemakerCommandException e) {
                 // Pacemaker not answering is logged once, by PacemakerReachability.
-                LOG.debugf("cannot refresh node attribute %s on %s: %s", name, localNode(), e.getMessage());
+                LOG.debugf("cannot re-read node attribute %s on %s: %s", name, localNode(), e.getMessage());
             }
         }
     }

@@ -4,9 +4,11 @@ import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.pacemaker.TransientAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -18,9 +20,12 @@ import org.jboss.logging.Logger;
  * is harmless); this watch is for the case no notify covers: a whole node lost without fencing,
  * whose clone instances stop with no stop action. The survivor taking the virtual IPs over is put
  * in grace before they arrive by ganesha_takeover; the other survivors by this watch, within one
- * period. Runs on the agent's housekeeping thread, one attrd query per period.
+ * period. It looks at each {@link AttributeWatch} snapshot; when a node that served is missing
+ * there, it asks attrd itself before it acts: the CIB's copy may lack a value attrd holds (written
+ * behind it, rewritten after an election), and a grace call on a healthy cluster refuses new locks
+ * for a whole grace period.
  */
-public final class PeerLossWatch implements Runnable {
+public final class PeerLossWatch implements AttributeWatch.Look {
 
     private static final Logger LOG = Logger.getLogger(PeerLossWatch.class);
 
@@ -56,21 +61,27 @@ public final class PeerLossWatch implements Runnable {
     }
 
     @Override
-    public void run() {
+    public String name() {
+        return "watching the peers";
+    }
+
+    @Override
+    public void look(TransientAttributes cib) {
         try {
             String self = localNode.name();
-            Set<String> now = new HashSet<>();
-            attrd.queryAll(ganeshaActiveName.get()).forEach((node, value) -> {
-                if ("1".equals(value)) {
-                    now.add(node);
-                }
-            });
+            String ganeshaActive = ganeshaActiveName.get();
+            Set<String> now = serving(cib.all(ganeshaActive));
             Set<String> before = serving;
+            if (before != null && !now.containsAll(before)) {
+                // Someone who served is missing from the CIB's copy: attrd's answer decides.
+                now = serving(attrd.queryAll(ganeshaActive));
+            }
             serving = now;
             // Back in service (grace-active set again, which a failing node deletes first): its
             // next loss is a new takeover.
-            attrd.queryAll(graceActiveName.get()).forEach((node, value) -> {
-                if ("1".equals(value) && now.contains(node)) {
+            Set<String> back = now;
+            cib.all(graceActiveName.get()).forEach((node, value) -> {
+                if ("1".equals(value) && back.contains(node)) {
                     notifier.peerServes(node);
                 }
             });
@@ -85,10 +96,19 @@ public final class PeerLossWatch implements Runnable {
                 }
             }
         } catch (PacemakerCommandException e) {
-            // Pacemaker not answering is logged once, by PacemakerReachability.
+            // Pacemaker not answering is logged once, by PacemakerReachability. What was seen
+            // before stays, so a loss is acted on at the next look attrd answers.
             LOG.debugf("cannot read which peers serve: %s", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "watching the peers failed");
         }
+    }
+
+    private static Set<String> serving(Map<String, String> ganeshaActive) {
+        Set<String> serving = new HashSet<>();
+        ganeshaActive.forEach((node, value) -> {
+            if ("1".equals(value)) {
+                serving.add(node);
+            }
+        });
+        return serving;
     }
 }

@@ -1,8 +1,8 @@
 package io.ganeshaha.agent.failover;
 
 import io.ganeshaha.agent.pacemaker.LocalNode;
-import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.pacemaker.TransientAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,13 +15,14 @@ import org.jboss.logging.Logger;
  * The peers' side of a {@link TakeoverGate} request: a node about to take over a home node's virtual
  * IPs asked every serving peer to enter grace for that home node first. Each request
  * ({@code taker}, {@code home=epoch}) is answered once: grace call, get_grace, acknowledgement of
- * that epoch. Runs on its own schedule, one attrd query per period.
+ * that epoch. Looks at each {@link AttributeWatch} snapshot, first of its looks: a request is
+ * the one thing a taker waits on. A request the CIB shows late is answered late, never wrongly:
+ * requests are only ever written by takers, and each is answered once.
  */
-public final class TakeoverRequestWatch implements Runnable {
+public final class TakeoverRequestWatch implements AttributeWatch.Look {
 
     private static final Logger LOG = Logger.getLogger(TakeoverRequestWatch.class);
 
-    private final NodeAttributes attrd;
     private final LocalNode localNode;
     private final GraceNotifier notifier;
     private final BooleanSupplier nfsdServing;
@@ -29,9 +30,8 @@ public final class TakeoverRequestWatch implements Runnable {
     private final Duration callBudget;
     private final Set<String> answered = new HashSet<>();
 
-    public TakeoverRequestWatch(NodeAttributes attrd, LocalNode localNode, GraceNotifier notifier,
+    public TakeoverRequestWatch(LocalNode localNode, GraceNotifier notifier,
             BooleanSupplier nfsdServing, Clock clock, Duration callBudget) {
-        this.attrd = attrd;
         this.localNode = localNode;
         this.notifier = notifier;
         this.nfsdServing = nfsdServing;
@@ -40,9 +40,14 @@ public final class TakeoverRequestWatch implements Runnable {
     }
 
     @Override
-    public void run() {
+    public String name() {
+        return "answering takeover requests";
+    }
+
+    @Override
+    public void look(TransientAttributes cib) {
         try {
-            Map<String, String> requests = attrd.queryAll(TakeoverGate.REQUEST_ATTRIBUTE);
+            Map<String, String> requests = cib.all(TakeoverGate.REQUEST_ATTRIBUTE);
             if (requests.isEmpty() || !nfsdServing.getAsBoolean()) {
                 return;
             }
@@ -61,10 +66,8 @@ public final class TakeoverRequestWatch implements Runnable {
                 });
             });
         } catch (PacemakerCommandException e) {
-            // Pacemaker not answering is logged once, by PacemakerReachability.
-            LOG.debugf("cannot read the takeover requests: %s", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "answering takeover requests failed");
+            // This node's name not known yet: Pacemaker not answering is logged once, by PacemakerReachability.
+            LOG.debugf("cannot answer takeover requests: %s", e.getMessage());
         }
     }
 }

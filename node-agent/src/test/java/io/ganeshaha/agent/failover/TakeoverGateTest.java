@@ -9,6 +9,7 @@ import io.ganeshaha.agent.testing.Journal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +51,8 @@ class TakeoverGateTest {
         LocalAttributes n1 = new LocalAttributes(attrd.node("n1"), LocalNode.named("n1"));
         GraceNotifier notifier = new GraceNotifier(new FakeNfsdGrace("n1", journal), attrd.node("n1"), n1,
                 () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1));
-        TakeoverRequestWatch watch = new TakeoverRequestWatch(attrd.node("n1"), LocalNode.named("n1"), notifier,
-                () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1));
+        AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(LocalNode.named("n1"),
+                notifier, () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1))));
         n1Schedule.scheduleWithFixedDelay(watch, 0, 20, TimeUnit.MILLISECONDS);
     }
 

@@ -2,14 +2,18 @@ package io.ganeshaha.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.ClientWorkloads;
 import io.ganeshaha.agent.testing.Failover;
 import io.ganeshaha.agent.testing.LabClient;
 import io.ganeshaha.agent.testing.ThreeNodeLab;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,8 @@ class FailoverBenchmarkIT {
             LabClient locker = lab.lab.client("locker");
             writer.start();
             locker.start();
+            lab.awaitNoneInGrace(Duration.ofSeconds(60));
+            idleCost(lab, Duration.ofSeconds(Long.getLong("ganesha-ha.bench.idle-seconds", 30)));
             List<String> nodes = ThreeNodeLab.NODES;
             for (int i = 0; i < injections; i++) {
                 String node = nodes.get(i % nodes.size());
@@ -131,6 +137,75 @@ class FailoverBenchmarkIT {
         System.out.printf("lost or damaged records: %d%n", lost);
         System.out.printf("lock violations: %d%n", lockViolations);
         System.out.printf("client I/O errors: %d%n", clientErrors);
+    }
+
+    /**
+     * What the agents cost while nothing fails, the clients mounted and idle: each agent's CPU
+     * (its JVM and the Pacemaker tools it ran and reaped, from /proc/PID/stat) and the machine's,
+     * over {@code window}. The agents' idle polling is load every node carries all the time, and in
+     * this lab load Pacemaker throttles its transitions on.
+     */
+    private static void idleCost(ThreeNodeLab lab, Duration window) throws Exception {
+        Map<String, Long> before = new LinkedHashMap<>();
+        for (Map.Entry<String, AgentProcess> a : lab.agents.entrySet()) {
+            before.put(a.getKey(), cpuTicks(a.getValue().pid()));
+        }
+        long[] machineBefore = machineTicks();
+        Map<String, Long> processesBefore = ticksByCommand();
+        Thread.sleep(window.toMillis());
+        long[] machineAfter = machineTicks();
+        Map<String, Long> byCommand = ticksByCommand();
+        byCommand.replaceAll((command, ticks) -> ticks - processesBefore.getOrDefault(command, 0L));
+        double seconds = window.toMillis() / 1000.0;
+        double total = 0;
+        for (Map.Entry<String, AgentProcess> a : lab.agents.entrySet()) {
+            double cpu = (cpuTicks(a.getValue().pid()) - before.get(a.getKey())) / 100.0 / seconds;
+            total += cpu;
+            System.out.printf("idle agent on %s: %.3f CPU (JVM and the tools it ran)%n", a.getKey(), cpu);
+        }
+        double busy = (double) (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]);
+        System.out.printf("idle agents together: %.3f CPU; machine busy %.1f%% of %d CPUs over %.0f s%n", total,
+                100 * busy, Runtime.getRuntime().availableProcessors(), seconds);
+        System.out.printf("idle agent: the machine's busiest commands (with what they ran and reaped): %s%n",
+                byCommand.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                        .map(e -> String.format("%s %.3f", e.getKey(), e.getValue() / 100.0 / seconds))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    /** Every live process's ticks as {@link #cpuTicks}, summed by command name. */
+    private static Map<String, Long> ticksByCommand() throws java.io.IOException {
+        Map<String, Long> byCommand = new java.util.HashMap<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String stat = Files.readString(dir.resolve("stat"));
+                    String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    byCommand.merge(command, cpuTicks(Long.parseLong(dir.getFileName().toString())), Long::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return byCommand;
+    }
+
+    /** utime + stime + cutime + cstime of {@code pid}, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long cpuTicks(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // After the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+
+    /** The machine's busy and total ticks from /proc/stat's first line. */
+    private static long[] machineTicks() throws java.io.IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        return new long[] {total - idle, total};
     }
 
     private static void row(String name, List<Long> values) {

@@ -1,13 +1,17 @@
 package io.ganeshaha.agent.testing;
 
+import io.ganeshaha.agent.pacemaker.AttributeSnapshots;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.pacemaker.TransientAttributes;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +20,8 @@ import java.util.function.Consumer;
  * into the shared {@link Journal} (so a test asserts the order of what every node did) and to the
  * listeners (so a test can play Pacemaker: run the survivors' notifies when a grace-active goes).
  * {@link #down} makes every call fail as attrd_updater does when Pacemaker is not running.
+ * {@link #cib()} reads everything in one snapshot, as cibadmin reads the CIB's copy; the copy can
+ * be made to differ from attrd ({@link #cibShows}), as the real one does while it lags behind.
  */
 public final class InMemoryAttrd {
 
@@ -26,6 +32,10 @@ public final class InMemoryAttrd {
     private final Journal journal;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean down;
+    /** (node, name) to what the CIB's copy shows instead of attrd's value. */
+    private final Map<List<String>, Optional<String>> cibDiffers = new HashMap<>();
+    private final AtomicInteger queries = new AtomicInteger();
+    private volatile boolean queriesFail;
 
     public InMemoryAttrd(Journal journal) {
         this.journal = journal;
@@ -77,6 +87,49 @@ public final class InMemoryAttrd {
         }
     }
 
+    /**
+     * From now on the CIB's copy shows {@code value} (absent: nothing) for this attribute,
+     * whatever attrd holds, until {@link #cibCatchesUp()}.
+     */
+    public void cibShows(String node, String name, Optional<String> value) {
+        synchronized (values) {
+            cibDiffers.put(List.of(node, name), value);
+        }
+    }
+
+    public void cibCatchesUp() {
+        synchronized (values) {
+            cibDiffers.clear();
+        }
+    }
+
+    /** While true, attrd queries fail (and nothing else): the CIB answers, attrd_updater does not. */
+    public void queriesFail(boolean fail) {
+        this.queriesFail = fail;
+    }
+
+    /** How many attrd queries were made so far, by every node. */
+    public int queries() {
+        return queries.get();
+    }
+
+    /** Every node's attributes in one read (one cibadmin query), differing where {@link #cibShows} says. */
+    public AttributeSnapshots cib() {
+        return () -> {
+            check("query the CIB");
+            Map<String, Map<String, String>> byNode = new TreeMap<>();
+            synchronized (values) {
+                values.forEach((name, nodes) -> nodes.forEach(
+                        (node, value) -> byNode.computeIfAbsent(node, n -> new TreeMap<>()).put(name, value)));
+                cibDiffers.forEach((at, value) -> {
+                    Map<String, String> of = byNode.computeIfAbsent(at.get(0), n -> new TreeMap<>());
+                    value.ifPresentOrElse(v -> of.put(at.get(1), v), () -> of.remove(at.get(1)));
+                });
+            }
+            return new TransientAttributes(byNode);
+        };
+    }
+
     /** This node's view: writes go to its own attributes. */
     public NodeAttributes node(String self) {
         return new NodeAttributes() {
@@ -94,18 +147,26 @@ public final class InMemoryAttrd {
 
             @Override
             public Optional<String> query(String name, String node) throws PacemakerCommandException {
-                check("query " + name);
+                checkQuery(name);
                 return value(node, name);
             }
 
             @Override
             public Map<String, String> queryAll(String name) throws PacemakerCommandException {
-                check("query " + name);
+                checkQuery(name);
                 synchronized (values) {
                     return new TreeMap<>(values.getOrDefault(name, Map.of()));
                 }
             }
         };
+    }
+
+    private void checkQuery(String name) throws PacemakerCommandException {
+        check("query " + name);
+        queries.incrementAndGet();
+        if (queriesFail) {
+            throw new PacemakerCommandException("attrd_updater could not query " + name + ": timed out");
+        }
     }
 
     private void check(String what) throws PacemakerCommandException {

@@ -1,0 +1,54 @@
+package io.ganeshaha.agent.failover;
+
+import io.ganeshaha.agent.pacemaker.AttributeSnapshots;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.pacemaker.TransientAttributes;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One read of every node's transient attributes per period, handed to each watch that looks at
+ * them, in order: takeover requests (a taker waits on them), peers that stopped serving, and
+ * changes to this node's own attributes made by someone else. One {@code cibadmin} process per
+ * period instead of an {@code attrd_updater} process per attribute and watch.
+ */
+public final class AttributeWatch implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(AttributeWatch.class);
+
+    /** A watch: what it does with one snapshot. */
+    public interface Look {
+
+        /** What the look does, for the log line of a failure. */
+        String name();
+
+        void look(TransientAttributes cib);
+    }
+
+    private final AttributeSnapshots cib;
+    private final List<Look> looks;
+
+    public AttributeWatch(AttributeSnapshots cib, List<Look> looks) {
+        this.cib = cib;
+        this.looks = List.copyOf(looks);
+    }
+
+    @Override
+    public void run() {
+        TransientAttributes snapshot;
+        try {
+            snapshot = cib.snapshot();
+        } catch (PacemakerCommandException e) {
+            // Pacemaker not answering is logged once, by PacemakerReachability.
+            LOG.debugf("cannot read the node attributes: %s", e.getMessage());
+            return;
+        }
+        for (Look look : looks) {
+            try {
+                look.look(snapshot);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s failed", look.name());
+            }
+        }
+    }
+}
