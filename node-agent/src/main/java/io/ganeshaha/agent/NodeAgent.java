@@ -67,6 +67,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * The composition root: builds the agent's parts from its configuration, starts them in the order
@@ -126,11 +127,8 @@ public class NodeAgent {
         metrics.nfsd(watch::health, watch::busConnected);
 
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
-                config.dbusCallTimeout(), Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "grace-acks");
-                    t.setDaemon(true);
-                    return t;
-                }));
+                config.dbusCallTimeout(), Executors.newSingleThreadExecutor(
+                        BasicThreadFactory.builder().namingPattern("grace-acks").daemon().build()));
         MonActions mon = new MonActions(instances, monController, attributes);
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
@@ -149,14 +147,18 @@ public class NodeAgent {
         monController.start();
         mon.resume();
         watch.start(ganesha);
-        // One read of every node's attributes per period for every watch, takeover requests first.
+        // One read of every node's attributes per period for every watch, takeover requests first;
+        // the requests are also read from attrd on a thread of their own, whatever the CIB does.
+        TakeoverRequestWatch requests = new TakeoverRequestWatch(attrd, localNode, notifier, this::nfsdServing, clock,
+                config.dbusCallTimeout());
         schedules.every("attribute-watch", config.attributeWatchInterval(), config.attributeWatchInterval(),
-                new AttributeWatch(new CibAttributes(runner, config.pacemakerTimeout(), pacemaker), List.of(
-                        new TakeoverRequestWatch(localNode, notifier, this::nfsdServing, clock, config.dbusCallTimeout()),
+                new AttributeWatch(new CibAttributes(runner, config.pacemakerTimeout()), List.of(requests,
                         new PeerLossWatch(attrd, localNode, notifier, this::nfsdServing,
                                 PeerLossWatch.ganeshaActiveOf(monController), PeerLossWatch.graceActiveOf(monController),
                                 clock, config.dbusCallTimeout()),
                         attributes)));
+        schedules.every("takeover-request-watch", config.takeoverRequestInterval(), config.takeoverRequestInterval(),
+                requests);
         serverEpochs = new ServerEpochCheck(processProbe::probe, Path.of("/proc"), attributes, attrd);
         io.micrometer.core.instrument.Gauge.builder(ServerEpochCheck.METRIC, serverEpochs, ServerEpochCheck::collisionCount)
                 .description("Peers whose nfsd may hand out the same client and session ids as this node's "

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * The agent's periodic work, each task on a daemon thread of its own, so that a slow one (a
@@ -17,11 +18,8 @@ final class Schedules implements AutoCloseable {
 
     /** Runs {@code task} on thread {@code name} after {@code first}, then {@code every} after each run ends. */
     synchronized void every(String name, Duration first, Duration every, Runnable task) {
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+                BasicThreadFactory.builder().namingPattern(name).daemon().build());
         threads.add(thread);
         thread.scheduleWithFixedDelay(task, first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -83,11 +83,19 @@ public interface AgentConfig {
     /**
      * How often every node's transient attributes are read, in one cibadmin query, for the watches:
      * takeover requests (a node about to take over a lost node's virtual IPs waits for this node's
-     * grace acknowledgement, so this period adds to every node-loss failover, up to it), peers that
-     * stopped serving, and changes to this node's own attributes made by someone else.
+     * grace acknowledgement, so this period, plus the CIB's lag behind attrd, adds to every
+     * node-loss failover), peers that stopped serving, and changes to this node's own attributes
+     * made by someone else.
      */
     @WithDefault("250ms")
     Duration attributeWatchInterval();
+
+    /**
+     * How often takeover requests are also read from attrd itself, on a thread of their own: the
+     * bound on a node-loss failover's wait for this node when the CIB's copy lags or cibadmin hangs.
+     */
+    @WithDefault("1s")
+    Duration takeoverRequestInterval();
 
     /**
      * At most how often one of this node's attributes that the CIB shows differently from the

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * The agent's session on the system bus: one live connection at a time, bounded calls over it, and
@@ -374,11 +375,7 @@ public final class BusSession implements AutoCloseable, BusCall.Owner {
     }
 
     private ThreadFactory threads(String role) {
-        return r -> {
-            Thread t = new Thread(r, "ganesha-dbus-" + instance + "-" + role);
-            t.setDaemon(true);
-            return t;
-        };
+        return BasicThreadFactory.builder().namingPattern("ganesha-dbus-" + instance + "-" + role).daemon().build();
     }
 
     static void closeQuietly(AutoCloseable c) {

@@ -4,10 +4,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.messages.DBusSignal;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * Hands what the bus says about ganesha.nfsd to the {@link GaneshaBusListener}, on one event thread,
@@ -36,9 +38,9 @@ final class SignalRouter {
     SignalRouter(GaneshaBusListener listener, Predicate<BusLink> current, String threadName) {
         this.listener = listener;
         this.current = current;
+        ThreadFactory daemon = BasicThreadFactory.builder().namingPattern(threadName).daemon().build();
         this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
+            Thread t = daemon.newThread(r);
             eventThread = t;
             return t;
         });

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * The fail-back gate of a node with the cluster's exports: {@link ExportSync#settle} on a thread of
@@ -19,11 +20,8 @@ public final class ExportSettleGate implements MonController.ServingGate, AutoCl
 
     private final ExportSync sync;
     private final Duration wait;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "exports-settle");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(
+            BasicThreadFactory.builder().namingPattern("exports-settle").daemon().build());
     private Future<Boolean> running;
 
     public ExportSettleGate(ExportSync sync, Duration wait) {

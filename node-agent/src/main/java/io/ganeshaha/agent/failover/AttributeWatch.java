@@ -27,6 +27,7 @@ public final class AttributeWatch implements Runnable {
 
     private final AttributeSnapshots cib;
     private final List<Look> looks;
+    private boolean failing;
 
     public AttributeWatch(AttributeSnapshots cib, List<Look> looks) {
         this.cib = cib;
@@ -39,9 +40,17 @@ public final class AttributeWatch implements Runnable {
         try {
             snapshot = cib.snapshot();
         } catch (PacemakerCommandException e) {
-            // Pacemaker not answering is logged once, by PacemakerReachability.
-            LOG.debugf("cannot read the node attributes: %s", e.getMessage());
+            if (!failing) {
+                LOG.warnf("cannot read the node attributes from the CIB (%s): peers that stop serving and changes to "
+                        + "this node's attributes go unseen until it answers; takeover requests are still read from "
+                        + "attrd", e.getMessage());
+                failing = true;
+            }
             return;
+        }
+        if (failing) {
+            LOG.info("the CIB answers again: the node attributes are watched again");
+            failing = false;
         }
         for (Look look : looks) {
             try {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -28,9 +29,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A notify answers Pacemaker once nfsd is in grace; its acknowledgement is written right after,
  * on the ack writer. Under load Pacemaker runs the survivors' notifies one after another, and the
- * acknowledgement (two attribute reads and a write, each a process) would otherwise hold the next
- * survivor's grace back by as long: the home node waits for the acknowledgements, not for the
- * notifies. A failed acknowledgement is then logged here, and the home node's wait is bounded by
+ * acknowledgement (a read of the peer's epoch and a write, each a process) would otherwise hold the
+ * next survivor's grace back by as long: the home node waits for the acknowledgements, not for the
+ * notifies. For a post-stop notify even the read is queued on the ack writer before the grace
+ * call, so only the write is left once nfsd is in grace. A failed acknowledgement is then logged here, and the home node's wait is bounded by
  * {@code grace_delay} as before.
  */
 public final class GraceNotifier {
@@ -126,7 +128,7 @@ public final class GraceNotifier {
     /**
      * Its acknowledgement goes to the ack writer too: nobody waits for it (the home node's wait,
      * if there was one, ended before its virtual IPs left), and the takeover's start, which the
-     * virtual IPs wait for, need not wait for two attribute reads and a write.
+     * virtual IPs wait for, need not wait for an attribute read and a write.
      */
     private Outcome takeOver(String why, String peer, String localNode, Instant deadline) {
         return enterGrace(why, List.of(new NotifyEvent.GraceCall(peer, NotifyEvent.EVENT_TAKE_IP)), localNode, deadline,
@@ -289,20 +291,30 @@ public final class GraceNotifier {
         takenOver.remove(peer);
     }
 
+    /** Whether this nfsd took {@code peer}'s clients over and the peer was not seen back since. */
+    public boolean tookOver(String peer) {
+        return takenOver.contains(peer);
+    }
+
     /**
      * What an acknowledgement of {@code peer}'s own epoch reads, queued on the ack writer before
      * the grace call: the epoch the peer published, and this node's acknowledgements (remembered
      * from then on: only this agent writes them).
      */
     private CompletableFuture<Optional<String>> readAhead(String peer) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                local.get(GraceAcks.ACK_ATTRIBUTE);
-                return attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
-            } catch (PacemakerCommandException e) {
-                throw new CompletionException(e);
-            }
-        }, ackWriter);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    local.get(GraceAcks.ACK_ATTRIBUTE);
+                    return attrd.query(GraceAcks.REQUEST_ATTRIBUTE, peer);
+                } catch (PacemakerCommandException e) {
+                    throw new CompletionException(e);
+                }
+            }, ackWriter);
+        } catch (RejectedExecutionException e) {
+            // No writer to read on: the grace call comes first, the acknowledgement reads for itself.
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
     }
 
     /** Acknowledges now, or, when deferred, on the ack writer, where a failure is logged. */
@@ -313,34 +325,39 @@ public final class GraceNotifier {
             acknowledge(peer, requested);
             return;
         }
-        ackWriter.execute(() -> {
-            try {
-                acknowledge(peer, requested.isPresent() || ahead.isEmpty() ? requested : epochReadAhead(ahead.get()));
-            } catch (PacemakerCommandException | RuntimeException e) {
-                LOG.errorf("%s: nfsd on %s is in grace for %s but the acknowledgement could not be written (%s): %s"
-                        + " waits for it until its grace_delay runs out", why, local.localNode(), peer,
-                        e.getMessage(), peer);
-            }
-        });
+        try {
+            ackWriter.execute(() -> {
+                try {
+                    acknowledge(peer, requested.isPresent() || ahead.isEmpty() ? requested
+                            : epochReadAhead(peer, ahead.get()));
+                } catch (PacemakerCommandException | RuntimeException e) {
+                    LOG.errorf("%s: nfsd on %s is in grace for %s but the acknowledgement could not be written (%s): %s"
+                            + " waits for it until its grace_delay runs out", why, local.localNode(), peer,
+                            e.getMessage(), peer);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            acknowledge(peer, requested); // no writer left (the agent stopping): now, before answering
+        }
     }
 
-    /** The epoch read ahead; on the ack writer, after the read it queued first. */
-    private static Optional<String> epochReadAhead(CompletableFuture<Optional<String>> ahead)
-            throws PacemakerCommandException {
+    /**
+     * The epoch read ahead; on the ack writer, after the read it queued first. Empty when that read
+     * failed: the acknowledgement then reads the epoch itself.
+     */
+    private static Optional<String> epochReadAhead(String peer, CompletableFuture<Optional<String>> ahead) {
         try {
             return ahead.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof PacemakerCommandException p) {
-                throw p;
-            }
-            throw e;
+            LOG.debugf("reading the epoch of %s ahead failed (%s): read again", peer, e.getCause());
+            return Optional.empty();
         }
     }
 
     /**
      * Adds {@code peer=epoch} to this node's ack attribute; the epoch is the one the peer published
      * (read now when not given). This node's acknowledgements are the ones it remembers: only this
-     * agent writes them, so the write needs no read of them.
+     * agent writes them, so the write needs no read of them unless it would write nothing.
      */
     private void acknowledge(String peer, Optional<String> requested) throws PacemakerCommandException {
         synchronized (ackLock) {
@@ -352,6 +369,12 @@ public final class GraceNotifier {
             }
             String current = local.get(GraceAcks.ACK_ATTRIBUTE).orElse("");
             String updated = GraceAcks.with(current, peer, epoch.get());
+            if (updated.equals(current)) {
+                // Acknowledged already as remembered: attrd may have dropped this node's attributes
+                // since (it left the membership and came back), so it is asked before nothing is written.
+                current = local.reread(GraceAcks.ACK_ATTRIBUTE).orElse("");
+                updated = GraceAcks.with(current, peer, epoch.get());
+            }
             if (!updated.equals(current)) {
                 local.set(GraceAcks.ACK_ATTRIBUTE, updated);
             }

@@ -21,7 +21,9 @@ import org.jboss.logging.Logger;
  * A change made by someone else (an administrator's attrd_updater, an entry point's fallback) is
  * seen in the {@link AttributeWatch} snapshots: a value the CIB shows differently from the one
  * remembered is read again from attrd, which decides, at most once per {@code rereadEvery} per
- * attribute, since the CIB's copy may lag behind a write the agent just made.
+ * attribute, and not within {@code rereadEvery} of the agent's own write of it: the CIB's copy
+ * lags behind that write, and attrd itself may not have applied it yet when attrd_updater returns
+ * (it applies an update once corosync delivered it back), so a read then could undo it.
  */
 public class LocalAttributes implements AttributeWatch.Look {
 
@@ -37,6 +39,7 @@ public class LocalAttributes implements AttributeWatch.Look {
     /** Per attribute, how many writes the agent made: a read started before a write must not undo it. */
     private final Map<String, Long> writes = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastReread = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastWrite = new ConcurrentHashMap<>();
 
     public LocalAttributes(NodeAttributes attrd, LocalNode localNode) {
         this(attrd, localNode, Clock.systemUTC(), DEFAULT_REREAD_EVERY);
@@ -103,6 +106,7 @@ public class LocalAttributes implements AttributeWatch.Look {
         synchronized (this) {
             writes.merge(name, 1L, Long::sum);
             values.put(name, value);
+            lastWrite.put(name, clock.instant());
         }
     }
 
@@ -114,6 +118,10 @@ public class LocalAttributes implements AttributeWatch.Look {
         return values.put(name, value);
     }
 
+    private boolean recent(Instant when, Instant now) {
+        return when != null && now.isBefore(when.plus(rereadEvery));
+    }
+
     @Override
     public String name() {
         return "re-reading this node's attributes";
@@ -121,7 +129,8 @@ public class LocalAttributes implements AttributeWatch.Look {
 
     /**
      * Compares every remembered attribute with the snapshot's value on this node, and reads the
-     * ones that differ again from attrd; failures keep the remembered value and are logged.
+     * ones that differ again from attrd (not within {@code rereadEvery} of the last such read, nor
+     * of the agent's own write); failures keep the remembered value and are logged.
      */
     @Override
     public void look(TransientAttributes cib) {
@@ -141,8 +150,7 @@ public class LocalAttributes implements AttributeWatch.Look {
             if (cib.value(self, name).equals(remembered.getValue())) {
                 continue;
             }
-            Instant last = lastReread.get(name);
-            if (last != null && now.isBefore(last.plus(rereadEvery))) {
+            if (recent(lastReread.get(name), now) || recent(lastWrite.get(name), now)) {
                 continue;
             }
             lastReread.put(name, now);

@@ -7,6 +7,7 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.pacemaker.TransientAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +21,13 @@ import org.jboss.logging.Logger;
  * is harmless); this watch is for the case no notify covers: a whole node lost without fencing,
  * whose clone instances stop with no stop action. The survivor taking the virtual IPs over is put
  * in grace before they arrive by ganesha_takeover; the other survivors by this watch, within one
- * period. It looks at each {@link AttributeWatch} snapshot; when a node that served is missing
- * there, it asks attrd itself before it acts: the CIB's copy may lack a value attrd holds (written
- * behind it, rewritten after an election), and a grace call on a healthy cluster refuses new locks
- * for a whole grace period.
+ * period. It looks at each {@link AttributeWatch} snapshot, and lets attrd decide what it acts
+ * on: the CIB's copy may lack a value attrd holds (written behind it, rewritten after an election)
+ * and may keep a lost node's values for a while, and a grace call on a healthy cluster refuses new
+ * locks for a whole grace period. So a node that served and is missing from the snapshot is put
+ * in grace only once attrd confirms it; every {@link #RECONCILE_EVERY} the serving nodes are read
+ * from attrd anyway (a lost node the CIB's copy still shows); and a peer this node took over is
+ * taken as serving again only when attrd says so.
  */
 public final class PeerLossWatch implements AttributeWatch.Look {
 
@@ -38,6 +42,10 @@ public final class PeerLossWatch implements AttributeWatch.Look {
     private final Clock clock;
     private final Duration callBudget;
     private Set<String> serving;
+    private Instant lastReconciled = Instant.MIN;
+
+    /** How often the serving nodes are read from attrd whatever the snapshots show. */
+    static final Duration RECONCILE_EVERY = Duration.ofSeconds(4);
 
     public PeerLossWatch(NodeAttributes attrd, LocalNode localNode, GraceNotifier notifier, BooleanSupplier nfsdServing,
             Supplier<String> ganeshaActiveName, Supplier<String> graceActiveName, Clock clock, Duration callBudget) {
@@ -70,21 +78,17 @@ public final class PeerLossWatch implements AttributeWatch.Look {
         try {
             String self = localNode.name();
             String ganeshaActive = ganeshaActiveName.get();
+            String graceActive = graceActiveName.get();
             Set<String> now = serving(cib.all(ganeshaActive));
             Set<String> before = serving;
-            if (before != null && !now.containsAll(before)) {
-                // Someone who served is missing from the CIB's copy: attrd's answer decides.
+            Instant at = clock.instant();
+            if (before != null && (!now.containsAll(before) || !at.isBefore(lastReconciled.plus(RECONCILE_EVERY)))) {
+                // Someone who served is missing from the CIB's copy, or it is time: attrd decides.
                 now = serving(attrd.queryAll(ganeshaActive));
+                lastReconciled = at;
             }
             serving = now;
-            // Back in service (grace-active set again, which a failing node deletes first): its
-            // next loss is a new takeover.
-            Set<String> back = now;
-            cib.all(graceActiveName.get()).forEach((node, value) -> {
-                if ("1".equals(value) && back.contains(node)) {
-                    notifier.peerServes(node);
-                }
-            });
+            backInService(cib.all(graceActive), now, graceActive);
             if (before == null || !nfsdServing.getAsBoolean() || !now.contains(self)) {
                 return; // first look, or this node is no survivor
             }
@@ -99,6 +103,31 @@ public final class PeerLossWatch implements AttributeWatch.Look {
             // Pacemaker not answering is logged once, by PacemakerReachability. What was seen
             // before stays, so a loss is acted on at the next look attrd answers.
             LOG.debugf("cannot read which peers serve: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * A peer this node took over that serves again (grace-active set again, which a failing node
+     * deletes first): its next loss is a new takeover. Only when attrd says so: the CIB's copy may
+     * still show a lost node's attributes, and a takeover forgotten too early is a second grace
+     * call for the same loss.
+     */
+    private void backInService(Map<String, String> graceActiveInCib, Set<String> serving, String graceActive)
+            throws PacemakerCommandException {
+        Set<String> candidates = new HashSet<>();
+        graceActiveInCib.forEach((node, value) -> {
+            if ("1".equals(value) && serving.contains(node) && notifier.tookOver(node)) {
+                candidates.add(node);
+            }
+        });
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Map<String, String> confirmed = attrd.queryAll(graceActive);
+        for (String node : candidates) {
+            if ("1".equals(confirmed.get(node))) {
+                notifier.peerServes(node);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ganeshaha.agent.failover;
 
 import io.ganeshaha.agent.pacemaker.LocalNode;
+import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.pacemaker.TransientAttributes;
 import java.time.Clock;
@@ -15,14 +16,22 @@ import org.jboss.logging.Logger;
  * The peers' side of a {@link TakeoverGate} request: a node about to take over a home node's virtual
  * IPs asked every serving peer to enter grace for that home node first. Each request
  * ({@code taker}, {@code home=epoch}) is answered once: grace call, get_grace, acknowledgement of
- * that epoch. Looks at each {@link AttributeWatch} snapshot, first of its looks: a request is
- * the one thing a taker waits on. A request the CIB shows late is answered late, never wrongly:
- * requests are only ever written by takers, and each is answered once.
+ * that epoch, and only as attrd holds it: the CIB's copy may still show a request its taker
+ * withdrew, or one of a taker that left, and a grace call on a healthy cluster refuses new locks
+ * for a whole grace period.
+ *
+ * <p>Two ways in. Each {@link AttributeWatch} snapshot ({@link #look}) that shows a request not
+ * answered yet makes this watch read the requests from attrd and answer them: one process per
+ * request, within a snapshot period. And on a schedule of its own ({@link #run}, every second)
+ * it reads them from attrd anyway: a node is lost exactly when the CIB's copy lags most (attrd may
+ * be electing the node that writes it, the CIB may be resynchronised), and a request the taker
+ * waits on must not wait for that, nor for a cibadmin that hangs.
  */
-public final class TakeoverRequestWatch implements AttributeWatch.Look {
+public final class TakeoverRequestWatch implements AttributeWatch.Look, Runnable {
 
     private static final Logger LOG = Logger.getLogger(TakeoverRequestWatch.class);
 
+    private final NodeAttributes attrd;
     private final LocalNode localNode;
     private final GraceNotifier notifier;
     private final BooleanSupplier nfsdServing;
@@ -30,8 +39,9 @@ public final class TakeoverRequestWatch implements AttributeWatch.Look {
     private final Duration callBudget;
     private final Set<String> answered = new HashSet<>();
 
-    public TakeoverRequestWatch(LocalNode localNode, GraceNotifier notifier,
+    public TakeoverRequestWatch(NodeAttributes attrd, LocalNode localNode, GraceNotifier notifier,
             BooleanSupplier nfsdServing, Clock clock, Duration callBudget) {
+        this.attrd = attrd;
         this.localNode = localNode;
         this.notifier = notifier;
         this.nfsdServing = nfsdServing;
@@ -44,30 +54,73 @@ public final class TakeoverRequestWatch implements AttributeWatch.Look {
         return "answering takeover requests";
     }
 
+    /** A request in the snapshot that was not answered yet: attrd is asked, and answers what it holds. */
     @Override
     public void look(TransientAttributes cib) {
         try {
-            Map<String, String> requests = cib.all(TakeoverGate.REQUEST_ATTRIBUTE);
-            if (requests.isEmpty() || !nfsdServing.getAsBoolean()) {
+            Map<String, String> seen = cib.all(TakeoverGate.REQUEST_ATTRIBUTE);
+            if (seen.isEmpty() || !nfsdServing.getAsBoolean() || !unanswered(seen, localNode.name())) {
                 return;
             }
-            String self = localNode.name();
-            requests.forEach((taker, value) -> {
-                if (taker.equals(self)) {
+            answer(attrd.queryAll(TakeoverGate.REQUEST_ATTRIBUTE));
+        } catch (PacemakerCommandException e) {
+            // Pacemaker not answering is logged once, by PacemakerReachability.
+            LOG.debugf("cannot read the takeover requests: %s", e.getMessage());
+        }
+    }
+
+    /** The requests attrd holds, read whatever the CIB's copy shows. */
+    @Override
+    public void run() {
+        try {
+            if (nfsdServing.getAsBoolean()) {
+                answer(attrd.queryAll(TakeoverGate.REQUEST_ATTRIBUTE));
+            }
+        } catch (PacemakerCommandException e) {
+            // Pacemaker not answering is logged once, by PacemakerReachability.
+            LOG.debugf("cannot read the takeover requests: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "answering takeover requests failed");
+        }
+    }
+
+    private synchronized boolean unanswered(Map<String, String> requests, String self) {
+        for (Map.Entry<String, String> request : requests.entrySet()) {
+            if (request.getKey().equals(self)) {
+                continue;
+            }
+            for (Map.Entry<String, String> token : GraceAcks.parse(request.getValue()).entrySet()) {
+                if (!token.getKey().equals(self)
+                        && !answered.contains(key(request.getKey(), token.getKey(), token.getValue()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Answers each request not answered yet; one thread at a time, so each is answered once. */
+    private synchronized void answer(Map<String, String> requests) throws PacemakerCommandException {
+        if (requests.isEmpty() || !nfsdServing.getAsBoolean()) {
+            return;
+        }
+        String self = localNode.name();
+        requests.forEach((taker, value) -> {
+            if (taker.equals(self)) {
+                return;
+            }
+            GraceAcks.parse(value).forEach((home, epoch) -> {
+                if (home.equals(self) || !answered.add(key(taker, home, epoch))) {
                     return;
                 }
-                GraceAcks.parse(value).forEach((home, epoch) -> {
-                    if (home.equals(self) || !answered.add(taker + "/" + home + "=" + epoch)) {
-                        return;
-                    }
-                    GraceNotifier.Outcome outcome = notifier.takeOverRequested(home, epoch, taker, self,
-                            clock.instant().plus(callBudget));
-                    outcome.failures().forEach(LOG::error);
-                });
+                GraceNotifier.Outcome outcome = notifier.takeOverRequested(home, epoch, taker, self,
+                        clock.instant().plus(callBudget));
+                outcome.failures().forEach(LOG::error);
             });
-        } catch (PacemakerCommandException e) {
-            // This node's name not known yet: Pacemaker not answering is logged once, by PacemakerReachability.
-            LOG.debugf("cannot answer takeover requests: %s", e.getMessage());
-        }
+        });
+    }
+
+    private static String key(String taker, String home, String epoch) {
+        return taker + "/" + home + "=" + epoch;
     }
 }

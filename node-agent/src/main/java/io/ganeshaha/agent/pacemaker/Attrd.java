@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * Transient node attributes through Pacemaker's attribute daemon ({@code attrd_updater}). Only
@@ -25,14 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Attrd implements NodeAttributes {
 
-    private static final AtomicInteger READERS = new AtomicInteger();
-
     /** Threads for reads side by side; idle ones end after a minute. */
-    private static final ExecutorService SIDE_BY_SIDE = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "attrd-read-" + READERS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService SIDE_BY_SIDE = Executors.newCachedThreadPool(
+            BasicThreadFactory.builder().namingPattern("attrd-read-%d").daemon().build());
 
     private final CommandRunner runner;
     private final Duration timeout;

@@ -19,37 +19,26 @@ public final class CibAttributes implements AttributeSnapshots {
 
     private final CommandRunner runner;
     private final Duration timeout;
-    private final PacemakerReachability reachability;
 
-    public CibAttributes(CommandRunner runner, Duration timeout, PacemakerReachability reachability) {
+    /**
+     * Its failures are the caller's to report: {@link PacemakerReachability} follows attrd, which
+     * every failover step needs, and a CIB that does not answer while attrd does would make it flap.
+     */
+    public CibAttributes(CommandRunner runner, Duration timeout) {
         this.runner = runner;
         this.timeout = timeout;
-        this.reachability = reachability;
     }
 
     @Override
     public TransientAttributes snapshot() throws PacemakerCommandException {
-        CommandRunner.Result r;
-        try {
-            r = runner.run(List.of("cibadmin", "--query", "--xpath", XPATH), timeout);
-        } catch (PacemakerCommandException e) {
-            // An interrupted call (the agent shutting down) says nothing about Pacemaker.
-            if (!(e.getCause() instanceof InterruptedException)) {
-                reachability.failed(e.getMessage());
-            }
-            throw e;
-        }
+        CommandRunner.Result r = runner.run(List.of("cibadmin", "--query", "--xpath", XPATH), timeout);
         if (r.exitCode() == Cib.NO_SUCH_OBJECT) {
-            reachability.answered();
             return new TransientAttributes(Map.of()); // no node configured yet
         }
         if (r.exitCode() != 0) {
-            String message = "cibadmin could not read the transient attributes: exit " + r.exitCode() + ": "
-                    + r.stderr().strip();
-            reachability.failed(message);
-            throw new PacemakerCommandException(message);
+            throw new PacemakerCommandException("cibadmin could not read the transient attributes: exit " + r.exitCode()
+                    + ": " + r.stderr().strip());
         }
-        reachability.answered();
         try {
             return TransientAttributes.parse(r.stdout());
         } catch (IOException e) {

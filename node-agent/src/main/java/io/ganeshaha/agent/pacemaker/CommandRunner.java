@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * Runs one of Pacemaker's command line tools with a hard deadline. Pacemaker's IPC can stall during
@@ -24,11 +25,8 @@ public class CommandRunner {
      * the tool's whole run, and with a few cores the common pool has one or two threads, so one
      * slow tool (a CIB query during a membership change) would hold every other tool's answer.
      */
-    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "pacemaker-tool-output");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(
+            BasicThreadFactory.builder().namingPattern("pacemaker-tool-output-%d").daemon().build());
 
     public record Result(int exitCode, String stdout, String stderr) {}
 

@@ -48,7 +48,8 @@ public record TransientAttributes(Map<String, Map<String, String>> byNode) {
      * Reads cibadmin's answer to {@link CibAttributes#XPATH}: the {@code transient_attributes}
      * elements (their id is the node's id) and the configured {@code node} elements that name
      * those ids, wrapped in {@code xpath-query} when more than one matched. A node id the
-     * configuration does not name keeps its id as its name.
+     * configuration does not name is left out: attrd knows every node by name, and a node the
+     * snapshot knew by its id alone would look lost the moment attrd was asked.
      */
     static TransientAttributes parse(String xml) throws IOException {
         Document doc = CibXml.read(xml);
@@ -64,8 +65,11 @@ public record TransientAttributes(Map<String, Map<String, String>> byNode) {
         NodeList sets = doc.getElementsByTagName("transient_attributes");
         for (int i = 0; i < sets.getLength(); i++) {
             Element set = (Element) sets.item(i);
-            String id = set.getAttribute("id");
-            Map<String, String> values = byNode.computeIfAbsent(names.getOrDefault(id, id), n -> new TreeMap<>());
+            String name = names.get(set.getAttribute("id"));
+            if (name == null) {
+                continue;
+            }
+            Map<String, String> values = byNode.computeIfAbsent(name, n -> new TreeMap<>());
             NodeList pairs = set.getElementsByTagName("nvpair");
             for (int j = 0; j < pairs.getLength(); j++) {
                 Element pair = (Element) pairs.item(j);

@@ -22,9 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * The root-only unix socket the OCF entry points forward their actions to (protocol:
@@ -41,7 +43,7 @@ public final class OcfSocketServer implements AutoCloseable {
     private final Function<List<String>, OcfResponse> handler;
     private final Duration requestReadTimeout;
     private final ExecutorService workers;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ocf-socket-watchdog"));
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("ocf-socket-watchdog"));
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean running;
@@ -51,7 +53,7 @@ public final class OcfSocketServer implements AutoCloseable {
         this.socketPath = socketPath;
         this.handler = handler;
         this.requestReadTimeout = requestReadTimeout;
-        this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "ocf-action"));
+        this.workers = Executors.newFixedThreadPool(workers, daemon("ocf-action-%d"));
     }
 
     public void start() throws IOException {
@@ -64,7 +66,7 @@ public final class OcfSocketServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(socketPath));
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
         running = true;
-        acceptor = daemon(this::acceptLoop, "ocf-socket-accept");
+        acceptor = daemon("ocf-socket-accept").newThread(this::acceptLoop);
         acceptor.start();
         LOG.infof("listening for OCF entry points on %s", socketPath);
     }
@@ -143,10 +145,8 @@ public final class OcfSocketServer implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+    private static ThreadFactory daemon(String namingPattern) {
+        return BasicThreadFactory.builder().namingPattern(namingPattern).daemon().build();
     }
 
     @Override

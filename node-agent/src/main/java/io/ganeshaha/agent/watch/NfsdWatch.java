@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * Watches the local ganesha.nfsd from two sides and feeds {@link NfsdHealthTracker}: the system bus
@@ -238,11 +239,7 @@ public final class NfsdWatch implements GaneshaBusListener, AutoCloseable {
     }
 
     private static ScheduledExecutorService daemonScheduler(String name) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newSingleThreadScheduledExecutor(BasicThreadFactory.builder().namingPattern(name).daemon().build());
     }
 
     /** Stops watching; the bus session belongs to whoever opened it. */

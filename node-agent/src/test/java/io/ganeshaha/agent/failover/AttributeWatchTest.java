@@ -35,9 +35,14 @@ class AttributeWatchTest {
     @Test
     void everyLookSeesTheSameSnapshotInOrderEvenAfterOneFails() {
         attrd.put("n1", "ganesha-active", "1");
-        AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(look("requests", true), look("peers", false)));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        AttributeWatch watch = new AttributeWatch(() -> {
+            reads.incrementAndGet();
+            return attrd.cib().snapshot();
+        }, List.of(look("requests", true), look("peers", false)));
         watch.run();
         assertThat(seen).containsExactly("requests:{n1=1}", "peers:{n1=1}");
+        assertThat(reads).as("one read for both").hasValue(1);
     }
 
     @Test

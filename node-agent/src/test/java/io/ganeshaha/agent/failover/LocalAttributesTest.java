@@ -50,6 +50,7 @@ class LocalAttributesTest {
     @Test
     void aChangeMadeBySomeoneElseIsSeenAtTheNextLook() throws Exception {
         attributes.set(GRACE, "1");
+        clock.advance(Duration.ofSeconds(2));
         attrd.remove("n1", GRACE); // an administrator's attrd_updater -D
         look();
         assertThat(attributes.get(GRACE)).isEmpty();
@@ -62,18 +63,26 @@ class LocalAttributesTest {
         assertThat(attributes.get(GRACE)).contains("1");
     }
 
+    /**
+     * Right after the agent's own write the CIB's copy still shows the old value, and attrd itself
+     * may not have applied the write yet: no read then, which could undo it. A copy that stays
+     * behind is asked about once per period.
+     */
     @Test
-    void aCibBehindTheAgentsWriteIsAskedAboutOncePerRereadPeriodAndChangesNothing() throws Exception {
+    void aCibBehindTheAgentsWriteIsAskedAboutOnlyAfterAPeriodAndOncePerPeriod() throws Exception {
         attributes.set(GRACE, "1");
         attrd.cibShows("n1", GRACE, Optional.empty()); // the write not in the CIB's copy yet
         int before = attrd.queries();
         look();
-        look();
         clock.advance(Duration.ofMillis(1999));
         look();
-        assertThat(attrd.queries()).as("one re-read within the period").isEqualTo(before + 1);
-        assertThat(attributes.get(GRACE)).contains("1");
+        assertThat(attrd.queries()).as("no re-read within a period of the write").isEqualTo(before);
         clock.advance(Duration.ofMillis(1));
+        look();
+        look();
+        assertThat(attrd.queries()).as("one re-read per period").isEqualTo(before + 1);
+        assertThat(attributes.get(GRACE)).contains("1");
+        clock.advance(Duration.ofSeconds(2));
         look();
         assertThat(attrd.queries()).isEqualTo(before + 2);
         assertThat(attributes.get(GRACE)).contains("1");

@@ -51,8 +51,8 @@ class TakeoverGateTest {
         LocalAttributes n1 = new LocalAttributes(attrd.node("n1"), LocalNode.named("n1"));
         GraceNotifier notifier = new GraceNotifier(new FakeNfsdGrace("n1", journal), attrd.node("n1"), n1,
                 () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1));
-        AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(LocalNode.named("n1"),
-                notifier, () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1))));
+        AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(attrd.node("n1"),
+                LocalNode.named("n1"), notifier, () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1))));
         n1Schedule.scheduleWithFixedDelay(watch, 0, 20, TimeUnit.MILLISECONDS);
     }
 

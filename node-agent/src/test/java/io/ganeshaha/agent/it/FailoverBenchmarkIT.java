@@ -151,11 +151,17 @@ class FailoverBenchmarkIT {
             before.put(a.getKey(), cpuTicks(a.getValue().pid()));
         }
         long[] machineBefore = machineTicks();
-        Map<String, Long> processesBefore = ticksByCommand();
+        Map<Long, Map.Entry<String, Long>> processesBefore = ticksByProcess();
         Thread.sleep(window.toMillis());
         long[] machineAfter = machineTicks();
-        Map<String, Long> byCommand = ticksByCommand();
-        byCommand.replaceAll((command, ticks) -> ticks - processesBefore.getOrDefault(command, 0L));
+        // By process alive at the end: what it used in the window (all of it if it started then);
+        // a process that ended meanwhile is in its parent's reaped children.
+        Map<String, Long> byCommand = new java.util.HashMap<>();
+        ticksByProcess().forEach((pid, after) -> {
+            Map.Entry<String, Long> started = processesBefore.get(pid);
+            long used = after.getValue() - (started == null ? 0 : started.getValue());
+            byCommand.merge(after.getKey(), used, Long::sum);
+        });
         double seconds = window.toMillis() / 1000.0;
         double total = 0;
         for (Map.Entry<String, AgentProcess> a : lab.agents.entrySet()) {
@@ -172,21 +178,22 @@ class FailoverBenchmarkIT {
                         .collect(java.util.stream.Collectors.joining(", ")));
     }
 
-    /** Every live process's ticks as {@link #cpuTicks}, summed by command name. */
-    private static Map<String, Long> ticksByCommand() throws java.io.IOException {
-        Map<String, Long> byCommand = new java.util.HashMap<>();
+    /** Every live process's command name and ticks as {@link #cpuTicks}, by pid. */
+    private static Map<Long, Map.Entry<String, Long>> ticksByProcess() throws java.io.IOException {
+        Map<Long, Map.Entry<String, Long>> byProcess = new java.util.HashMap<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
                 try {
+                    long pid = Long.parseLong(dir.getFileName().toString());
                     String stat = Files.readString(dir.resolve("stat"));
                     String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    byCommand.merge(command, cpuTicks(Long.parseLong(dir.getFileName().toString())), Long::sum);
+                    byProcess.put(pid, Map.entry(command, cpuTicks(pid)));
                 } catch (java.io.IOException | RuntimeException gone) {
                     // the process ended meanwhile
                 }
             }
         }
-        return byCommand;
+        return byProcess;
     }
 
     /** utime + stime + cutime + cstime of {@code pid}, in clock ticks (USER_HZ, 100 on Linux). */
@@ -197,11 +204,14 @@ class FailoverBenchmarkIT {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
-    /** The machine's busy and total ticks from /proc/stat's first line. */
+    /**
+     * The machine's busy and total ticks from /proc/stat's first line: user, nice, system, idle,
+     * iowait, irq, softirq, steal (guest and guest_nice are counted in user and nice already).
+     */
     private static long[] machineTicks() throws java.io.IOException {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         long total = 0;
-        for (int i = 1; i < f.length; i++) {
+        for (int i = 1; i <= 8 && i < f.length; i++) {
             total += Long.parseLong(f[i]);
         }
         long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
