@@ -151,6 +151,13 @@ class GraceNotifierTest {
         assertThat(outcome.failures()).singleElement().asString().contains("Could not connect to the CIB manager");
     }
 
+    /** n1's notifier with an ack writer: its acknowledgements go to {@code ackWriter}. */
+    private GraceNotifier deferring(java.util.concurrent.Executor ackWriter) {
+        return new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
+                new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
+                Duration.ofSeconds(1), ackWriter);
+    }
+
     /**
      * With an ack writer, a notify answers once nfsd is in grace, and its acknowledgement is
      * written after: the next survivor's notify, which Pacemaker may hold until this one answers,
@@ -161,12 +168,10 @@ class GraceNotifierTest {
     void aNotifyAnswersOnceInGraceAndItsAcknowledgementFollows() {
         cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
         List<Runnable> queued = new ArrayList<>();
-        GraceNotifier deferring = new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
-                new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
-                Duration.ofSeconds(1), task -> {
-                    cluster.journal.add("n1", "ack writer task " + queued.size());
-                    queued.add(task);
-                });
+        GraceNotifier deferring = deferring(task -> {
+            cluster.journal.add("n1", "ack writer task " + queued.size());
+            queued.add(task);
+        });
 
         GraceNotifier.Outcome outcome = deferring.handle(postStop("n2"), "n1", soon());
         assertThat(cluster.journal.first("n1", "ack writer task 0"))
@@ -201,9 +206,7 @@ class GraceNotifierTest {
     void aFailedReadAheadIsReadAgainByTheAcknowledgement() {
         cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
         List<Runnable> queued = new ArrayList<>();
-        GraceNotifier deferring = new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
-                new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
-                Duration.ofSeconds(1), queued::add);
+        GraceNotifier deferring = deferring(queued::add);
 
         assertThat(deferring.handle(postStop("n2"), "n1", soon()).acknowledged()).containsExactly("n2");
         cluster.attrd.queriesFail(true);
@@ -217,11 +220,9 @@ class GraceNotifierTest {
     @Test
     void aRejectedReadAheadStillMakesTheGraceCall() {
         cluster.node("n2").given(GraceAcks.REQUEST_ATTRIBUTE, "E2");
-        GraceNotifier deferring = new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
-                new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
-                Duration.ofSeconds(1), task -> {
-                    throw new java.util.concurrent.RejectedExecutionException("shut down");
-                });
+        GraceNotifier deferring = deferring(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        });
         assertThat(deferring.handle(postStop("n2"), "n1", soon()).acknowledged()).containsExactly("n2");
         assertThat(cluster.journal.contains("n1", "grace 5:n2")).isTrue();
         assertThat(cluster.attrd.value("n1", GraceAcks.ACK_ATTRIBUTE)).as("written before answering").contains("n2=E2");

@@ -394,13 +394,18 @@ class SingleNodeIT {
         awaitHealthy();
         assertThat(AgentHealth.readiness(lab, NODE)).contains("\"pacemaker\": \"reachable\"").contains("\"status\": \"UP\"");
         int logMark = agent.logText().length();
-        String attrd = lab.exec(NODE, "pidof", "pacemaker-attrd").orFail("pidof pacemaker-attrd").stdout().strip();
+        // The node's own attrd: the lab's nodes share the machine's pid namespace, so pidof also
+        // lists the attrd of any other lab running on it; the node's has the node's network.
+        String attrd = lab.exec(NODE, "sh", "-c", "for p in $(pidof pacemaker-attrd); do "
+                + "[ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ] && echo $p; done; true")
+                .orFail("finding pacemaker-attrd").stdout().strip();
+        assertThat(attrd).as("the node's pacemaker-attrd").matches("\\d+");
         lab.exec(NODE, "kill", "-STOP", attrd).orFail("SIGSTOP pacemaker-attrd");
         try {
             // attrd_updater now hangs until the agent's 5 s bound kills it
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(AgentHealth.readiness(lab, NODE))
                     .contains("\"pacemaker\": \"unreachable since").contains("\"status\": \"DOWN\""));
-            Thread.sleep(6_000); // the peer watch (1 s) and the attribute refresh (2 s) keep asking meanwhile
+            Thread.sleep(6_000); // the takeover-request watch (1 s) and the peer watch (4 s) keep asking meanwhile
             Shell.Result start = ocf("ganesha_mon", "start", instance("no-pacemaker-mon"));
             assertThat(start.exitCode()).as(start.stderr()).isEqualTo(1);
             assertThat(start.stderr()).contains("ocf-exit-reason:Pacemaker did not answer");
