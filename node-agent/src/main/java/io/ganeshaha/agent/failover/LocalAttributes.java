@@ -110,10 +110,13 @@ public class LocalAttributes implements AttributeWatch.Look {
         }
     }
 
-    /** {@code value}, read from attrd, becomes the remembered one unless the agent wrote since {@code seen}. */
+    /**
+     * {@code value}, read from attrd, becomes the remembered one unless the agent wrote since
+     * {@code seen}: the value it replaced (null if none), or null when it was not remembered.
+     */
     private synchronized Optional<String> remember(String name, Optional<String> value, long seen) {
         if (writes.getOrDefault(name, 0L) != seen) {
-            return values.getOrDefault(name, value);
+            return null;
         }
         return values.put(name, value);
     }
@@ -158,7 +161,7 @@ public class LocalAttributes implements AttributeWatch.Look {
                 long seen = writes.getOrDefault(name, 0L);
                 Optional<String> fresh = attrd.query(name, self);
                 Optional<String> old = remember(name, fresh, seen);
-                if (old != null && !old.equals(fresh) && writes.getOrDefault(name, 0L) == seen) {
+                if (old != null && !old.equals(fresh)) {
                     LOG.infof("node attribute %s on %s changed outside the agent: %s -> %s", name, localNode(),
                             old.orElse("(unset)"), fresh.orElse("(unset)"));
                 }

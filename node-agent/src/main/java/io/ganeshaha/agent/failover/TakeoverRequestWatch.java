@@ -6,7 +6,9 @@ import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.pacemaker.TransientAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -59,7 +61,7 @@ public final class TakeoverRequestWatch implements AttributeWatch.Look, Runnable
     public void look(TransientAttributes cib) {
         try {
             Map<String, String> seen = cib.all(TakeoverGate.REQUEST_ATTRIBUTE);
-            if (seen.isEmpty() || !nfsdServing.getAsBoolean() || !unanswered(seen, localNode.name())) {
+            if (seen.isEmpty() || !nfsdServing.getAsBoolean() || unanswered(seen, localNode.name()).isEmpty()) {
                 return;
             }
             answer(attrd.queryAll(TakeoverGate.REQUEST_ATTRIBUTE));
@@ -84,19 +86,27 @@ public final class TakeoverRequestWatch implements AttributeWatch.Look, Runnable
         }
     }
 
-    private synchronized boolean unanswered(Map<String, String> requests, String self) {
-        for (Map.Entry<String, String> request : requests.entrySet()) {
-            if (request.getKey().equals(self)) {
-                continue;
-            }
-            for (Map.Entry<String, String> token : GraceAcks.parse(request.getValue()).entrySet()) {
-                if (!token.getKey().equals(self)
-                        && !answered.contains(key(request.getKey(), token.getKey(), token.getValue()))) {
-                    return true;
-                }
-            }
+    /** One home node a taker asked this node to enter grace for, with the request's epoch. */
+    private record Request(String taker, String home, String epoch) {
+        String key() {
+            return taker + "/" + home + "=" + epoch;
         }
-        return false;
+    }
+
+    /** The requests, one per home node, that this node has not answered yet. */
+    private synchronized List<Request> unanswered(Map<String, String> requests, String self) {
+        List<Request> unanswered = new ArrayList<>();
+        requests.forEach((taker, value) -> {
+            if (!taker.equals(self)) {
+                GraceAcks.parse(value).forEach((home, epoch) -> {
+                    Request request = new Request(taker, home, epoch);
+                    if (!home.equals(self) && !answered.contains(request.key())) {
+                        unanswered.add(request);
+                    }
+                });
+            }
+        });
+        return unanswered;
     }
 
     /** Answers each request not answered yet; one thread at a time, so each is answered once. */
@@ -105,22 +115,11 @@ public final class TakeoverRequestWatch implements AttributeWatch.Look, Runnable
             return;
         }
         String self = localNode.name();
-        requests.forEach((taker, value) -> {
-            if (taker.equals(self)) {
-                return;
-            }
-            GraceAcks.parse(value).forEach((home, epoch) -> {
-                if (home.equals(self) || !answered.add(key(taker, home, epoch))) {
-                    return;
-                }
-                GraceNotifier.Outcome outcome = notifier.takeOverRequested(home, epoch, taker, self,
-                        clock.instant().plus(callBudget));
-                outcome.failures().forEach(LOG::error);
-            });
-        });
-    }
-
-    private static String key(String taker, String home, String epoch) {
-        return taker + "/" + home + "=" + epoch;
+        for (Request request : unanswered(requests, self)) {
+            answered.add(request.key());
+            GraceNotifier.Outcome outcome = notifier.takeOverRequested(request.home(), request.epoch(),
+                    request.taker(), self, clock.instant().plus(callBudget));
+            outcome.failures().forEach(LOG::error);
+        }
     }
 }
