@@ -117,11 +117,41 @@ public final class TakeoverActions {
                 instances.markStopped(OcfAgent.TAKEOVER, instance);
                 yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
             }
+            case "fence" -> beforeFencing(parameters.homeNode(), request.onNode().orElse(localNode.name()), deadline);
             case "monitor" -> OcfResponse.of(instances.isStarted(OcfAgent.TAKEOVER, instance)
                     ? OcfExitCode.SUCCESS : OcfExitCode.NOT_RUNNING);
             case "validate-all" -> OcfResponse.of(OcfExitCode.SUCCESS);
             default -> OcfResponse.of(OcfExitCode.ERR_UNIMPLEMENTED, "ganesha_takeover has no action " + request.action());
         };
+    }
+
+    /**
+     * fence_ganesha_grace's off, on whichever node Pacemaker's fencer runs it, before the device
+     * that powers {@code target} off: this node in grace for it, then every other serving peer
+     * (the takeover gate's request and acknowledgements), bounded by {@code grace_delay}. A node
+     * lost whole holds its locks on the shared storage until the power device kills its nfsd;
+     * once every survivor is in grace, nobody can take them before its clients reclaim. Always a
+     * success: the fencing level must go on to the power device (what failed is logged).
+     */
+    private OcfResponse beforeFencing(String target, String self, Instant deadline) throws PacemakerCommandException {
+        if (self.equals(target)) {
+            String line = "fencing " + target + ": this is the node being fenced; no grace here";
+            LOG.warn(line);
+            return OcfResponse.of(OcfExitCode.SUCCESS).withLog(List.of("WARNING: " + line));
+        }
+        GraceNotifier.Outcome outcome = notifier.beforeFencing(target, self, deadline);
+        OcfParameters.Mon mon = monParameters.get();
+        TakeoverGate.Outcome peers = gate.await(target, self, mon.ganeshaActive(), mon.graceActive(),
+                min(deadline, clock.instant().plus(mon.graceDelay())));
+        String line = "before fencing " + target + ": " + peers.describe(target);
+        if (peers.complete()) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
+        }
+        List<String> log = new ArrayList<>(outcome.logLines("fencing", self));
+        log.add((peers.complete() ? "" : "WARNING: ") + line);
+        return OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
     }
 
     /**

@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Converges the CIB's resources and constraints sections, and the cluster properties the cluster
  * owns ({@code no-quorum-policy}), to the operator's rendering, as GlusterFS's ganesha-ha.sh wrote
- * them by hand: the GaneshaCluster owns those. Other cluster properties ({@code stonith-enabled})
- * are the administrator's and never written. Every agent runs it; they agree because the CIB
+ * them by hand: the GaneshaCluster owns those, except the fence devices kept there
+ * ({@link FenceDevices}). Other cluster properties ({@code stonith-enabled}) and the fencing
+ * topology are the administrator's and never written. Every agent runs it; they agree because the CIB
  * records which cluster and generation it was configured from (cluster property
  * {@value #GENERATION_PROPERTY}, {@code <uid>/<generation>}), every write first moves that marker
  * with a compare-and-set, and no agent writes an older generation of the same cluster: an agent
@@ -61,8 +62,12 @@ public final class PacemakerConfigSync implements Runnable {
     ConvergeDecision converge(DesiredConfiguration desired) throws IOException, PacemakerCommandException {
         Optional<String> marker = cib.marker(GENERATION_PROPERTY);
         Optional<CibGeneration> current = marker.flatMap(CibGeneration::parse);
-        boolean sectionsEqual = CibXml.sameContent(cib.query("resources"), desired.resources())
-                && CibXml.sameContent(cib.query("constraints"), desired.constraints());
+        String resources = cib.query("resources");
+        String constraints = cib.query("constraints");
+        FenceDevices.Sections wanted = FenceDevices.keep(resources, constraints, desired.resources(),
+                desired.constraints());
+        boolean sectionsEqual = CibXml.sameContent(resources, wanted.resources())
+                && CibXml.sameContent(constraints, wanted.constraints());
         List<PropertyChange> properties = propertyChanges(desired);
         ConvergeDecision decision = ConvergeDecision.decide(desired.generation(), current,
                 sectionsEqual && properties.isEmpty());
@@ -80,9 +85,10 @@ public final class PacemakerConfigSync implements Runnable {
                 }
                 if (decision == ConvergeDecision.APPLY && !sectionsEqual) {
                     // Together: the scheduler must never see resources without their rules.
-                    cib.replaceResourcesAndConstraints(desired.resources(), desired.constraints());
-                    LOG.infof("configured Pacemaker's resources and constraints from %s (the CIB had %s)", target,
-                            marker.orElse("none"));
+                    cib.replaceResourcesAndConstraints(wanted.resources(), wanted.constraints());
+                    LOG.infof("configured Pacemaker's resources and constraints from %s (the CIB had %s)%s", target,
+                            marker.orElse("none"), wanted.kept().isEmpty() ? ""
+                                    : "; kept the administrator's fence devices " + wanted.kept());
                 }
                 for (PropertyChange change : properties) {
                     cib.setClusterProperty(change.name(), change.value());

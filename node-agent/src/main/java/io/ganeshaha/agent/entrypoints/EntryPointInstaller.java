@@ -33,7 +33,7 @@ public final class EntryPointInstaller {
 
     /** The shared library first, so no entry point is ever installed without it. */
     public static final List<String> FILES = List.of("ganesha-ha-ocf.sh", "ganesha_mon", "ganesha_grace",
-            "ganesha_nfsd", "ganesha_takeover");
+            "ganesha_nfsd", "ganesha_takeover", "fence_ganesha_grace");
 
     private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
 

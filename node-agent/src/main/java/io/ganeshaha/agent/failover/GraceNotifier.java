@@ -111,6 +111,14 @@ public final class GraceNotifier {
         return takeOver("takeover", homeNode, localNode, deadline);
     }
 
+    /**
+     * {@code peer} is about to be fenced (fence_ganesha_grace, the device before the one that
+     * powers it off): its nfsd's locks vanish with it, so this node enters grace for it first.
+     */
+    public Outcome beforeFencing(String peer, String localNode, Instant deadline) {
+        return takeOver("fencing", peer, localNode, deadline);
+    }
+
     /** A serving peer stopped serving (seen by {@link PeerLossWatch}): as a post-stop notify. */
     public Outcome takeOverAfterLoss(String peer, String localNode, Instant deadline) {
         return takeOver("peer-loss", peer, localNode, deadline);

@@ -3,7 +3,9 @@ package io.ganeshaha.agent.actions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ganeshaha.agent.failover.AttributeWatch;
 import io.ganeshaha.agent.failover.GraceNotifier;
+import io.ganeshaha.agent.failover.TakeoverRequestWatch;
 import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
@@ -27,6 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -209,6 +214,77 @@ class MonTakeoverNfsdActionsTest {
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).first().asString().contains("no nfsd on the bus");
             assertThat(response.log()).last().asString().contains("no other serving peer to put in grace for n2");
+        }
+
+        /** n2 lost whole, n1 (where the fencer runs the device) and n3 serving. */
+        private void n2LostWithN1AndN3Serving() {
+            for (String node : List.of("n1", "n3")) {
+                attrd.put(node, "ganesha-active", "1");
+                attrd.put(node, "grace-active", "1");
+            }
+        }
+
+        /** n3's agent, answering takeover requests (the gate's) as its TakeoverRequestWatch does. */
+        private void n3AnswersRequests() {
+            LocalAttributes n3 = new LocalAttributes(attrd.node("n3"), LocalNode.named("n3"));
+            GraceNotifier notifier = new GraceNotifier(new FakeNfsdGrace("n3", journal), attrd.node("n3"), n3,
+                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1));
+            AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(attrd.node("n3"),
+                    LocalNode.named("n3"), notifier, () -> true, Clock.systemUTC(), Duration.ofSeconds(1))));
+            n3Schedule.scheduleWithFixedDelay(watch, 0, 20, TimeUnit.MILLISECONDS);
+        }
+
+        private final ScheduledExecutorService n3Schedule = Executors.newSingleThreadScheduledExecutor();
+
+        @AfterEach
+        void stopN3() {
+            n3Schedule.shutdownNow();
+        }
+
+        private OcfResponse fence(String node, Duration within) throws Exception {
+            OcfResponse response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "fence", node, "",
+                    "home_node=n2"), "", Instant.now().plus(within));
+            journal.add(node, "fence device answered");
+            return response;
+        }
+
+        @Test
+        void fencingWaitsUntilThisNodeAndEveryOtherServingPeerAreInGraceForTheNodeFenced() throws Exception {
+            n2LostWithN1AndN3Serving();
+            n3AnswersRequests();
+
+            OcfResponse response = fence("n1", Duration.ofSeconds(5));
+
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            long answered = journal.first("n1", "fence device answered");
+            assertThat(journal.first("n1", "grace 5:n2")).as("journal:%n%s", journal).isNotNegative().isLessThan(answered);
+            assertThat(journal.first("n3", "grace 5:n2")).as("journal:%n%s", journal).isNotNegative().isLessThan(answered);
+            assertThat(response.log()).anyMatch(l -> l.equals("before fencing n2: every serving peer [n3] is in grace for n2"));
+            assertThat(attrd.value("n1", TakeoverGate.REQUEST_ATTRIBUTE)).as("the request is withdrawn").isEmpty();
+            assertThat(call("monitor", "n1")).as("fencing starts no takeover instance").isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void aPeerThatNeverAnswersHoldsTheFenceOnlyUntilTheDeadlineAndTheLevelGoesOn() throws Exception {
+            n2LostWithN1AndN3Serving(); // n3's agent is gone: nobody answers the request
+            long started = System.nanoTime();
+
+            OcfResponse response = fence("n1", Duration.ofMillis(500));
+
+            assertThat(response.exitCode()).as("the power device must still run").isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(3));
+            assertThat(journal.contains("n1", "grace 5:n2")).isTrue();
+            assertThat(response.log()).anyMatch(l -> l.startsWith("WARNING: before fencing n2: no grace acknowledgement "
+                    + "for n2 from [n3]"));
+        }
+
+        @Test
+        void aFenceRunOnTheNodeBeingFencedCallsNoGrace() throws Exception {
+            n2LostWithN1AndN3Serving();
+            OcfResponse response = fence("n2", Duration.ofSeconds(5));
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).extracting(e -> e.what()).noneMatch(w -> w.startsWith("grace"));
+            assertThat(response.log()).singleElement().asString().contains("this is the node being fenced");
         }
 
         @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ganeshaha.agent.pacemaker.Cib;
+import io.ganeshaha.agent.pacemaker.CibXml;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.testing.CapturedLog;
 import io.ganeshaha.api.v1alpha1.CibGeneration;
@@ -156,6 +157,34 @@ class PacemakerConfigSyncTest {
         sync.run();
         assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints");
         assertThat(cib.sections.get("resources")).isEqualTo(RESOURCES_V1);
+    }
+
+    @Test
+    void theAdministratorsFenceDevicesAndTheirPlacementSurviveEveryRewrite(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        String ipmi = "<primitive id=\"ipmi-n2\" class=\"stonith\" type=\"fence_ipmilan\"><instance_attributes"
+                + " id=\"ipmi-n2-ia\"><nvpair id=\"ipmi-n2-ip\" name=\"ip\" value=\"10.0.0.2\"/></instance_attributes>"
+                + "</primitive>";
+        String grace = "<primitive id=\"ganesha-grace\" class=\"stonith\" type=\"fence_ganesha_grace\"/>";
+        String avoid = "<rsc_location id=\"ipmi-n2-not-on-n2\" rsc=\"ipmi-n2\" node=\"n2\" score=\"-INFINITY\"/>";
+        String handMade = "<rsc_location id=\"by-hand\" rsc=\"a\" node=\"n2\" score=\"100\"/>";
+        cib.sections.put("resources", "<resources><primitive id=\"old\" class=\"ocf\" provider=\"heartbeat\""
+                + " type=\"IPaddr2\"/>" + ipmi + grace + "</resources>");
+        cib.sections.put("constraints", "<constraints>" + avoid + handMade + "</constraints>");
+        PacemakerConfigSync sync = new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib);
+
+        sync.run();
+
+        assertThat(cib.writes).containsExactly("ganesha-ha-cib-generation=u1/3", "resources+constraints");
+        assertThat(CibXml.sameContent(cib.sections.get("resources"), RESOURCES_V1.replace("</resources>",
+                ipmi + grace + "</resources>"))).as("the rendering, then the fence devices as they were: %s",
+                cib.sections.get("resources")).isTrue();
+        assertThat(CibXml.sameContent(cib.sections.get("constraints"), "<constraints>" + avoid + "</constraints>"))
+                .as("the devices' placement kept, a hand-made rule not: %s", cib.sections.get("constraints")).isTrue();
+        cib.writes.clear();
+        sync.run();
+        assertThat(cib.writes).as("the kept devices are no difference to write again").isEmpty();
+        assertThat(sync.state()).isEqualTo("u1/3 (UP_TO_DATE)");
     }
 
     @Test

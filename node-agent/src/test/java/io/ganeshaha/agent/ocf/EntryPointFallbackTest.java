@@ -264,6 +264,51 @@ class EntryPointFallbackTest {
         assertThat(calls()).as("at home, nothing to take over").hasSize(1);
     }
 
+    /** Runs fence_ganesha_grace as Pacemaker's fencer does: its arguments on stdin. */
+    private Shell.Result fence(String stdin) throws IOException {
+        Path input = dir.resolve("fence-stdin");
+        Files.writeString(input, stdin);
+        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=" + dir.resolve("bin") + ":/usr/bin:/bin",
+                "CALLS=" + calls, "GANESHA_HA_OCF_DIR=" + ProjectPaths.ocfDir(), "sh", "-c", "exec sh \"$0\" <\"$1\"",
+                ProjectPaths.ocfDir().resolve("fence_ganesha_grace").toString(), input.toString()));
+        return Shell.run(argv, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theFenceDeviceDescribesItselfToTheFencer() throws Exception {
+        Shell.Result r = fence("action=metadata\n");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        var root = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(r.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .getDocumentElement();
+        assertThat(root.getAttribute("name")).isEqualTo("fence_ganesha_grace");
+        assertThat(root.getElementsByTagName("action").getLength()).isEqualTo(6);
+        for (String action : List.of("monitor", "status", "on")) {
+            assertThat(fence("action=" + action + "\nnodename=n2\n").exitCode()).as(action).isZero();
+        }
+        assertThat(calls()).as("nothing to switch").isEmpty();
+    }
+
+    @Test
+    void withoutTheAgentTheFenceDevicePutsTheLocalNfsdInGraceAndLetsTheLevelGoOn() throws IOException {
+        Shell.Result r = fence("action=off\nnodename=n2.lab.example\nport=n2.lab.example\nagent_socket="
+                + dir.resolve("no-agent.sock") + "\n");
+        assertThat(r.exitCode()).as("the power device must still run: %s", r.stderr()).isZero();
+        assertThat(calls()).containsExactly("dbus-send grace 5:n2.lab.example");
+        assertThat(r.stderr()).contains("the agent did not answer").contains("only the local nfsd");
+    }
+
+    @Test
+    void aFenceWithoutANodeOrWithAnUnknownActionFailsNamingIt() throws IOException {
+        Shell.Result noNode = fence("action=reboot\n");
+        assertThat(noNode.exitCode()).isEqualTo(1);
+        assertThat(noNode.stderr()).contains("no node to fence");
+        Shell.Result unknown = fence("action=explode\nport=n2\n");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.stderr()).contains("no action 'explode'");
+        assertThat(calls()).isEmpty();
+    }
+
     @Test
     void nfsdStopRestoresTheHostDirectoryAndStartNeedsTheAgent() throws IOException {
         Path stateDir = dir.resolve("var-lib-nfs");

@@ -1,0 +1,93 @@
+package io.ganeshaha.agent.converge;
+
+import io.ganeshaha.agent.pacemaker.CibXml;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * The administrator's fence devices survive the convergence of the resources section. The
+ * GaneshaCluster owns the resources and constraints sections whole (a hand edit is rewritten), but
+ * Pacemaker keeps fence devices there too ({@code <primitive class="stonith">}), with the
+ * constraints that place them: those are the administrator's, like {@code stonith-enabled} and
+ * the fencing-topology section (which the convergence never touches). A node lost whole holds
+ * its nfsd's locks until it is fenced, so dropping them would leave the cluster unable to recover.
+ */
+public final class FenceDevices {
+
+    private FenceDevices() {}
+
+    /** The two sections to write, and the fence devices kept in them. */
+    public record Sections(String resources, String constraints, Set<String> kept) {}
+
+    /**
+     * {@code desired} (the rendering) with the fence devices of the CIB's current sections added
+     * back: each top-level stonith primitive the rendering does not name, and each top-level
+     * constraint whose {@code rsc} is one of them.
+     */
+    public static Sections keep(String currentResources, String currentConstraints, String desiredResources,
+            String desiredConstraints) throws IOException {
+        Document resources = CibXml.read(desiredResources);
+        Set<String> rendered = childIds(resources.getDocumentElement());
+        Set<String> kept = new LinkedHashSet<>();
+        List<Element> devices = new ArrayList<>();
+        for (Element e : children(CibXml.read(currentResources).getDocumentElement())) {
+            if (e.getTagName().equals("primitive") && "stonith".equals(e.getAttribute("class"))
+                    && !rendered.contains(e.getAttribute("id"))) {
+                kept.add(e.getAttribute("id"));
+                devices.add(e);
+            }
+        }
+        if (kept.isEmpty()) {
+            return new Sections(desiredResources, desiredConstraints, kept);
+        }
+        devices.forEach(d -> resources.getDocumentElement().appendChild(resources.importNode(d, true)));
+        Document constraints = CibXml.read(desiredConstraints);
+        Set<String> renderedConstraints = childIds(constraints.getDocumentElement());
+        for (Element e : children(CibXml.read(currentConstraints).getDocumentElement())) {
+            if (kept.contains(e.getAttribute("rsc")) && !renderedConstraints.contains(e.getAttribute("id"))) {
+                constraints.getDocumentElement().appendChild(constraints.importNode(e, true));
+            }
+        }
+        return new Sections(write(resources), write(constraints), kept);
+    }
+
+    private static Set<String> childIds(Element parent) {
+        Set<String> ids = new LinkedHashSet<>();
+        children(parent).forEach(e -> ids.add(e.getAttribute("id")));
+        return ids;
+    }
+
+    private static List<Element> children(Element parent) {
+        List<Element> elements = new ArrayList<>();
+        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                elements.add(e);
+            }
+        }
+        return elements;
+    }
+
+    private static String write(Document doc) throws IOException {
+        try {
+            StringWriter out = new StringWriter();
+            var transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IOException("cannot write the section with the fence devices kept: " + e.getMessage(), e);
+        }
+    }
+}
