@@ -60,6 +60,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,7 +134,13 @@ public class NodeAgent {
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
         NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames,
-                NfsdActions::kernelHostName);
+                NfsdActions::kernelHostName, node -> notifier.reloadOwnRecords(node,
+                        clock.instant().plus(config.dbusCallTimeout())).logLines("state directory", node));
+        // A node fails back (or starts serving) only once ganesha_nfsd pointed /var/lib/nfs at its
+        // tree on the shared storage: until then its nfsd records nobody where a taker can read it.
+        // (a symbolic link, as the entry point's own monitor judges it: after a crash the link is
+        // still there at the next boot, and the nfsd started then read its records through it).
+        monController.gateFailBackOnStateDirectory(() -> Files.isSymbolicLink(config.nfsStateDir()));
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
                 new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
                         .orElse(OcfParameters.defaultMon()), clock, config.nfsStateDir().resolve("ganesha"));

@@ -37,21 +37,31 @@ public final class NfsdActions {
         List<String> allNames() throws PacemakerCommandException;
     }
 
+    /** What follows the state directory's switch to the shared storage on {@code node}: lines for the cluster log. */
+    @FunctionalInterface
+    public interface Switched {
+        List<String> switched(String node);
+    }
+
     private final StateDirLink link;
     private final LocalNode localNode;
     private final ClusterNodes clusterNodes;
     private final Supplier<Optional<String>> hostName;
+    private final Switched switched;
 
     /**
      * @param hostName the host's name ({@code hostname}), which GlusterFS's ganesha_nfsd named the
      *     node's state tree after
+     * @param switched run when a start pointed the directory at the shared storage (it was not
+     *     already): a running nfsd must read its client records from there
      */
     public NfsdActions(StateDirLink link, LocalNode localNode, ClusterNodes clusterNodes,
-            Supplier<Optional<String>> hostName) {
+            Supplier<Optional<String>> hostName, Switched switched) {
         this.link = link;
         this.localNode = localNode;
         this.clusterNodes = clusterNodes;
         this.hostName = hostName;
+        this.switched = switched;
     }
 
     /** The host name as the kernel has it for this process (its UTS namespace: the host's, with hostNetwork). */
@@ -74,9 +84,14 @@ public final class NfsdActions {
                     if (tree.adopted()) {
                         LOG.warnf("state of %s: %s", node, tree.why());
                     }
+                    boolean wasLinked = link.status(layout, tree.name()) == StateDirLink.Status.LINKED;
                     link.link(layout, tree.name(), peers(layout, node, tree.name()));
-                    yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(tree.adopted()
+                    List<String> log = new java.util.ArrayList<>(tree.adopted()
                             ? List.of("state of " + node + ": " + tree.why()) : List.of());
+                    if (!wasLinked) {
+                        log.addAll(switched.switched(node));
+                    }
+                    yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
                 }
                 case "stop" -> {
                     link.unlink();

@@ -271,6 +271,31 @@ public final class GraceNotifier {
     }
 
     /**
+     * /var/lib/nfs has just been pointed at this node's tree on the shared storage (ganesha_nfsd
+     * start) under an nfsd that was already running: at its start it read its client records from
+     * the host's own directory (at a boot, when ganesha starts before Pacemaker), so a client of
+     * this node, back with its virtual IP, would find no record and lose its locks. Event 3 makes
+     * nfsd enter grace and load its records from where the link points now. Nothing when nfsd
+     * does not serve: a fresh one reads them at its start.
+     */
+    public Outcome reloadOwnRecords(String localNode, Instant deadline) {
+        if (!nfsdServing.getAsBoolean()) {
+            return new Outcome(List.of(), List.of());
+        }
+        try {
+            nfsd.grace(NotifyEvent.EVENT_UPDATE_CLIENTS, "", remaining(deadline));
+            LOG.infof("state directory: nfsd on %s ran before its state directory was on the shared storage; it is in "
+                    + "grace and has read its client records from there (event 3)", localNode);
+            return new Outcome(List.of(localNode), List.of());
+        } catch (NfsdGrace.GraceFailure | RuntimeException e) {
+            String failure = "state directory: could not make nfsd on " + localNode + " read its client records from"
+                    + " the shared storage (event 3): " + e.getMessage() + "; its clients may not reclaim here";
+            LOG.error(failure);
+            return new Outcome(List.of(), List.of(failure));
+        }
+    }
+
+    /**
      * {@code home}'s virtual IPs have just left this node for home (ganesha_takeover stop): drop
      * the state of the clients that came over from it, each by its owner, so that they reclaim
      * their opens and locks at home without finding them still held here. One call per owner,

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -41,6 +42,7 @@ public final class MonController implements AutoCloseable {
     private final Duration reassertEvery;
     private final Consumer<FailoverTimeline> timelineSink;
     private final Thread thread;
+    private volatile BooleanSupplier stateDirectoryLinked = () -> true;
     private final Clock clock;
     /** When the loop last began a pass or one of a step's waits: what the agent's liveness reads. */
     private volatile Instant lastPass;
@@ -84,6 +86,17 @@ public final class MonController implements AutoCloseable {
     public void gateFailBack(ServingGate gate, Duration bound) {
         this.servingGate = gate;
         this.servingGateBound = bound;
+    }
+
+    /**
+     * Before a fail-back (and a node's first start) sets {@code grace-active}, waits, with no bound,
+     * until {@code linked} says the NFS state directory points at the node's tree on the shared
+     * storage (Pacemaker started ganesha_nfsd here). Until then nfsd records its clients where no
+     * taker reads them, and a client of this node would reclaim nowhere after its next failover:
+     * its virtual IP is better served by the survivor holding it. Call before {@link #start}.
+     */
+    public void gateFailBackOnStateDirectory(BooleanSupplier linked) {
+        this.stateDirectoryLinked = linked;
     }
 
     public MonController(NodeAttributes attrd, LocalAttributes local, Clock clock, Duration ackPoll,
@@ -237,7 +250,7 @@ public final class MonController implements AutoCloseable {
             holding = false;
         }
         if (step.kind() == MonStep.Kind.BEGIN && step.direction() == Direction.FAILBACK
-                && !servingGateSettled(startedAt)) {
+                && !(stateDirectoryLinked(startedAt) && servingGateSettled(startedAt))) {
             return;
         }
         handover.run(step, params, target, atMost -> pauseUnlessSuperseded(atMost, startedAt))
@@ -274,6 +287,22 @@ public final class MonController implements AutoCloseable {
             LOG.warnf("nfsd on %s: its exports are not the cluster's after %s; failing back anyway", local.nodeName(),
                     servingGateBound);
         }
+        return true;
+    }
+
+    /** Waits until the state directory is linked; false only if a newer verdict superseded the step. */
+    private boolean stateDirectoryLinked(long startedAt) throws PacemakerCommandException {
+        if (stateDirectoryLinked.getAsBoolean()) {
+            return true;
+        }
+        LOG.infof("nfsd on %s serves: waiting for Pacemaker's ganesha_nfsd start here (/var/lib/nfs on the shared "
+                + "storage) before its virtual IP comes home", local.nodeName());
+        while (!stateDirectoryLinked.getAsBoolean()) {
+            if (!pauseUnlessSuperseded(GATE_RETRY, startedAt)) {
+                return false;
+            }
+        }
+        LOG.infof("nfsd on %s: the state directory is on the shared storage", local.nodeName());
         return true;
     }
 

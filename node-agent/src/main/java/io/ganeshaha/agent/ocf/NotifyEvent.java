@@ -20,6 +20,11 @@ public record NotifyEvent(String type, String operation, List<String> stopNodes,
      * (and enter grace); see {@code io.ganeshaha.agent.recovery.ReleasePlan}.
      */
     public static final int EVENT_RELEASE_IP = 2;
+    /**
+     * ganesha's recovery event: enter grace and load this node's own client records again, read
+     * through /var/lib/nfs as it points now.
+     */
+    public static final int EVENT_UPDATE_CLIENTS = 3;
     /** ganesha's recovery event: just enter grace. */
     public static final int EVENT_JUST_GRACE = 0;
 

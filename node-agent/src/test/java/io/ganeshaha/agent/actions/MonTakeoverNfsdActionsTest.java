@@ -306,7 +306,32 @@ class MonTakeoverNfsdActionsTest {
 
         private NfsdActions actions(NfsdActions.ClusterNodes nodes, Optional<String> hostName) {
             return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes,
-                    () -> hostName);
+                    () -> hostName, node -> {
+                        switches.add(node);
+                        return List.of("switched on " + node);
+                    });
+        }
+
+        /** The nodes whose start switched the state directory to the shared storage, in order. */
+        private final List<String> switches = new java.util.ArrayList<>();
+
+        @Test
+        void onlyAStartThatSwitchesTheDirectoryMakesARunningNfsdReadItsRecordsAgain() throws Exception {
+            Files.createDirectories(host.resolve("var-lib-nfs"));
+            Files.createDirectories(host.resolve("shared/nfs-ganesha"));
+            NfsdActions actions = actions(() -> List.of("n1", "n2"));
+            OcfResponse first = respond(actions, "start");
+            assertThat(first.exitCode()).as("%s", first.reason()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(switches).containsExactly("n1");
+            assertThat(first.log()).contains("switched on n1");
+
+            // An agent restart, or Pacemaker's start repeated: the link is there already.
+            assertThat(respond(actions, "start").log()).doesNotContain("switched on n1");
+            assertThat(switches).hasSize(1);
+
+            assertThat(call(actions, "stop")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call(actions, "start")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(switches).as("stopped and started again: switched again").containsExactly("n1", "n1");
         }
 
         private OcfResponse respond(NfsdActions actions, String action) throws Exception {
@@ -343,7 +368,8 @@ class MonTakeoverNfsdActionsTest {
         void aShortNamedTreeIsAdoptedByItsFqdnNode() throws Exception {
             Files.createDirectories(tree("n1"));
             NfsdActions actions = new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")),
-                    LocalNode.named("n1.lab.example"), () -> List.of("n1.lab.example"), () -> Optional.of("n1.lab.example"));
+                    LocalNode.named("n1.lab.example"), () -> List.of("n1.lab.example"), () -> Optional.of("n1.lab.example"),
+                    node -> List.of());
             OcfResponse start = actions.handle(OcfRequests.call(OcfAgent.NFSD, "start", "n1.lab.example",
                     "nfs_setup:0", "ha_vol_mnt=" + host.resolve("shared")));
             assertThat(start.exitCode()).isEqualTo(OcfExitCode.SUCCESS);

@@ -80,6 +80,26 @@ class GraceNotifierTest {
                 .isEmpty();
     }
 
+    /**
+     * ganesha_nfsd pointed /var/lib/nfs at the shared storage under a running nfsd (a boot where
+     * ganesha started first): event 3 makes it read its own records from there. A fresh nfsd reads
+     * them at its start; a failed call is reported, never thrown.
+     */
+    @Test
+    void aSwitchUnderARunningNfsdMakesItReadItsOwnRecordsAgain() {
+        assertThat(n1.notifier.reloadOwnRecords("n1", soon()).acknowledged()).containsExactly("n1");
+        assertThat(cluster.journal.contains("n1", "grace 3:")).isTrue();
+
+        n1.nfsd.refuse("org.freedesktop.DBus.Error.NoReply");
+        assertThat(n1.notifier.reloadOwnRecords("n1", soon()).failures()).singleElement().asString()
+                .contains("could not make nfsd on n1 read its client records").contains("NoReply");
+
+        n1.serving = false;
+        int calls = cluster.journal.entries().size();
+        assertThat(n1.notifier.reloadOwnRecords("n1", soon()).failures()).as("nothing to reload").isEmpty();
+        assertThat(cluster.journal.entries()).hasSize(calls);
+    }
+
     @Test
     void otherNotificationsAskForNothing() {
         NotifyEvent postStart = new NotifyEvent("post", "start", List.of(), List.of("n2"), List.of(), List.of());

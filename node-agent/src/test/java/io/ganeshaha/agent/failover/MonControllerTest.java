@@ -131,6 +131,36 @@ class MonControllerTest {
     }
 
     @Test
+    void aNodeFailsBackOnlyOnceItsStateDirectoryIsOnTheSharedStorageHoweverLongThatTakes() throws Exception {
+        MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
+        java.util.concurrent.atomic.AtomicBoolean linked = new java.util.concurrent.atomic.AtomicBoolean(true);
+        mon.gateFailBackOnStateDirectory(() -> {
+            boolean now = linked.get();
+            cluster.journal.add("n2", now ? "state directory linked" : "state directory not linked");
+            return now;
+        });
+        mon.gateFailBack(() -> true, Duration.ofMillis(200)); // the exports' gate, bounded, is no way round it
+        // A boot after a fence: ganesha_nfsd restored the host's directory before the node went.
+        linked.set(false);
+        mon.healthChanged(NfsdHealth.DOWN);
+        assertThat(nextTimeline().direction()).isEqualTo("failover");
+        assertThat(cluster.journal.contains("n2", "state directory not linked")).as("a failover is never gated")
+                .isFalse();
+
+        mon.healthChanged(NfsdHealth.SERVING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.journal.matching(
+                e -> e.what().equals("state directory not linked")).size() >= 10);
+        assertThat(cluster.attrd.value("n2", GRACE)).as("held well past the exports' bound").isEmpty();
+        assertThat(cluster.attrd.value("n2", GANESHA)).isEmpty();
+
+        linked.set(true); // Pacemaker started ganesha_nfsd here
+        assertThat(nextTimeline().direction()).isEqualTo("fail-back");
+        var journal = cluster.journal;
+        assertThat(journal.first("n2", "state directory linked")).isLessThan(journal.first("n2", "set " + GRACE + "=1"))
+                .isLessThan(journal.first("pacemaker", "vip of n2 home"));
+    }
+
+    @Test
     void exportsThatCannotBeSettledHoldAFailBackOnlyForTheBoundAndNeverAFailover() throws Exception {
         MonController mon = healthyClusterWithMonOnN2(LONG_GRACE_DELAY);
         mon.gateFailBack(() -> {

@@ -255,6 +255,25 @@ class ClientFailoverIT {
         assertThat(workloads.lostOrDamagedRecords()).as("acknowledged records lost or damaged").isEmpty();
     }
 
+    /**
+     * N2 lost whole (its cable pulled), with fencing as production has it: the survivors' quorum
+     * fences N2 through its level, fence_ganesha_grace (every serving survivor in grace for N2)
+     * and then the lab's power switch, which kills N2's nfsd and with it its locks on the shared
+     * file. Until then the partitioned nfsd holds them: the locker must never get the lock, there
+     * is no window. The writer's connection to the VIP dies without a reset (nobody answers): it
+     * is the taker that resets it. N2 is then plugged back in and powered on, and fails back.
+     */
+    @Test
+    @Order(5)
+    void nodeLostFencedAndBackWithNfsV41() throws Exception {
+        lab.fencingOn();
+        failoverAndBack("node-loss-v41", "4.1", () -> lab.link(N2, "down"), () -> {
+            lab.link(N2, "up");
+            lab.powerOn(N2);
+        }, false);
+        assertThat(lab.lab.ganeshaPid(N2)).as("N2's nfsd runs again after its boot").isPresent();
+    }
+
     private static long elapsedMs(long startNs) {
         return (System.nanoTime() - startNs) / 1_000_000;
     }

@@ -70,6 +70,37 @@ public final class ThreeNodeLab implements AutoCloseable {
                 List.of("ganesha-ha.agent.pid-file=" + PID_FILE));
     }
 
+    private boolean fencing;
+
+    /**
+     * Fencing as production has it (the lab's {@code fencing on}): every node's level is
+     * fence_ganesha_grace, then the lab's power switch. Once per lab.
+     */
+    public synchronized void fencingOn() {
+        if (!fencing) {
+            Shell.run(List.of(lab.script(), "fencing", "--dir", lab.dir().toString(), "on"), Duration.ofMinutes(2))
+                    .orFail("ganesha-lab fencing on");
+            fencing = true;
+        }
+    }
+
+    /** The node's cable: pulled ({@code down}) or plugged back ({@code up}). */
+    public void link(String node, String state) {
+        Shell.run(List.of(lab.script(), "link", "--dir", lab.dir().toString(), node, state), Duration.ofSeconds(30))
+                .orFail("ganesha-lab link " + state + " on " + node);
+    }
+
+    /**
+     * Boots a node the fencer powered off: corosync, Pacemaker and ganesha.nfsd (the lab's
+     * {@code power on}), then its node agent, as the kubelet starts a DaemonSet pod after a boot.
+     */
+    public void powerOn(String node) {
+        Shell.run(List.of(lab.script(), "power", "--dir", lab.dir().toString(), node, "on"), Duration.ofMinutes(1))
+                .orFail("ganesha-lab power on " + node);
+        agents.remove(node).close();
+        agents.put(node, newAgent(node).start());
+    }
+
     /** Every node serving, every VIP at home, every grace instance started. */
     public void awaitHealthy(Duration timeout) {
         try {
