@@ -283,7 +283,9 @@ public final class GraceNotifier {
             return new Outcome(List.of(), List.of());
         }
         try {
-            nfsd.grace(NotifyEvent.EVENT_UPDATE_CLIENTS, "", remaining(deadline));
+            // The key names no peer here (the event reads this node's own directory); ganesha
+            // matches it only against NLM clients' server addresses, which a node name never is.
+            nfsd.grace(NotifyEvent.EVENT_UPDATE_CLIENTS, localNode, remaining(deadline));
             LOG.infof("state directory: nfsd on %s ran before its state directory was on the shared storage; it is in "
                     + "grace and has read its client records from there (event 3)", localNode);
             return new Outcome(List.of(localNode), List.of());

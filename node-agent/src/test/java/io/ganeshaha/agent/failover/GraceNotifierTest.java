@@ -88,7 +88,7 @@ class GraceNotifierTest {
     @Test
     void aSwitchUnderARunningNfsdMakesItReadItsOwnRecordsAgain() {
         assertThat(n1.notifier.reloadOwnRecords("n1", soon()).acknowledged()).containsExactly("n1");
-        assertThat(cluster.journal.contains("n1", "grace 3:")).isTrue();
+        assertThat(cluster.journal.contains("n1", "grace 3:n1")).isTrue();
 
         n1.nfsd.refuse("org.freedesktop.DBus.Error.NoReply");
         assertThat(n1.notifier.reloadOwnRecords("n1", soon()).failures()).singleElement().asString()
