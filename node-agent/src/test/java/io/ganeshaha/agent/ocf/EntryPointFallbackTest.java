@@ -298,6 +298,35 @@ class EntryPointFallbackTest {
         assertThat(r.stderr()).contains("the agent did not answer").contains("only the local nfsd");
     }
 
+    /** What the fence device sends the agent is a request the agent parses: the takeover gate's "fence". */
+    @Test
+    void theFenceDeviceAsksTheAgentForTheTakeoverGateOfTheNodeFenced() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        List<OcfRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.ganeshaha.agent.server.OcfSocketServer agent = new io.ganeshaha.agent.server.OcfSocketServer(socket, lines -> {
+            try {
+                asked.add(OcfRequest.parse(lines));
+            } catch (OcfProtocolException e) {
+                return OcfResponse.of(OcfExitCode.ERR_GENERIC, e.getMessage());
+            }
+            return OcfResponse.of(OcfExitCode.SUCCESS).withLog(List.of("before fencing n2.lab.example: every serving peer"));
+        }, 1, Duration.ofSeconds(5));
+        agent.start();
+        try {
+            Shell.Result r = fence("action=reboot\nnodename=n2.lab.example\nport=n2.lab.example\nagent_socket=" + socket + "\n");
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(asked).singleElement().satisfies(request -> {
+                assertThat(request.agent()).isEqualTo(OcfAgent.TAKEOVER);
+                assertThat(request.action()).isEqualTo("fence");
+                assertThat(request.parameter("home_node")).contains("n2.lab.example");
+            });
+            assertThat(r.stderr()).contains("agent: before fencing n2.lab.example").doesNotContain("fallback");
+            assertThat(calls()).as("the agent made the calls, not the fallback").isEmpty();
+        } finally {
+            agent.close();
+        }
+    }
+
     @Test
     void aFenceWithoutANodeOrWithAnUnknownActionFailsNamingIt() throws IOException {
         Shell.Result noNode = fence("action=reboot\n");
