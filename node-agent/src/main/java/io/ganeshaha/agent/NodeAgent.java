@@ -37,6 +37,8 @@ import io.ganeshaha.agent.mirror.HostAddresses;
 import io.ganeshaha.agent.mirror.KubernetesMirrorClient;
 import io.ganeshaha.agent.mirror.NodeMirror;
 import io.ganeshaha.agent.mirror.NodeReporter;
+import io.ganeshaha.agent.tickle.ConnectionRecorder;
+import io.ganeshaha.agent.tickle.Tickler;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CibAttributes;
@@ -143,7 +145,8 @@ public class NodeAgent {
         monController.gateFailBackOnStateDirectory(() -> Files.isSymbolicLink(config.nfsStateDir()));
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
                 new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
-                        .orElse(OcfParameters.defaultMon()), clock, config.nfsStateDir().resolve("ganesha"));
+                        .orElse(OcfParameters.defaultMon()), clock, config.nfsStateDir().resolve("ganesha"),
+                tickler(clock)::addressesComing);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();
@@ -172,6 +175,8 @@ public class NodeAgent {
                         + "(the same ServerEpoch): a client moved between them is refused for good")
                 .register(meters);
         schedules.every("server-epoch", Duration.ofSeconds(2), SERVER_EPOCH_CHECK, serverEpochs);
+        schedules.every("nfs-connections", CONNECTION_RECORD, CONNECTION_RECORD, new ConnectionRecorder(
+                config.nfsStateDir(), Path.of("/proc/net/tcp"), NFS_PORT));
         schedules.every("in-grace-gauge", IN_GRACE_PROBE, IN_GRACE_PROBE,
                 metrics.inGraceProbe(grace, this::nfsdServing, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));
@@ -337,6 +342,22 @@ public class NodeAgent {
 
     /** How often this node's nfsd ServerEpoch is published and compared with the peers'. */
     static final Duration SERVER_EPOCH_CHECK = Duration.ofSeconds(15);
+
+    /** How often the NFS clients' connections are recorded for a taker to reset ({@link ConnectionRecorder}). */
+    private static final Duration CONNECTION_RECORD = Duration.ofSeconds(2);
+    /** ganesha's NFS_Port default, where the clients connect. */
+    private static final int NFS_PORT = 2049;
+    /** resource-agents' tickle_tcp, as Debian installs it. */
+    private static final Path TICKLE_TCP = Path.of("/usr/libexec/heartbeat/tickle_tcp");
+
+    /** Resets, for 15 s after a takeover start, the recorded clients of every address coming up here. */
+    private Tickler tickler(Clock clock) {
+        HostAddresses addresses = new HostAddresses();
+        return new Tickler(config.nfsStateDir(), addresses::local, Tickler.tickleTcp(TICKLE_TCP),
+                java.util.concurrent.Executors.newSingleThreadExecutor(
+                        BasicThreadFactory.builder().namingPattern("tickle").daemon().build()),
+                clock, Duration.ofSeconds(15));
+    }
     /** How often the node's record of Pacemaker's probes is read for ones that found no entry point. */
     static final Duration MISSED_PROBES_CHECK = Duration.ofSeconds(5);
 

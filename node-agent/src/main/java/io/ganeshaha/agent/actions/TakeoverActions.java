@@ -47,6 +47,7 @@ public final class TakeoverActions {
     private final Supplier<OcfParameters.Mon> monParameters;
     private final Clock clock;
     private final Path recoveryRoot;
+    private final Runnable addressesComing;
 
     /** The instance parameter holding the owners of the clients that came over, one per line. */
     static final String MOVED_CLIENTS = "moved_clients";
@@ -59,6 +60,16 @@ public final class TakeoverActions {
      */
     public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
             Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot) {
+        this(instances, notifier, localNode, gate, monParameters, clock, recoveryRoot, () -> { });
+    }
+
+    /**
+     * @param addressesComing told at every start, right before the group's addresses come up here:
+     *     their clients' connections are reset as they do ({@code io.ganeshaha.agent.tickle.Tickler})
+     */
+    public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
+            Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot, Runnable addressesComing) {
+        this.addressesComing = addressesComing;
         this.recoveryRoot = recoveryRoot;
         this.instances = instances;
         this.notifier = notifier;
@@ -78,6 +89,7 @@ public final class TakeoverActions {
                 if (self.equals(parameters.homeNode())) {
                     // Its own addresses come home: clients following them reclaim here, in grace.
                     notifier.homeComing(self, deadline);
+                    addressesComing.run();
                     yield OcfResponse.of(OcfExitCode.SUCCESS);
                 }
                 GraceNotifier.Outcome outcome = notifier.takeOver(parameters.homeNode(), self, deadline);
@@ -99,6 +111,7 @@ public final class TakeoverActions {
                 Map<String, String> started = new HashMap<>(Map.of("home_node", parameters.homeNode()));
                 started.put(MOVED_CLIENTS, String.join("\n", moved));
                 instances.markStarted(OcfAgent.TAKEOVER, instance, started);
+                addressesComing.run();
                 // Success either way: the addresses serve the clients even if grace failed, and
                 // the failure is in the log.
                 yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);

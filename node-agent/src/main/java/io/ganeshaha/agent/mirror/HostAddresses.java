@@ -37,7 +37,7 @@ public final class HostAddresses {
         return candidates.stream().filter(candidate -> parse(candidate).filter(local::contains).isPresent()).toList();
     }
 
-    Set<InetAddress> local() {
+    public Set<InetAddress> local() {
         Set<InetAddress> out = new HashSet<>();
         readIpv4(out);
         readIpv6(out);

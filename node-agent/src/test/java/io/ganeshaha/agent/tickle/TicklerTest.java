@@ -1,0 +1,106 @@
+package io.ganeshaha.agent.tickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * n1 takes n2's address 198.18.0.102 over: n2 recorded its clients' connections in its tree on the
+ * shared storage, n1 reads them through its peer link once the address is up here, and resets
+ * those and only those.
+ */
+class TicklerTest {
+
+    @TempDir
+    Path shared;
+    private Path n1StateDir;
+    private final Set<InetAddress> local = new CopyOnWriteArraySet<>();
+    private final List<List<String>> tickled = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void twoNodesOnSharedStorage() throws IOException {
+        Path n1 = Files.createDirectories(shared.resolve("nfs-ganesha/n1/nfs/ganesha"));
+        Path n2 = Files.createDirectories(shared.resolve("nfs-ganesha/n2/nfs/ganesha"));
+        Files.createSymbolicLink(n1.resolve("n2"), n2);
+        n1StateDir = Files.createSymbolicLink(shared.resolve("var-lib-nfs"), n1.getParent());
+        local.add(InetAddress.getByName("198.18.0.11"));
+        local.add(InetAddress.getByName("198.18.0.101"));
+        Files.writeString(n2.resolve(ConnectionRecorder.FILE), """
+                198.18.0.102:2049\t198.18.0.201:812
+                198.18.0.102:2049\t198.18.0.202:700
+                198.18.0.103:2049\t198.18.0.203:900
+                """);
+        Files.writeString(n1.resolve(ConnectionRecorder.FILE), "198.18.0.101:2049\t198.18.0.204:1000\n");
+    }
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private Tickler tickler(Tickler.TickleCommand command) {
+        return new Tickler(n1StateDir, () -> Set.copyOf(local), command, executor, Clock.systemUTC(),
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theClientsOfAnAddressAreResetOnceItIsUpHereAndNoOthers() throws Exception {
+        tickler(tickled::add).addressesComing();
+        Thread.sleep(200);
+        assertThat(tickled).as("nothing before the address is up").isEmpty();
+
+        local.add(InetAddress.getByName("198.18.0.102")); // IPaddr2 started
+        await().atMost(Duration.ofSeconds(3)).until(() -> !tickled.isEmpty());
+        Thread.sleep(200);
+        assertThat(tickled).singleElement().asList().containsExactly("198.18.0.102:2049\t198.18.0.201:812",
+                "198.18.0.102:2049\t198.18.0.202:700");
+    }
+
+    @Test
+    void aSecondTakeoverDuringTheWindowIsServedAtOnceNotAfterIt() throws Exception {
+        Tickler tickler = tickler(tickled::add);
+        tickler.addressesComing();
+        local.add(InetAddress.getByName("198.18.0.102"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> tickled.size() == 1);
+        tickler.addressesComing(); // n3 lost too: its address comes up here next
+        local.add(InetAddress.getByName("198.18.0.103"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> tickled.size() == 2);
+        assertThat(tickled.get(1)).containsExactly("198.18.0.103:2049\t198.18.0.203:900");
+    }
+
+    @Test
+    void aMissingToolIsReportedAndTheNextAddressIsStillWatched() throws Exception {
+        List<String> failed = new CopyOnWriteArrayList<>();
+        Tickler.TickleCommand missing = Tickler.tickleTcp(shared.resolve("no-such-tickle_tcp"));
+        Tickler tickler = tickler(lines -> {
+            if (lines.get(0).startsWith("198.18.0.102")) {
+                failed.addAll(lines);
+                missing.tickle(lines);
+            }
+            tickled.add(lines);
+        });
+        tickler.addressesComing();
+        local.add(InetAddress.getByName("198.18.0.102"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> !failed.isEmpty());
+        local.add(InetAddress.getByName("198.18.0.103"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> !tickled.isEmpty());
+        assertThat(tickled).singleElement().asList().containsExactly("198.18.0.103:2049\t198.18.0.203:900");
+    }
+}
