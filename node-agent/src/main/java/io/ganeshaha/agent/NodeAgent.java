@@ -176,7 +176,7 @@ public class NodeAgent {
                 .register(meters);
         schedules.every("server-epoch", Duration.ofSeconds(2), SERVER_EPOCH_CHECK, serverEpochs);
         schedules.every("nfs-connections", CONNECTION_RECORD, CONNECTION_RECORD, new ConnectionRecorder(
-                config.nfsStateDir(), Path.of("/proc/net/tcp"), NFS_PORT));
+                config.nfsStateDir(), List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")), NFS_PORT));
         schedules.every("in-grace-gauge", IN_GRACE_PROBE, IN_GRACE_PROBE,
                 metrics.inGraceProbe(grace, this::nfsdServing, config.dbusCallTimeout()));
         server = new OcfSocketServer(config.socket(), dispatcher::dispatch, config.workers(), Duration.ofSeconds(5));

@@ -24,16 +24,16 @@ public final class ConnectionRecorder implements Runnable {
     public static final String FILE = "ganesha-ha-connections";
 
     private final Path stateDir;
-    private final Path procNetTcp;
+    private final List<Path> procNetTcp;
     private final int nfsPort;
     private String written;
     private String lastProblem;
 
     /**
      * @param stateDir the host's NFS state directory (/var/lib/nfs)
-     * @param procNetTcp {@code /proc/net/tcp} of the agent's network namespace (the host's)
+     * @param procNetTcp {@code /proc/net/tcp} and {@code tcp6} of the agent's network namespace (the host's)
      */
-    public ConnectionRecorder(Path stateDir, Path procNetTcp, int nfsPort) {
+    public ConnectionRecorder(Path stateDir, List<Path> procNetTcp, int nfsPort) {
         this.stateDir = stateDir;
         this.procNetTcp = procNetTcp;
         this.nfsPort = nfsPort;
@@ -46,8 +46,12 @@ public final class ConnectionRecorder implements Runnable {
         }
         try {
             StringBuilder text = new StringBuilder();
-            NfsConnections.established(Files.readAllLines(procNetTcp), nfsPort)
-                    .forEach(c -> text.append(c.line()).append('\n'));
+            for (Path table : procNetTcp) {
+                if (Files.exists(table)) {
+                    NfsConnections.established(Files.readAllLines(table), nfsPort)
+                            .forEach(c -> text.append(c.line()).append('\n'));
+                }
+            }
             Path file = stateDir.resolve("ganesha").resolve(FILE);
             if (written == null && Files.exists(file)) {
                 written = Files.readString(file);

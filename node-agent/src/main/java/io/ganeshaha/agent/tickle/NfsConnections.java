@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * The NFS clients' TCP connections to this host, as the kernel lists them in {@code /proc/net/tcp}
- * (IPv4: the file tickle_tcp can tickle). Reading the file costs no process, unlike {@code ss}.
+ * and {@code /proc/net/tcp6} (IPv4 clients only, which tickle_tcp is fed here; a dual-stack
+ * listener such as ganesha's lists them in tcp6 as IPv4-mapped addresses). Reading the files
+ * costs no process, unlike {@code ss}.
  */
 public final class NfsConnections {
 
@@ -67,7 +69,7 @@ public final class NfsConnections {
 
     /**
      * The established connections to {@code port} of this host in the lines of {@code /proc/net/tcp}
-     * (addresses as four little-endian hex bytes, ports as big-endian hex).
+     * or {@code /proc/net/tcp6} (addresses as little-endian 32-bit hex words, ports as big-endian hex).
      */
     public static List<Connection> established(List<String> procNetTcp, int port) {
         List<Connection> out = new ArrayList<>();
@@ -90,12 +92,23 @@ public final class NfsConnections {
         return out;
     }
 
+    /**
+     * An IPv4 address: 8 hex digits (tcp), or 32 (tcp6) holding an IPv4-mapped address, which is
+     * how a dual-stack listener such as ganesha's sees its IPv4 clients. Each 32-bit word is
+     * little-endian. Other IPv6 addresses are refused: tickle_tcp is fed IPv4 here.
+     */
     private static InetAddress ipv4(String hex) throws UnknownHostException {
-        byte[] b = HexFormat.of().parseHex(hex);
-        if (b.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: " + hex);
+        byte[] raw = HexFormat.of().parseHex(hex);
+        if (raw.length != 4 && raw.length != 16) {
+            throw new IllegalArgumentException("not an address: " + hex);
         }
-        InetAddress address = InetAddress.getByAddress(new byte[] {b[3], b[2], b[1], b[0]});
+        byte[] b = new byte[raw.length];
+        for (int word = 0; word < raw.length; word += 4) {
+            for (int i = 0; i < 4; i++) {
+                b[word + i] = raw[word + 3 - i];
+            }
+        }
+        InetAddress address = InetAddress.getByAddress(b); // an IPv4-mapped one comes back as IPv4
         if (!(address instanceof Inet4Address)) {
             throw new IllegalArgumentException("not an IPv4 address: " + hex);
         }

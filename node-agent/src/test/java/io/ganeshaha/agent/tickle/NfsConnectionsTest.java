@@ -20,6 +20,21 @@ class NfsConnectionsTest {
             "   3: 0C0012C6:0016 010012C6:9C40 01 00000000:00000000 02:0000A1B2 00000000     0        0 778 2",
             "   4: not a line of the kernel's");
 
+    /** /proc/net/tcp6 of a lab node whose ganesha listens dual-stack, as read on one. */
+    static final List<String> PROC_NET_TCP6 = List.of(
+            "  sl  local_address                         remote_address                        st tx_queue rx_queue",
+            "   0: 00000000000000000000000000000000:0801 00000000000000000000000000000000:0000 0A 00000000:00000000",
+            // ::ffff:198.18.0.11:2049 <- ::ffff:198.18.0.201:806, established
+            "   1: 0000000000000000FFFF00000B0012C6:0801 0000000000000000FFFF0000C90012C6:0326 01 00000000:00000000",
+            // fd00::1:2049 <- fd00::2:900, established: IPv6, not tickled
+            "   2: 000000FD000000000000000001000000:0801 000000FD000000000000000002000000:0384 01 00000000:00000000");
+
+    @Test
+    void aDualStackListenersIpv4ClientsAreReadFromTcp6AndIpv6OnesLeftOut() {
+        assertThat(NfsConnections.established(PROC_NET_TCP6, 2049)).extracting(NfsConnections.Connection::line)
+                .containsExactly("198.18.0.11:2049\t198.18.0.201:806");
+    }
+
     @Test
     void onlyTheEstablishedConnectionsToTheNfsPortAreTheClients() {
         assertThat(NfsConnections.established(PROC_NET_TCP, 2049)).extracting(NfsConnections.Connection::line)
