@@ -134,7 +134,9 @@ class SingleNodeIT {
                 PROVIDER_DIR + "ganesha_mon");
         assertThat(mon.exitCode()).as("ocf-tester ganesha_mon:\n" + mon.stdout() + mon.stderr()).isZero();
 
-        // ganesha_grace starts only where grace-active is set, which takes a running ganesha_mon.
+        // ganesha_grace starts only where grace-active is set, which takes a running ganesha_mon
+        // and /var/lib/nfs on the shared storage (ganesha_nfsd started): a node serves only then.
+        assertThat(ocf("ganesha_nfsd", "start", instance("helper-nfsd", "ha_vol_mnt", SHARED)).exitCode()).isZero();
         assertThat(ocf("ganesha_mon", "start", instance("helper-mon")).exitCode()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> local("grace-active").filter("1"::equals).isPresent());
         Shell.Result grace = lab.exec(NODE, Map.of(), Duration.ofMinutes(3), "ocf-tester", "-n", "tester-grace",
