@@ -40,8 +40,25 @@ public final class NfsdActions {
     /** What follows the state directory's switch to the shared storage on {@code node}: lines for the cluster log. */
     @FunctionalInterface
     public interface Switched {
-        List<String> switched(String node);
+        /**
+         * @param unlinkedAt when this agent last pointed the directory back at the host's own (its
+         *     stop), in clock ticks since boot as /proc counts a process's start; empty if it never
+         *     did: an nfsd started before that read its records from the shared storage
+         */
+        List<String> switched(String node, java.util.OptionalLong unlinkedAt);
     }
+
+    /** Now, in clock ticks since boot (USER_HZ, as /proc/PID/stat's start time), from /proc/uptime. */
+    public static java.util.OptionalLong uptimeTicks() {
+        try {
+            String seconds = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
+            return java.util.OptionalLong.of(Math.round(Double.parseDouble(seconds) * 100));
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    private volatile java.util.OptionalLong unlinkedAt = java.util.OptionalLong.empty();
 
     private final StateDirLink link;
     private final LocalNode localNode;
@@ -89,12 +106,13 @@ public final class NfsdActions {
                     List<String> log = new java.util.ArrayList<>(tree.adopted()
                             ? List.of("state of " + node + ": " + tree.why()) : List.of());
                     if (!wasLinked) {
-                        log.addAll(switched.switched(node));
+                        log.addAll(switched.switched(node, unlinkedAt));
                     }
                     yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
                 }
                 case "stop" -> {
                     link.unlink();
+                    unlinkedAt = uptimeTicks();
                     yield OcfResponse.of(OcfExitCode.SUCCESS);
                 }
                 case "monitor" -> switch (link.status(layout, tree.name())) {

@@ -170,7 +170,11 @@ public final class GraceNotifier {
                 Optional<CompletableFuture<Optional<String>>> ahead = deferred && epoch.isEmpty()
                         && call.event() == NotifyEvent.EVENT_TAKE_IP ? Optional.of(readAhead(call.peer()))
                                 : Optional.empty();
-                if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())) {
+                // Taken over already, and still in grace: a second call would only restart
+                // Grace_Period. Out of grace (a fence or a takeover that came late), the call is
+                // made again: the lost node's locks may vanish now, and its clients reclaim later.
+                if (call.event() == NotifyEvent.EVENT_TAKE_IP && takenOver.contains(call.peer())
+                        && stillInGrace(deadline)) {
                     acknowledge(call.peer(), epoch, ahead, deferred, why);
                     acknowledged.add(call.peer());
                     LOG.infof("%s: nfsd on %s took the clients of %s over already; acknowledged without another grace call",

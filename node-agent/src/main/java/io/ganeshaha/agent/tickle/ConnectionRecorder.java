@@ -27,6 +27,7 @@ public final class ConnectionRecorder implements Runnable {
     private final List<Path> procNetTcp;
     private final int nfsPort;
     private String written;
+    private Path writtenIn;
     private String lastProblem;
 
     /**
@@ -53,8 +54,11 @@ public final class ConnectionRecorder implements Runnable {
                 }
             }
             Path file = stateDir.resolve("ganesha").resolve(FILE);
-            if (written == null && Files.exists(file)) {
-                written = Files.readString(file);
+            Path target = stateDir.toRealPath();
+            if (!target.equals(writtenIn) || !Files.exists(file)) {
+                // Another tree (the link moved), or the record went: what is there counts.
+                written = Files.exists(file) ? Files.readString(file) : null;
+                writtenIn = target;
             }
             if (!text.toString().equals(written)) {
                 Path next = file.resolveSibling(FILE + ".new");

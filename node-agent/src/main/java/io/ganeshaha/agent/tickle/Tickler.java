@@ -125,34 +125,54 @@ public final class Tickler {
     }
 
     private void watch() {
-        while (true) {
-            Set<InetAddress> added = new LinkedHashSet<>(localAddresses.get());
-            synchronized (lock) {
-                added.removeAll(seen);
-                seen.addAll(added);
-            }
-            if (!added.isEmpty()) {
-                tickle(added);
-            }
-            synchronized (lock) {
-                if (!clock.instant().isBefore(until)) {
-                    watching = false;
-                    return;
+        List<Round> again = new ArrayList<>();
+        try {
+            while (true) {
+                try {
+                    Set<InetAddress> added = new LinkedHashSet<>(localAddresses.get());
+                    synchronized (lock) {
+                        added.removeAll(seen);
+                        seen.addAll(added);
+                    }
+                    if (!added.isEmpty()) {
+                        tickle(added, recorded(added), "").ifPresent(lines -> again.add(
+                                new Round(added, lines, clock.instant().plus(AGAIN_AFTER))));
+                    }
+                    for (Round round : List.copyOf(again)) {
+                        if (!clock.instant().isBefore(round.at())) {
+                            again.remove(round);
+                            tickle(round.addresses(), round.lines(), " again");
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "resetting the clients of the addresses coming up failed; looking again");
                 }
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
                 synchronized (lock) {
-                    watching = false;
+                    if (!clock.instant().isBefore(until) && again.isEmpty()) {
+                        return;
+                    }
                 }
-                Thread.currentThread().interrupt();
-                return;
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synchronized (lock) {
+                watching = false;
             }
         }
     }
 
-    private void tickle(Set<InetAddress> added) {
+    /**
+     * The tickles go out again this long after the first: IPaddr2 announces the address (gratuitous
+     * ARP) right after adding it, and a client that answers the first tickle before it learnt the
+     * new owner answers into the void.
+     */
+    private static final Duration AGAIN_AFTER = Duration.ofSeconds(1);
+
+    private record Round(Set<InetAddress> addresses, List<String> lines, Instant at) {}
+
+    private List<String> recorded(Set<InetAddress> added) {
         Set<String> lines = new LinkedHashSet<>();
         for (Path record : records()) {
             for (NfsConnections.Connection c : ConnectionRecorder.read(record)) {
@@ -161,19 +181,25 @@ public final class Tickler {
                 }
             }
         }
+        return new ArrayList<>(lines);
+    }
+
+    /** Tickles {@code lines}; the lines, if there were any to tickle. */
+    private java.util.Optional<List<String>> tickle(Set<InetAddress> added, List<String> lines, String round) {
         List<String> addresses = added.stream().map(InetAddress::getHostAddress).toList();
         if (lines.isEmpty()) {
             LOG.debugf("%s up here: no recorded client connection to reset", addresses);
-            return;
+            return java.util.Optional.empty();
         }
         try {
-            command.tickle(new ArrayList<>(lines));
-            LOG.infof("%s up here: reset %d client connection(s) recorded for them, so the clients reconnect at once",
-                    addresses, lines.size());
+            command.tickle(lines);
+            LOG.infof("%s up here: reset%s %d client connection(s) recorded for them, so the clients reconnect at once",
+                    addresses, round, lines.size());
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("%s up here: could not reset the %d recorded client connection(s): %s; the clients reconnect"
-                    + " when they retransmit", addresses, lines.size(), e.getMessage());
+            LOG.warnf("%s up here: could not reset%s the %d recorded client connection(s): %s; the clients reconnect"
+                    + " when they retransmit", addresses, round, lines.size(), e.getMessage());
         }
+        return java.util.Optional.of(lines);
     }
 
     /** This node's record and every peer's, through the peer links of its ganesha directory. */
@@ -183,7 +209,7 @@ public final class Tickler {
         records.add(ganesha.resolve(ConnectionRecorder.FILE));
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(ganesha, Files::isSymbolicLink)) {
             entries.forEach(peer -> records.add(peer.resolve(ConnectionRecorder.FILE)));
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
             LOG.debugf("no peer links in %s: %s", ganesha, e.getMessage());
         }
         return records;

@@ -306,8 +306,8 @@ class MonTakeoverNfsdActionsTest {
 
         private NfsdActions actions(NfsdActions.ClusterNodes nodes, Optional<String> hostName) {
             return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes,
-                    () -> hostName, node -> {
-                        switches.add(node);
+                    () -> hostName, (node, unlinkedAt) -> {
+                        switches.add(node + (unlinkedAt.isPresent() ? " after a stop" : ""));
                         return List.of("switched on " + node);
                     });
         }
@@ -331,7 +331,8 @@ class MonTakeoverNfsdActionsTest {
 
             assertThat(call(actions, "stop")).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(call(actions, "start")).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(switches).as("stopped and started again: switched again").containsExactly("n1", "n1");
+            assertThat(switches).as("stopped and started again: switched again, and told when it was unlinked")
+                    .containsExactly("n1", "n1 after a stop");
         }
 
         private OcfResponse respond(NfsdActions actions, String action) throws Exception {
@@ -369,7 +370,7 @@ class MonTakeoverNfsdActionsTest {
             Files.createDirectories(tree("n1"));
             NfsdActions actions = new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")),
                     LocalNode.named("n1.lab.example"), () -> List.of("n1.lab.example"), () -> Optional.of("n1.lab.example"),
-                    node -> List.of());
+                    (node, unlinkedAt) -> List.of());
             OcfResponse start = actions.handle(OcfRequests.call(OcfAgent.NFSD, "start", "n1.lab.example",
                     "nfs_setup:0", "ha_vol_mnt=" + host.resolve("shared")));
             assertThat(start.exitCode()).isEqualTo(OcfExitCode.SUCCESS);

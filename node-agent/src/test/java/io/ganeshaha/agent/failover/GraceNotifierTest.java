@@ -100,6 +100,25 @@ class GraceNotifierTest {
         assertThat(cluster.journal.entries()).hasSize(calls);
     }
 
+    /**
+     * A node lost whole: the peer-loss watch put n1 in grace for it; its fence comes (a slow or
+     * retried power device) after n1's Grace_Period ran out. The lost node's locks vanish with the
+     * fence, so the device's call is made again rather than taken as done.
+     */
+    @Test
+    void aFenceAfterTheGraceOfTheTakeoverRanOutCallsGraceAgain() {
+        n1.notifier.takeOverAfterLoss("n2", "n1", soon());
+        n1.notifier.beforeFencing("n2", "n1", soon());
+        assertThat(cluster.journal.matching(e -> e.what().equals("grace 5:n2"))).as("still in grace: one call")
+                .hasSize(1);
+
+        n1.nfsd.leaveGrace();
+        GraceNotifier.Outcome outcome = n1.notifier.beforeFencing("n2", "n1", soon());
+        assertThat(outcome.acknowledged()).containsExactly("n2");
+        assertThat(cluster.journal.matching(e -> e.what().equals("grace 5:n2"))).as("out of grace: called again")
+                .hasSize(2);
+    }
+
     @Test
     void otherNotificationsAskForNothing() {
         NotifyEvent postStart = new NotifyEvent("post", "start", List.of(), List.of("n2"), List.of(), List.of());

@@ -139,7 +139,7 @@ class MonControllerTest {
             cluster.journal.add("n2", now ? "state directory linked" : "state directory not linked");
             return now;
         });
-        mon.gateFailBack(() -> true, Duration.ofMillis(200)); // the exports' gate, bounded, is no way round it
+        mon.gateFailBack(() -> true, Duration.ofMillis(200)); // the exports are current: only the link holds it
         // A boot after a fence: ganesha_nfsd restored the host's directory before the node went.
         linked.set(false);
         mon.healthChanged(NfsdHealth.DOWN);

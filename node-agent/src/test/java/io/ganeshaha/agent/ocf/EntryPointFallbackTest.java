@@ -69,10 +69,14 @@ class EntryPointFallbackTest {
         script(bin.resolve("cibadmin"), """
                 #!/bin/sh
                 [ -z "$PCMK_DOWN" ] || exit 102
-                echo '<nodes>'
-                echo '  <node id="1" uname="%1$s"/>'
-                echo '  <node id="3" uname="n3.lab.example"/>'
-                echo '</nodes>'
+                case "$*" in
+                *fencing-topology*) cat "$CIB_DIR/fencing-topology" 2>/dev/null || exit 105 ;;
+                *"--scope resources"*) cat "$CIB_DIR/resources" 2>/dev/null || echo '<resources/>' ;;
+                *)  echo '<nodes>'
+                    echo '  <node id="1" uname="%1$s"/>'
+                    echo '  <node id="3" uname="n3.lab.example"/>'
+                    echo '</nodes>' ;;
+                esac
                 """.formatted(NODE));
         script(bin.resolve("dbus-send"), """
                 #!/bin/sh
@@ -269,9 +273,60 @@ class EntryPointFallbackTest {
         Path input = dir.resolve("fence-stdin");
         Files.writeString(input, stdin);
         List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=" + dir.resolve("bin") + ":/usr/bin:/bin",
-                "CALLS=" + calls, "GANESHA_HA_OCF_DIR=" + ProjectPaths.ocfDir(), "sh", "-c", "exec sh \"$0\" <\"$1\"",
+                "CALLS=" + calls, "CIB_DIR=" + dir, "GANESHA_HA_OCF_DIR=" + ProjectPaths.ocfDir(), "sh", "-c",
+                "exec sh \"$0\" <\"$1\"",
                 ProjectPaths.ocfDir().resolve("fence_ganesha_grace").toString(), input.toString()));
         return Shell.run(argv, Duration.ofSeconds(30));
+    }
+
+    /** The CIB's fence devices (this one as ganesha-grace) and its fencing levels. */
+    private void fencing(String... levels) throws IOException {
+        Files.writeString(dir.resolve("resources"), """
+                <resources>
+                  <primitive id="ipmi-n2" class="stonith" type="fence_ipmilan"/>
+                  <primitive id="ganesha-grace" class="stonith" type="fence_ganesha_grace">
+                    <instance_attributes id="ganesha-grace-ia"/>
+                  </primitive>
+                </resources>
+                """);
+        Files.writeString(dir.resolve("fencing-topology"), "<fencing-topology>\n" + String.join("\n", levels)
+                + "\n</fencing-topology>\n");
+    }
+
+    /** As production has it: the grace device, then the power device. */
+    private void graceThenPower() throws IOException {
+        fencing("  <fencing-level id=\"fl-n2\" target=\"n2.lab.example\" index=\"1\" devices=\"ganesha-grace,ipmi-n2\"/>");
+    }
+
+    /**
+     * The device fences nothing: it must never count as a fence by itself, which it would for a
+     * node whose levels do not go on from it to another device (or that has none: Pacemaker then
+     * takes any device that says it can fence the node).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "alone in the level                 | target=\"n2.lab.example\" index=\"1\" devices=\"ganesha-grace\"          | 1",
+        "after the power device             | target=\"n2.lab.example\" index=\"1\" devices=\"ipmi-n2,ganesha-grace\"  | 1",
+        "only in another node's level       | target=\"n3.lab.example\" index=\"1\" devices=\"ganesha-grace,ipmi-n2\"  | 1",
+        "before the power device            | target=\"n2.lab.example\" index=\"1\" devices=\"ganesha-grace,ipmi-n2\"  | 0",
+        "in a level naming nodes by pattern | target-pattern=\"n[0-9]+[.]lab\" index=\"1\" devices=\"ganesha-grace,ipmi-n2\" | 0",
+    })
+    void theFenceDeviceCountsOnlyBeforeAnotherDeviceOfTheNodesLevel(String what, String level, int expected)
+            throws IOException {
+        fencing("  <fencing-level id=\"fl\" " + level.strip() + "/>");
+        Shell.Result r = fence("action=off\nnodename=n2.lab.example\nagent_socket=" + dir.resolve("no-agent.sock") + "\n");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(expected);
+        if (expected != 0) {
+            assertThat(r.stderr()).contains("refusing to count as a fence of n2.lab.example");
+            assertThat(calls()).as("no grace call either").isEmpty();
+        }
+    }
+
+    @Test
+    void withNoFencingLevelAtAllTheFenceDeviceRefuses() throws IOException {
+        Shell.Result r = fence("action=off\nnodename=n2.lab.example\n");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("no fencing level of n2.lab.example lists this device before another one");
     }
 
     @Test
@@ -291,6 +346,7 @@ class EntryPointFallbackTest {
 
     @Test
     void withoutTheAgentTheFenceDevicePutsTheLocalNfsdInGraceAndLetsTheLevelGoOn() throws IOException {
+        graceThenPower();
         Shell.Result r = fence("action=off\nnodename=n2.lab.example\nport=n2.lab.example\nagent_socket="
                 + dir.resolve("no-agent.sock") + "\n");
         assertThat(r.exitCode()).as("the power device must still run: %s", r.stderr()).isZero();
@@ -301,6 +357,7 @@ class EntryPointFallbackTest {
     /** What the fence device sends the agent is a request the agent parses: the takeover gate's "fence". */
     @Test
     void theFenceDeviceAsksTheAgentForTheTakeoverGateOfTheNodeFenced() throws Exception {
+        graceThenPower();
         Path socket = dir.resolve("agent.sock");
         List<OcfRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.ganeshaha.agent.server.OcfSocketServer agent = new io.ganeshaha.agent.server.OcfSocketServer(socket, lines -> {

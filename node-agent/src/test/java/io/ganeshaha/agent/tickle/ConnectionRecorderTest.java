@@ -43,6 +43,10 @@ class ConnectionRecorderTest {
         recorder.run();
         assertThat(Files.getLastModifiedTime(record)).as("unchanged: not written again").isEqualTo(old);
 
+        Files.delete(record); // someone cleaned the tree: written again though nothing changed
+        recorder.run();
+        assertThat(record).hasContent("198.18.0.102:2049\t198.18.0.201:812\n198.18.0.11:2049\t198.18.0.201:806\n");
+
         Files.write(procNetTcp, NfsConnectionsTest.PROC_NET_TCP.subList(0, 2)); // the clients went away
         Files.write(dir.resolve("tcp6"), NfsConnectionsTest.PROC_NET_TCP6.subList(0, 2));
         recorder.run();
