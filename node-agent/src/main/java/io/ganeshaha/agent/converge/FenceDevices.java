@@ -2,16 +2,10 @@ package io.ganeshaha.agent.converge;
 
 import io.ganeshaha.agent.pacemaker.CibXml;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -60,7 +54,7 @@ public final class FenceDevices {
                 constraints.getDocumentElement().appendChild(constraints.importNode(e, true));
             }
         }
-        return new Sections(write(resources), write(constraints), kept);
+        return new Sections(CibXml.write(resources), CibXml.write(constraints), kept);
     }
 
     private static Set<String> childIds(Element parent) {
@@ -77,17 +71,5 @@ public final class FenceDevices {
             }
         }
         return elements;
-    }
-
-    private static String write(Document doc) throws IOException {
-        try {
-            StringWriter out = new StringWriter();
-            var transformer = TransformerFactory.newInstance().newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.transform(new DOMSource(doc), new StreamResult(out));
-            return out.toString();
-        } catch (TransformerException e) {
-            throw new IOException("cannot write the section with the fence devices kept: " + e.getMessage(), e);
-        }
     }
 }

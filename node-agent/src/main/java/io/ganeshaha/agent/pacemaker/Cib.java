@@ -2,15 +2,8 @@ package io.ganeshaha.agent.pacemaker;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -107,12 +100,8 @@ public class Cib {
                     root.appendChild(imported);
                 }
             }
-            StringWriter out = new StringWriter();
-            Transformer transformer = TransformerFactory.newInstance().newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.transform(new DOMSource(doc), new StreamResult(out));
-            return out.toString();
-        } catch (ParserConfigurationException | SAXException | IOException | TransformerException e) {
+            return CibXml.write(doc);
+        } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new PacemakerCommandException("cannot put the resources and constraints into the CIB configuration: "
                     + e.getMessage());
         }

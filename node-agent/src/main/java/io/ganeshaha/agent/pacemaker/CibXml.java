@@ -2,10 +2,17 @@ package io.ganeshaha.agent.pacemaker;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.StringWriter;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -37,6 +44,19 @@ public final class CibXml {
             return builder().parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException | SAXException e) {
             throw new IOException("not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code doc} as CIB text, without an XML declaration (what cibadmin takes). */
+    public static String write(Document doc) throws IOException {
+        try {
+            StringWriter out = new StringWriter();
+            Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IOException("cannot write the CIB text: " + e.getMessage(), e);
         }
     }
 
