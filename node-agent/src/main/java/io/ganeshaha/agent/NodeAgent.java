@@ -52,7 +52,6 @@ import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import io.ganeshaha.agent.watch.NfsdHealthTracker;
 import io.ganeshaha.agent.watch.NfsdWatch;
-import io.ganeshaha.agent.watch.NfsdProcess;
 import io.ganeshaha.agent.watch.ProcessProbe;
 import io.ganeshaha.agent.watch.ServerEpochCheck;
 import io.ganeshaha.api.v1alpha1.GaneshaNode;
@@ -137,18 +136,10 @@ public class NodeAgent {
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
         NfsdActions nfsd = new NfsdActions(new StateDirLink(config.nfsStateDir()), localNode, crmNode::allNames,
-                NfsdActions::kernelHostName, (node, unlinkedAt) -> {
-                    // An nfsd running since before this agent's last stop of ganesha_nfsd (a
-                    // restart of the clone) read its records from the shared storage at its start.
-                    Optional<NfsdProcess> running = processProbe.probe();
-                    if (running.isPresent() && unlinkedAt.isPresent()
-                            && running.get().startTicks() < unlinkedAt.getAsLong()) {
-                        return List.of("state directory: nfsd on " + node + " read its client records from the"
-                                + " shared storage at its start; no grace call");
-                    }
-                    return notifier.reloadOwnRecords(node, clock.instant().plus(config.dbusCallTimeout()))
-                            .logLines("state directory", node);
-                });
+                NfsdActions::kernelHostName, () -> processProbe.probe().map(p -> java.util.OptionalLong.of(p.startTicks()))
+                        .orElse(java.util.OptionalLong.empty()),
+                node -> notifier.reloadOwnRecords(node, clock.instant().plus(config.dbusCallTimeout()))
+                        .logLines("state directory", node));
         // A node fails back (or starts serving) only once ganesha_nfsd pointed /var/lib/nfs at its
         // tree on the shared storage: until then its nfsd records nobody where a taker can read it.
         // (a symbolic link, as the entry point's own monitor judges it: after a crash the link is

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -37,44 +38,51 @@ public final class NfsdActions {
         List<String> allNames() throws PacemakerCommandException;
     }
 
-    /** What follows the state directory's switch to the shared storage on {@code node}: lines for the cluster log. */
+    /**
+     * What follows the state directory's switch to the shared storage on {@code node} under an nfsd
+     * that read its records elsewhere: lines for the cluster log.
+     */
     @FunctionalInterface
     public interface Switched {
-        /**
-         * @param unlinkedAt when this agent last pointed the directory back at the host's own (its
-         *     stop), in clock ticks since boot as /proc counts a process's start; empty if it never
-         *     did: an nfsd started before that read its records from the shared storage
-         */
-        List<String> switched(String node, java.util.OptionalLong unlinkedAt);
+        List<String> switched(String node);
     }
 
     /** Now, in clock ticks since boot (USER_HZ, as /proc/PID/stat's start time), from /proc/uptime. */
-    public static java.util.OptionalLong uptimeTicks() {
+    private static OptionalLong uptimeTicks() {
         try {
             String seconds = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            return java.util.OptionalLong.of(Math.round(Double.parseDouble(seconds) * 100));
+            return OptionalLong.of(Math.round(Double.parseDouble(seconds) * 100));
         } catch (IOException | RuntimeException e) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
     }
 
-    private volatile java.util.OptionalLong unlinkedAt = java.util.OptionalLong.empty();
+    /**
+     * When this agent last pointed the directory back at the host's own (its stop), in clock ticks
+     * since boot as /proc counts a process's start; empty if it never did.
+     */
+    private volatile OptionalLong unlinkedAt = OptionalLong.empty();
 
     private final StateDirLink link;
     private final LocalNode localNode;
     private final ClusterNodes clusterNodes;
     private final Supplier<Optional<String>> hostName;
+    private final Supplier<OptionalLong> nfsdStartTicks;
     private final Switched switched;
 
     /**
      * @param hostName the host's name ({@code hostname}), which GlusterFS's ganesha_nfsd named the
      *     node's state tree after
+     * @param nfsdStartTicks when the running nfsd started (/proc's clock ticks since boot); empty
+     *     when none runs
      * @param switched run when a start pointed the directory at the shared storage (it was not
-     *     already): a running nfsd must read its client records from there
+     *     already) and nfsd started since this agent's last stop of it, or before any: a running
+     *     nfsd must read its client records from there
      */
     public NfsdActions(StateDirLink link, LocalNode localNode, ClusterNodes clusterNodes,
-            Supplier<Optional<String>> hostName, Switched switched) {
+            Supplier<Optional<String>> hostName, Supplier<OptionalLong> nfsdStartTicks, Switched switched) {
         this.link = link;
+        this.nfsdStartTicks = nfsdStartTicks;
         this.localNode = localNode;
         this.clusterNodes = clusterNodes;
         this.hostName = hostName;
@@ -106,7 +114,7 @@ public final class NfsdActions {
                     List<String> log = new java.util.ArrayList<>(tree.adopted()
                             ? List.of("state of " + node + ": " + tree.why()) : List.of());
                     if (!wasLinked) {
-                        log.addAll(switched.switched(node, unlinkedAt));
+                        log.addAll(switchedUnderNfsd(node));
                     }
                     yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
                 }
@@ -129,6 +137,20 @@ public final class NfsdActions {
         } catch (StateTreeName.Ambiguous e) {
             return OcfResponse.of(OcfExitCode.ERR_CONFIGURED, e.getMessage());
         }
+    }
+
+    /**
+     * An nfsd running since before this agent's last stop (a restart of the clone) read its records
+     * from the shared storage at its start; one started since, or before any stop (a boot), did not.
+     */
+    private List<String> switchedUnderNfsd(String node) {
+        OptionalLong started = nfsdStartTicks.get();
+        OptionalLong stopped = unlinkedAt;
+        if (started.isPresent() && stopped.isPresent() && started.getAsLong() < stopped.getAsLong()) {
+            return List.of("state directory: nfsd on " + node + " read its client records from the shared storage at"
+                    + " its start; no grace call");
+        }
+        return switched.switched(node);
     }
 
     private static Set<String> existingTrees(StateLayout layout) {

@@ -57,13 +57,6 @@ public final class TakeoverActions {
      *     GlusterFS's defaults before any mon started here
      * @param recoveryRoot ganesha's RecoveryRoot as nfsd sees it ({@code /var/lib/nfs/ganesha}):
      *     its {@code v4recov} holds this node's records, {@code <peer>/v4recov} a peer's
-     */
-    public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
-            Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot) {
-        this(instances, notifier, localNode, gate, monParameters, clock, recoveryRoot, () -> { });
-    }
-
-    /**
      * @param addressesComing told at every start, right before the group's addresses come up here:
      *     their clients' connections are reset as they do ({@code io.ganeshaha.agent.tickle.Tickler})
      */

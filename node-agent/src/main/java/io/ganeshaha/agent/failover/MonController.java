@@ -42,7 +42,6 @@ public final class MonController implements AutoCloseable {
     private final Duration reassertEvery;
     private final Consumer<FailoverTimeline> timelineSink;
     private final Thread thread;
-    private volatile BooleanSupplier stateDirectoryLinked = () -> true;
     private final Clock clock;
     /** When the loop last began a pass or one of a step's waits: what the agent's liveness reads. */
     private volatile Instant lastPass;
@@ -58,6 +57,7 @@ public final class MonController implements AutoCloseable {
     private boolean hungMarkerMaybeSet = true;
     private boolean holding;
     private volatile ServingGate servingGate = () -> true;
+    private volatile BooleanSupplier stateDirectoryLinked = () -> true;
     private volatile Duration servingGateBound = Duration.ZERO;
 
     /** The hung nfsd, ended once this node's virtual IP has moved away from it. */

@@ -3,9 +3,7 @@ package io.ganeshaha.agent.actions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ganeshaha.agent.failover.AttributeWatch;
 import io.ganeshaha.agent.failover.GraceNotifier;
-import io.ganeshaha.agent.failover.TakeoverRequestWatch;
 import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
@@ -22,6 +20,7 @@ import io.ganeshaha.agent.testing.FakeNfsdGrace;
 import io.ganeshaha.agent.testing.InMemoryAttrd;
 import io.ganeshaha.agent.testing.Journal;
 import io.ganeshaha.agent.testing.OcfRequests;
+import io.ganeshaha.agent.testing.PeerAgents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -111,7 +109,7 @@ class MonTakeoverNfsdActionsTest {
             return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
                     () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"),
                     new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
-                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot());
+                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { });
         }
 
         /** n1's RecoveryRoot: its own records in v4recov, n2's through the peer link n2/v4recov. */
@@ -226,12 +224,7 @@ class MonTakeoverNfsdActionsTest {
 
         /** n3's agent, answering takeover requests (the gate's) as its TakeoverRequestWatch does. */
         private void n3AnswersRequests() {
-            LocalAttributes n3 = new LocalAttributes(attrd.node("n3"), LocalNode.named("n3"));
-            GraceNotifier notifier = new GraceNotifier(new FakeNfsdGrace("n3", journal), attrd.node("n3"), n3,
-                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1));
-            AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(attrd.node("n3"),
-                    LocalNode.named("n3"), notifier, () -> true, Clock.systemUTC(), Duration.ofSeconds(1))));
-            n3Schedule.scheduleWithFixedDelay(watch, 0, 20, TimeUnit.MILLISECONDS);
+            PeerAgents.answerTakeoverRequests(attrd, journal, "n3", () -> true, n3Schedule);
         }
 
         private final ScheduledExecutorService n3Schedule = Executors.newSingleThreadScheduledExecutor();
@@ -306,11 +299,14 @@ class MonTakeoverNfsdActionsTest {
 
         private NfsdActions actions(NfsdActions.ClusterNodes nodes, Optional<String> hostName) {
             return new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")), LocalNode.named("n1"), nodes,
-                    () -> hostName, (node, unlinkedAt) -> {
-                        switches.add(node + (unlinkedAt.isPresent() ? " after a stop" : ""));
+                    () -> hostName, () -> nfsdStart, node -> {
+                        switches.add(node);
                         return List.of("switched on " + node);
                     });
         }
+
+        /** When the running nfsd started, in /proc's clock ticks since boot. */
+        private volatile java.util.OptionalLong nfsdStart = java.util.OptionalLong.of(1);
 
         /** The nodes whose start switched the state directory to the shared storage, in order. */
         private final List<String> switches = new java.util.ArrayList<>();
@@ -329,10 +325,19 @@ class MonTakeoverNfsdActionsTest {
             assertThat(respond(actions, "start").log()).doesNotContain("switched on n1");
             assertThat(switches).hasSize(1);
 
+            // A restart of the clone under the same nfsd: it read its records from the shared storage.
             assertThat(call(actions, "stop")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(respond(actions, "start").log()).as("an nfsd older than the stop")
+                    .contains("state directory: nfsd on n1 read its client records from the shared storage at its"
+                            + " start; no grace call");
+            assertThat(switches).hasSize(1);
+
+            // An nfsd started while the directory was the host's own.
+            assertThat(call(actions, "stop")).isEqualTo(OcfExitCode.SUCCESS);
+            nfsdStart = java.util.OptionalLong.of(Long.MAX_VALUE);
             assertThat(call(actions, "start")).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(switches).as("stopped and started again: switched again, and told when it was unlinked")
-                    .containsExactly("n1", "n1 after a stop");
+            assertThat(switches).as("stopped and started again under a newer nfsd: switched again")
+                    .containsExactly("n1", "n1");
         }
 
         private OcfResponse respond(NfsdActions actions, String action) throws Exception {
@@ -370,7 +375,7 @@ class MonTakeoverNfsdActionsTest {
             Files.createDirectories(tree("n1"));
             NfsdActions actions = new NfsdActions(new StateDirLink(host.resolve("var-lib-nfs")),
                     LocalNode.named("n1.lab.example"), () -> List.of("n1.lab.example"), () -> Optional.of("n1.lab.example"),
-                    (node, unlinkedAt) -> List.of());
+                    java.util.OptionalLong::empty, node -> List.of());
             OcfResponse start = actions.handle(OcfRequests.call(OcfAgent.NFSD, "start", "n1.lab.example",
                     "nfs_setup:0", "ha_vol_mnt=" + host.resolve("shared")));
             assertThat(start.exitCode()).isEqualTo(OcfExitCode.SUCCESS);

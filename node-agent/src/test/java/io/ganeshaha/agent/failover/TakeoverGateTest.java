@@ -3,16 +3,14 @@ package io.ganeshaha.agent.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ganeshaha.agent.pacemaker.LocalNode;
-import io.ganeshaha.agent.testing.FakeNfsdGrace;
 import io.ganeshaha.agent.testing.InMemoryAttrd;
 import io.ganeshaha.agent.testing.Journal;
+import io.ganeshaha.agent.testing.PeerAgents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,12 +46,7 @@ class TakeoverGateTest {
     }
 
     private void n1AnswersRequests() {
-        LocalAttributes n1 = new LocalAttributes(attrd.node("n1"), LocalNode.named("n1"));
-        GraceNotifier notifier = new GraceNotifier(new FakeNfsdGrace("n1", journal), attrd.node("n1"), n1,
-                () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1));
-        AttributeWatch watch = new AttributeWatch(attrd.cib(), List.of(new TakeoverRequestWatch(attrd.node("n1"),
-                LocalNode.named("n1"), notifier, () -> n1Serving, Clock.systemUTC(), Duration.ofSeconds(1))));
-        n1Schedule.scheduleWithFixedDelay(watch, 0, 20, TimeUnit.MILLISECONDS);
+        PeerAgents.answerTakeoverRequests(attrd, journal, "n1", () -> n1Serving, n1Schedule);
     }
 
     private TakeoverGate.Outcome takeOverN3(Duration within) throws Exception {
