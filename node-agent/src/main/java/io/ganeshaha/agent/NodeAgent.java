@@ -23,6 +23,7 @@ import io.ganeshaha.agent.failover.AttributeWatch;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.ganeshaconf.ServerScope;
 import io.ganeshaha.agent.failover.GraceNotifier;
+import io.ganeshaha.agent.recovery.TakenOverRecords;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.failover.NfsdGrace;
@@ -129,9 +130,11 @@ public class NodeAgent {
         NfsdGrace grace = new BusGrace(ganesha);
         metrics.nfsd(watch::health, watch::busConnected);
 
+        Path recoveryRoot = config.nfsStateDir().resolve("ganesha");
+        TakenOverRecords takenOverRecords = new TakenOverRecords(recoveryRoot);
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
                 config.dbusCallTimeout(), Executors.newSingleThreadExecutor(
-                        BasicThreadFactory.builder().namingPattern("grace-acks").daemon().build()));
+                        BasicThreadFactory.builder().namingPattern("grace-acks").daemon().build()), takenOverRecords);
         MonActions mon = new MonActions(instances, monController, attributes);
         GraceActions graceActions = new GraceActions(instances, attributes, notifier, this::nfsdServing,
                 () -> monController.parameters().isPresent(), clock);
@@ -148,8 +151,8 @@ public class NodeAgent {
                 && Files.isDirectory(config.nfsStateDir())); // a link into storage not mounted yet is none
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
                 new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
-                        .orElse(OcfParameters.defaultMon()), clock, config.nfsStateDir().resolve("ganesha"),
-                tickler(clock)::addressesComing);
+                        .orElse(OcfParameters.defaultMon()), clock, recoveryRoot, tickler(clock)::addressesComing,
+                takenOverRecords);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();

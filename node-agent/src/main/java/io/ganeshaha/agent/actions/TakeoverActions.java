@@ -12,7 +12,9 @@ import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.recovery.ClientRecords;
+import io.ganeshaha.agent.recovery.Handback;
 import io.ganeshaha.agent.recovery.ReleasePlan;
+import io.ganeshaha.agent.recovery.TakenOverRecords;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +36,10 @@ import org.jboss.logging.Logger;
  * action, hence no post-stop notify. It notes which clients came over (the home node's recovery
  * records, the ones the grace call made nfsd load), and its stop on that node, which Pacemaker
  * runs once the addresses have left it and before they start at home, drops those clients' state
- * here: otherwise their reclaim at home finds their locks still held by this node's nfsd.
+ * here: otherwise their reclaim at home finds their locks still held by this node's nfsd. Before
+ * that, it hands their records back into the home node's tree, and the home node's start makes
+ * its nfsd load those it lacks ({@link Handback}): a node cut off until its fence may have deleted
+ * them meanwhile.
  */
 public final class TakeoverActions {
 
@@ -48,9 +53,13 @@ public final class TakeoverActions {
     private final Clock clock;
     private final Path recoveryRoot;
     private final Runnable addressesComing;
+    private final TakenOverRecords takenOverRecords;
+    private final Handback handback;
 
     /** The instance parameter holding the owners of the clients that came over, one per line. */
     static final String MOVED_CLIENTS = "moved_clients";
+    /** The instance parameter holding the records (their tags) of the clients that came over, one per line. */
+    static final String MOVED_RECORDS = "moved_records";
 
     /**
      * @param monParameters ganesha_mon's parameters on this node (attribute names, grace_delay),
@@ -59,11 +68,16 @@ public final class TakeoverActions {
      *     its {@code v4recov} holds this node's records, {@code <peer>/v4recov} a peer's
      * @param addressesComing told at every start, right before the group's addresses come up here:
      *     their clients' connections are reset as they do ({@code io.ganeshaha.agent.tickle.Tickler})
+     * @param takenOverRecords the records the notifier's takeover calls found (the same instance
+     *     the notifier tells), over {@code recoveryRoot}
      */
     public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
-            Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot, Runnable addressesComing) {
+            Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot, Runnable addressesComing,
+            TakenOverRecords takenOverRecords) {
         this.addressesComing = addressesComing;
         this.recoveryRoot = recoveryRoot;
+        this.takenOverRecords = takenOverRecords;
+        this.handback = new Handback(recoveryRoot);
         this.instances = instances;
         this.notifier = notifier;
         this.localNode = localNode;
@@ -81,9 +95,9 @@ public final class TakeoverActions {
                 String self = request.onNode().orElse(localNode.name());
                 if (self.equals(parameters.homeNode())) {
                     // Its own addresses come home: clients following them reclaim here, in grace.
-                    notifier.homeComing(self, deadline);
+                    List<String> log = comingHome(self, deadline);
                     addressesComing.run();
-                    yield OcfResponse.of(OcfExitCode.SUCCESS);
+                    yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
                 }
                 GraceNotifier.Outcome outcome = notifier.takeOver(parameters.homeNode(), self, deadline);
                 // Then every other serving peer, bounded by grace_delay: on node loss no notify
@@ -100,9 +114,10 @@ public final class TakeoverActions {
                 }
                 List<String> log = new ArrayList<>(outcome.logLines("takeover", self));
                 log.add((peers.complete() ? "" : "WARNING: ") + "takeover: " + peers.describe(parameters.homeNode()));
-                List<String> moved = movedClients(parameters.homeNode(), log);
+                List<String> moved = movedRecords(parameters.homeNode(), log);
                 Map<String, String> started = new HashMap<>(Map.of("home_node", parameters.homeNode()));
-                started.put(MOVED_CLIENTS, String.join("\n", moved));
+                started.put(MOVED_CLIENTS, String.join("\n", owners(moved)));
+                started.put(MOVED_RECORDS, String.join("\n", moved));
                 instances.markStarted(OcfAgent.TAKEOVER, instance, started);
                 addressesComing.run();
                 // Success either way: the addresses serve the clients even if grace failed, and
@@ -161,46 +176,105 @@ public final class TakeoverActions {
     }
 
     /**
-     * The owners of the home node's recorded clients, the ones nfsd loaded for the takeover: those
-     * in its {@code v4recov}, and those in its {@code v4old}, where a home nfsd that restarted
-     * already (a hung one ended and started again by its supervisor, seconds after the VIP left)
-     * moved them when it started, before this start read them.
+     * The home node's recorded clients (their records' tags), the ones nfsd loaded for the
+     * takeover: those the takeover's grace calls found ({@link TakenOverRecords}), and those in its
+     * {@code v4recov} and {@code v4old} now, where a home nfsd that restarted already (a hung one
+     * ended and started again by its supervisor, seconds after the VIP left) moved them when it
+     * started, before this start read them.
      */
-    private List<String> movedClients(String home, List<String> log) {
-        Path records = recoveryRoot.resolve(home);
+    private List<String> movedRecords(String home, List<String> log) {
+        Set<String> tags = new LinkedHashSet<>(takenOverRecords.remembered(home));
         try {
-            Set<String> owners = new LinkedHashSet<>();
-            List<ClientRecords.Record> all = new ArrayList<>(ClientRecords.read(records.resolve("v4recov")));
-            all.addAll(ClientRecords.read(records.resolve("v4old")));
-            for (ClientRecords.Record r : all) {
-                if (r.owner().indexOf('\n') < 0) {
-                    owners.add(r.owner());
-                }
-            }
-            if (!owners.isEmpty()) {
-                log.add("takeover: " + owners.size() + " client(s) of " + home + " may reclaim here: " + owners);
-            }
-            return List.copyOf(owners);
+            tags.addAll(takenOverRecords.read(home));
         } catch (IOException | RuntimeException e) {
-            String warning = "WARNING: takeover: cannot read the client records of " + home + " in " + records + "/{v4recov,v4old} ("
-                    + e.getMessage() + "): they will not be released here at fail-back";
+            String warning = "WARNING: takeover: cannot read the client records of " + home + " in "
+                    + recoveryRoot.resolve(home) + "/{v4recov,v4old} (" + e.getMessage() + ")"
+                    + (tags.isEmpty() ? ": they will not be released here at fail-back"
+                            : "; those its grace calls found: " + tags.size());
             LOG.warn(warning);
             log.add(warning);
-            return List.of();
         }
+        List<String> moved = List.copyOf(tags);
+        if (!moved.isEmpty()) {
+            log.add("takeover: " + moved.size() + " client(s) of " + home + " may reclaim here: " + owners(moved));
+        }
+        return moved;
+    }
+
+    /** The owners of the records {@code tags}, each once. */
+    private static List<String> owners(List<String> tags) {
+        Set<String> owners = new LinkedHashSet<>();
+        // An owner holding a newline cannot be kept one per line (ganesha wrote it in hex).
+        tags.forEach(tag -> ClientRecords.parse(tag).map(ClientRecords.Record::owner).filter(o -> o.indexOf('\n') < 0)
+                .ifPresent(owners::add));
+        return List.copyOf(owners);
+    }
+
+    /**
+     * Home: its addresses are about to come up here. Records a taker handed back that nfsd lacks
+     * are loaded (grace event 5, per taker), and the hand-back removed; with none to load, a nfsd
+     * still in grace has its grace started over ({@link GraceNotifier#homeComing}).
+     */
+    private List<String> comingHome(String self, Instant deadline) {
+        List<String> log = new ArrayList<>();
+        Map<String, List<String>> pending;
+        Set<String> own;
+        try {
+            pending = handback.pending();
+            own = pending.isEmpty() ? Set.of() : handback.own();
+        } catch (IOException | RuntimeException e) {
+            String failure = "ERROR: home: cannot read the client records handed back to " + self + " in "
+                    + recoveryRoot.resolve(Handback.DIR) + " (" + e.getMessage() + "); none loaded";
+            LOG.error(failure);
+            log.add(failure);
+            pending = Map.of();
+            own = Set.of();
+        }
+        boolean loaded = false;
+        boolean inGrace = !pending.isEmpty() && notifier.servingInGrace(deadline);
+        for (Map.Entry<String, List<String>> taker : pending.entrySet()) {
+            List<String> load = Handback.toLoad(taker.getValue(), own, inGrace);
+            try {
+                if (!load.isEmpty()) {
+                    handback.retain(taker.getKey(), load);
+                    GraceNotifier.Outcome outcome = notifier.loadHandedBack(self, taker.getKey(),
+                            Handback.graceArgument(taker.getKey()), deadline);
+                    outcome.failures().forEach(f -> log.add("ERROR: " + f));
+                    if (!outcome.failures().isEmpty()) {
+                        continue; // left for a later start to load
+                    }
+                    loaded = true;
+                    inGrace = true;
+                    log.add("home: nfsd on " + self + " loaded " + load.size() + " client record(s) " + taker.getKey()
+                            + " handed back: " + owners(load));
+                }
+                handback.clear(taker.getKey());
+            } catch (IOException | RuntimeException e) {
+                String failure = "ERROR: home: the client records " + taker.getKey() + " handed back to " + self
+                        + ": " + e.getMessage();
+                LOG.error(failure);
+                log.add(failure);
+            }
+        }
+        if (!loaded) {
+            notifier.homeComing(self, deadline).failures().forEach(f -> log.add("WARNING: " + f));
+        }
+        return log;
     }
 
     private List<String> releaseMovedClients(String instance, String home, String self, Instant deadline) {
         Map<String, Map<String, String>> started = instances.started(OcfAgent.TAKEOVER);
-        List<String> moved = owners(started.getOrDefault(instance, Map.of()));
+        Map<String, String> params = started.getOrDefault(instance, Map.of());
+        List<String> moved = lines(params, MOVED_CLIENTS);
         List<String> log = new ArrayList<>();
         if (self.equals(home) || moved.isEmpty()) {
             return log;
         }
+        handBack(home, self, lines(params, MOVED_RECORDS), log);
         Set<String> others = new LinkedHashSet<>();
-        started.forEach((other, params) -> {
+        started.forEach((other, otherParams) -> {
             if (!other.equals(instance)) {
-                others.addAll(owners(params));
+                others.addAll(lines(otherParams, MOVED_CLIENTS));
             }
         });
         try {
@@ -226,8 +300,33 @@ public final class TakeoverActions {
         return log;
     }
 
-    private static List<String> owners(Map<String, String> params) {
-        String joined = params.getOrDefault(MOVED_CLIENTS, "");
+    /**
+     * Writes the moved clients' records into the home node's tree for its nfsd to load before the
+     * addresses come up there ({@link Handback}). A failure is logged: the release goes on.
+     */
+    private void handBack(String home, String self, List<String> records, List<String> log) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            List<String> refused = handback.write(home, self, records);
+            refused.forEach(r -> {
+                LOG.warnf("fail-back to %s: not handed back: %s", home, r);
+                log.add("WARNING: fail-back to " + home + ": not handed back: " + r);
+            });
+            log.add("fail-back to " + home + ": " + (records.size() - refused.size()) + " client record(s) handed back"
+                    + " into " + home + "'s tree");
+        } catch (IOException | RuntimeException e) {
+            String failure = "ERROR: fail-back to " + home + ": cannot hand the client records back into "
+                    + recoveryRoot.resolve(home).resolve(Handback.DIR) + " (" + e.getMessage() + "); a client whose "
+                    + "record " + home + " lost cannot reclaim there";
+            LOG.error(failure);
+            log.add(failure);
+        }
+    }
+
+    private static List<String> lines(Map<String, String> params, String name) {
+        String joined = params.getOrDefault(name, "");
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\n"));
     }
 

@@ -3,6 +3,7 @@ package io.ganeshaha.agent.failover;
 import io.ganeshaha.agent.ocf.NotifyEvent;
 import io.ganeshaha.agent.pacemaker.NodeAttributes;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.recovery.TakenOverRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,18 +67,23 @@ public final class GraceNotifier {
      * another call.
      */
     private final Map<String, String> returnsInGrace = new ConcurrentHashMap<>();
+    /** The lost peers' records as each takeover call found them; null: not remembered. */
+    private final TakenOverRecords records;
 
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
             Clock clock, Duration callTimeout) {
-        this(nfsd, attrd, local, nfsdServing, clock, callTimeout, null);
+        this(nfsd, attrd, local, nfsdServing, clock, callTimeout, null, null);
     }
 
     /**
      * @param ackWriter where a notify's acknowledgements are written, in the order given (one
      *     thread); null: before the notify answers, its failures in the outcome
+     * @param records told right before each grace call that makes nfsd load a lost peer's records,
+     *     and when the peer returns; null: none
      */
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
-            Clock clock, Duration callTimeout, Executor ackWriter) {
+            Clock clock, Duration callTimeout, Executor ackWriter, TakenOverRecords records) {
+        this.records = records;
         this.ackWriter = ackWriter;
         this.nfsd = nfsd;
         this.callTimeout = callTimeout;
@@ -194,7 +200,9 @@ public final class GraceNotifier {
                     }
                 }
                 if (call.event() != NotifyEvent.EVENT_TAKE_IP) {
-                    takenOver.remove(call.peer()); // it returns: a later loss is a new takeover
+                    returned(call.peer()); // a later loss is a new takeover
+                } else if (records != null) {
+                    records.beforeTakeover(call.peer());
                 }
                 enterGrace(call, deadline);
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP) {
@@ -275,6 +283,35 @@ public final class GraceNotifier {
     }
 
     /**
+     * Whether this node's nfsd serves and is in grace (get_grace); no when it cannot say, within
+     * the deadline.
+     */
+    public boolean servingInGrace(Instant deadline) {
+        return nfsdServing.getAsBoolean() && stillInGrace(deadline);
+    }
+
+    /**
+     * This node's own virtual IPs are about to start here again, and {@code taker}, which served
+     * them, handed the records of their clients back into this node's tree
+     * ({@code io.ganeshaha.agent.recovery.Handback}): nfsd loads them (grace event 5 with
+     * {@code argument}, the hand-back's directory under RecoveryRoot) and is in grace, its
+     * Grace_Period started over, so the clients following their address home reclaim here.
+     */
+    public Outcome loadHandedBack(String localNode, String taker, String argument, Instant deadline) {
+        try {
+            nfsd.grace(NotifyEvent.EVENT_TAKE_IP, argument, remaining(deadline));
+            LOG.infof("home: nfsd on %s is in grace and has loaded the client records %s handed back (%s) as its "
+                    + "virtual IPs come home", localNode, taker, argument);
+            return new Outcome(List.of(taker), List.of());
+        } catch (NfsdGrace.GraceFailure | RuntimeException e) {
+            String failure = "home: nfsd on " + localNode + " could not load the client records " + taker
+                    + " handed back (" + argument + "): " + e.getMessage() + "; those clients may not reclaim here";
+            LOG.error(failure);
+            return new Outcome(List.of(), List.of(failure));
+        }
+    }
+
+    /**
      * /var/lib/nfs has just been pointed at this node's tree on the shared storage (ganesha_nfsd
      * start) under an nfsd that was already running: at its start it read its client records from
      * the host's own directory (at a boot, when ganesha starts before Pacemaker), so a client of
@@ -327,7 +364,14 @@ public final class GraceNotifier {
 
     /** {@code peer} serves again (seen by {@link PeerLossWatch}): its next loss is a new takeover. */
     public void peerServes(String peer) {
+        returned(peer);
+    }
+
+    private void returned(String peer) {
         takenOver.remove(peer);
+        if (records != null) {
+            records.forget(peer);
+        }
     }
 
     /** Whether this nfsd took {@code peer}'s clients over and the peer was not seen back since. */

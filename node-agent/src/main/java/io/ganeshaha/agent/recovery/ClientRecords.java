@@ -64,23 +64,51 @@ public final class ClientRecords {
      * name order; none when the directory does not exist.
      */
     public static List<Record> read(Path dir) throws IOException {
-        List<Record> records = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            collect(dir, "", records);
-        }
-        return records;
+        return tags(dir).stream().map(tag -> parse(tag).orElseThrow()).toList();
     }
 
-    private static void collect(Path dir, String prefix, List<Record> into) throws IOException {
+    /**
+     * The records under {@code dir} as ganesha wrote them: each record's tag, its directory names
+     * concatenated, in name order; none when the directory does not exist.
+     */
+    public static List<String> tags(Path dir) throws IOException {
+        List<String> tags = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            collect(dir, "", tags);
+        }
+        return tags;
+    }
+
+    /**
+     * Writes the record {@code tag} under {@code dir} as ganesha's {@code fs_add_clid} does: one
+     * directory when the tag fits a name, else a directory per {@value #NAME_MAX} characters, each
+     * inside the one before. Tags are ASCII (ganesha writes an owner that is not printable in hex).
+     *
+     * @throws IllegalArgumentException when {@code tag} is no record's tag, or not ASCII
+     */
+    public static void write(Path dir, String tag) throws IOException {
+        if (parse(tag).isEmpty() || tag.chars().anyMatch(c -> c < 0x20 || c > 0x7e) || tag.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("not a client record's tag as ganesha writes it: " + tag);
+        }
+        Path path = dir;
+        for (int at = 0; at < tag.length(); at += NAME_MAX) {
+            path = path.resolve(tag.substring(at, Math.min(tag.length(), at + NAME_MAX)));
+        }
+        Files.createDirectories(path);
+    }
+
+    /** The longest directory name (Linux's NAME_MAX), the length ganesha splits a long tag at. */
+    static final int NAME_MAX = 255;
+
+    private static void collect(Path dir, String prefix, List<String> into) throws IOException {
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
         }
         for (Path child : children) {
             String name = prefix + child.getFileName().toString();
-            Optional<Record> record = parse(name);
-            if (record.isPresent()) {
-                into.add(record.get());
+            if (parse(name).isPresent()) {
+                into.add(name);
             } else {
                 collect(child, name, into);
             }

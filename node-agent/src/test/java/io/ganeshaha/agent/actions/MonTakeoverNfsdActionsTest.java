@@ -15,6 +15,8 @@ import io.ganeshaha.agent.ocf.OcfResponse;
 import io.ganeshaha.agent.ocf.OcfParameters;
 import io.ganeshaha.agent.pacemaker.LocalNode;
 import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
+import io.ganeshaha.agent.recovery.ClientRecords;
+import io.ganeshaha.agent.recovery.TakenOverRecords;
 import io.ganeshaha.agent.statedir.StateDirLink;
 import io.ganeshaha.agent.testing.FakeNfsdGrace;
 import io.ganeshaha.agent.testing.InMemoryAttrd;
@@ -105,12 +107,38 @@ class MonTakeoverNfsdActionsTest {
     @Nested
     class Takeover {
         private final FakeNfsdGrace nfsd = new FakeNfsdGrace("n1", journal);
+        /** What n1's takeover grace calls found: one agent's, shared by its notifier and its actions. */
+        private TakenOverRecords found;
+
         private TakeoverActions actions() {
+            if (found == null) {
+                found = new TakenOverRecords(recoveryRoot());
+            }
             return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
-                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1)), LocalNode.named("n1"),
+                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null, found), LocalNode.named("n1"),
                     new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
-                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { });
+                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { }, found);
         }
+
+        private final FakeNfsdGrace homeNfsd = new FakeNfsdGrace("n2", journal);
+
+        /** n2's agent, the home node: its RecoveryRoot is where n1's peer link n2 leads. */
+        private TakeoverActions homeActions() {
+            Path homeRoot = recoveryRoot().resolve("n2");
+            TakenOverRecords homeFound = new TakenOverRecords(homeRoot);
+            return new TakeoverActions(new InstanceStore(run.resolve("n2-run")), new GraceNotifier(homeNfsd,
+                    attrd.node("n2"), new LocalAttributes(attrd.node("n2"), LocalNode.named("n2")), () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null,
+                    homeFound), LocalNode.named("n2"), new TakeoverGate(attrd.node("n2"), attributes, Clock.systemUTC(),
+                            Duration.ofMillis(10)), OcfParameters::defaultMon, Clock.systemUTC(), homeRoot, () -> { },
+                    homeFound);
+        }
+
+        private OcfResponse startAtHome() throws Exception {
+            return homeActions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n2", "n2-takeover",
+                    "home_node=n2"), "n2-takeover", Instant.now().plusSeconds(5));
+        }
+
+        private static final String WRITER = "198.18.0.200-(20:Linux NFSv4.1 writer)";
 
         /** n1's RecoveryRoot: its own records in v4recov, n2's through the peer link n2/v4recov. */
         private Path recoveryRoot() {
@@ -189,6 +217,108 @@ class MonTakeoverNfsdActionsTest {
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace key refused"));
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        /** n2's lease reaper, still running while n2 is cut off, deletes a record from its tree. */
+        private void reaped(String tag) throws Exception {
+            Files.delete(recoveryRoot().resolve("n2/v4recov").resolve(tag));
+        }
+
+        private Path handedBack() {
+            return recoveryRoot().resolve("n2/.handback/n1/v4recov");
+        }
+
+        @Test
+        void aRecordTheCutOffHomeNodeDeletedAfterTheFenceGraceIsHandedBackAndLoadedAtHome() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            n2LostWithN1AndN3Serving();
+            n3AnswersRequests();
+            fence("n1", Duration.ofSeconds(5)); // n1 in grace for n2: its nfsd loaded the writer's record
+            reaped(WRITER); // before the takeover's start reads n2's records
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+
+            OcfResponse stop = respond("stop", "n1");
+            assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).as("released: %s", stop.log()).isTrue();
+            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
+            assertThat(journal.first("n1", "grace 2:Linux NFSv4.1 writer")).isNotNegative();
+
+            // n2 booted, its state directory switched (event 3: in grace, without the writer's record).
+            homeNfsd.grace(3, "n2", Duration.ofSeconds(1));
+            OcfResponse home = startAtHome();
+            assertThat(home.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n2", "grace 5:.handback/n1")).as("log: %s", home.log()).isTrue();
+            assertThat(journal.entries()).as("no other grace call at home").filteredOn(e -> e.node().equals("n2"))
+                    .extracting(e -> e.what()).containsExactly("grace 3:n2", "grace 5:.handback/n1");
+            assertThat(recoveryRoot().resolve("n2/.handback/n1")).as("cleared once loaded").doesNotExist();
+            assertThat(home.log()).anyMatch(l -> l.contains("loaded 1 client record(s) n1 handed back"));
+        }
+
+        @Test
+        void aHomeNodeInGraceThatHoldsTheRecordsLoadsNoneAndOnlyStartsItsGraceOver() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
+
+            homeNfsd.grace(0, "restarted", Duration.ofSeconds(1)); // a restarted nfsd, in grace: it read v4recov
+            assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).filteredOn(e -> e.node().equals("n2")).extracting(e -> e.what())
+                    .containsExactly("grace 0:restarted", "grace 0:n2");
+            assertThat(recoveryRoot().resolve("n2/.handback/n1")).doesNotExist();
+        }
+
+        @Test
+        void aHomeNodeOutOfGraceLoadsEveryRecordHandedBackEvenOnesItHolds() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            // The home nfsd's grace ended before its addresses came home: it holds nothing to reclaim by.
+            assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).filteredOn(e -> e.node().equals("n2")).extracting(e -> e.what())
+                    .containsExactly("grace 5:.handback/n1");
+        }
+
+        @Test
+        void onlyTheRecordsTheHomeNodeLacksAreLeftForItsNfsdToLoad() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            record("n2/v4recov", "198.18.0.201", "Linux NFSv4.1 other");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            reaped(WRITER);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            // Staged for n2's nfsd as it will read them, and checked at the moment of the call.
+            homeNfsd.grace(3, "n2", Duration.ofSeconds(1));
+            homeNfsd.onGrace(5, () -> {
+                try {
+                    assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n2", "grace 5:.handback/n1")).isTrue();
+        }
+
+        @Test
+        void aLoadThatFailsLeavesTheRecordsForTheNextStartAndSaysSo() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            homeNfsd.throwOn(5, new IllegalStateException("grace handler refused the key"));
+            OcfResponse home = startAtHome();
+            assertThat(home.exitCode()).as("the addresses come home anyway").isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(home.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace handler refused the key"));
+            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
+        }
+
+        @Test
+        void aHandBackThatCannotBeWrittenStillReleasesAndSaysSo() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            Files.writeString(recoveryRoot().resolve("n2/.handback"), "a file where the directory goes");
+            OcfResponse stop = respond("stop", "n1");
+            assertThat(stop.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(stop.log()).anyMatch(l -> l.startsWith("ERROR: fail-back to n2: cannot hand the client records back"));
+            assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).isTrue();
         }
 
         @Test

@@ -194,7 +194,7 @@ class GraceNotifierTest {
     private GraceNotifier deferring(java.util.concurrent.Executor ackWriter) {
         return new GraceNotifier(n1.nfsd, cluster.attrd.node("n1"),
                 new LocalAttributes(cluster.attrd.node("n1"), LocalNode.named("n1")), () -> true, Clock.systemUTC(),
-                Duration.ofSeconds(1), ackWriter);
+                Duration.ofSeconds(1), ackWriter, null);
     }
 
     /**

@@ -36,6 +36,15 @@ public final class FakeNfsdGrace implements NfsdGrace {
     private volatile int throwEvent = -1;
     private volatile RuntimeException throwing;
 
+    /** Runs {@code check} inside each grace call of {@code event}, as nfsd would read its files then. */
+    public void onGrace(int event, Runnable check) {
+        this.checkEvent = event;
+        this.check = check;
+    }
+
+    private volatile int checkEvent = -1;
+    private volatile Runnable check;
+
     public void neverConfirm(boolean neverConfirm) {
         this.neverConfirm = neverConfirm;
     }
@@ -52,6 +61,9 @@ public final class FakeNfsdGrace implements NfsdGrace {
         }
         if (event == throwEvent && throwing != null) {
             throw throwing;
+        }
+        if (event == checkEvent && check != null) {
+            check.run();
         }
         journal.add(node, "grace " + event + ":" + key);
         inGrace = !neverConfirm;
