@@ -279,8 +279,10 @@ class ClientFailoverIT {
      * serving until its fence, saw the writer's lease run out (it renews with the taker now) and
      * its lease reaper deleted the writer's record from N2's tree on the shared storage. Injected
      * here as the reaper does it, by removing the records of N2's clients from its v4recov while
-     * N2 is off (often the reaper did it already: the lab's lease is 10 s, the fence comes later). The nfsd N2 boots with then finds no record of the writer; only the records the
-     * taker hands back at fail-back let the writer reclaim at home.
+     * N2 is off (the lab's lease is longer than N2 takes to stop serving, as a cluster's must be;
+     * a fence slower than the lease, or a shorter lease, lets the reaper do it). The nfsd N2 boots
+     * with then finds no record of the writer; only the records the taker hands back at fail-back
+     * let the writer reclaim at home.
      */
     @Test
     @Order(6)
@@ -291,7 +293,7 @@ class ClientFailoverIT {
             String records = "/var/lib/nfs/ganesha/" + N2 + "/v4recov";
             String reaped = lab.lab.exec(N3, "sh", "-c", "find " + records + " -mindepth 1 -maxdepth 1 -type d"
                     + " -print -exec rm -rf {} +").orFail("removing N2's records").stdout().strip();
-            // Empty when N2's own reaper came first, as it may: its lease ran out before the fence.
+            // Empty if N2's own reaper came first: its lease ran out before N2 stopped serving.
             System.out.printf("node-loss-reaped-v41: removed N2's records, as its lease reaper would: [%s]%n", reaped);
             assertThat(lab.lab.exec(N3, "find", records, "-mindepth", "1").orFail("listing N2's records").stdout())
                     .as("N2's tree holds no client record").isBlank();

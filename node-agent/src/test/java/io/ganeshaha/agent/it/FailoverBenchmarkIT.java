@@ -20,16 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The failover benchmark (scripts/bench-failover): kill -9 of nfsd on a rotating node of a
- * three-node lab, at a random phase of Pacemaker's monitors, then its restart, with real clients
+ * three-node lab, at a random phase of Pacemaker's monitors, then its restart (or, with
+ * {@code ganesha-ha.bench.fault=node-loss}, the node's cable pulled, the node fenced through its
+ * level, fence_ganesha_grace then the lab's power switch, then plugged in and booted), with real clients
  * (lab client machines): a writer holding a lock and appending fsync'ed records through the failing
  * node's VIP, a locker trying the same lock through the third node's VIP. Without clients ganesha
  * ends an empty grace at once, so grace figures measured without them say little. Prints median,
  * p95 and max of death to all survivors in grace, death to VIP up on a survivor, the grace-to-VIP
- * margin, death to the writer's writes resumed, the writer's stall at fail-back, the fail-back
+ * margin, death to the writer's writes resumed and the same from the survivors' grace (the detection,
+ * for a node loss), the writer's stall at fail-back, the fail-back
  * time with the VIP on no node, the longest wait of a survivor's client for an answer to a lock try
  * (a survivor in grace answers NFS4ERR_GRACE, the kernel retries), a new client's wait for its first
  * lock on the taker, and counts of ordering violations, lost or damaged records, lock
- * violations (the locker got the lock after every survivor was in grace, or at fail-back) and
+ * violations (the locker got the lock after every survivor was in grace, or at fail-back; after the
+ * fault at all for a node loss, whose nfsd keeps its locks until its fence) and
  * client I/O errors. A benchmark, not a test: it asserts only that every injection completed.
  */
 @Tag("benchmark")
@@ -39,12 +43,17 @@ class FailoverBenchmarkIT {
     void failoverAndFailBackFigures() throws Exception {
         int injections = Integer.getInteger("ganesha-ha.bench.injections", 10);
         long seed = Long.getLong("ganesha-ha.bench.seed", System.nanoTime());
+        String fault = System.getProperty("ganesha-ha.bench.fault", "kill");
+        assertThat(fault).as("ganesha-ha.bench.fault").isIn("kill", "node-loss");
+        boolean nodeLoss = fault.equals("node-loss");
+        String what = nodeLoss ? "fault" : "death";
         Random random = new Random(seed);
         List<Long> grace = new ArrayList<>();
         List<Long> vip = new ArrayList<>();
         List<Long> margin = new ArrayList<>();
         List<Long> gap = new ArrayList<>();
         List<Long> resumed = new ArrayList<>();
+        List<Long> resumedAfterGrace = new ArrayList<>();
         List<Long> backStall = new ArrayList<>();
         List<Long> lockWindow = new ArrayList<>();
         List<Long> lockWait = new ArrayList<>();
@@ -61,6 +70,9 @@ class FailoverBenchmarkIT {
             locker.start();
             lab.awaitNoneInGrace(Duration.ofSeconds(60));
             idleCost(lab, Duration.ofSeconds(Long.getLong("ganesha-ha.bench.idle-seconds", 30)));
+            if (nodeLoss) {
+                lab.fencingOn();
+            }
             List<String> nodes = ThreeNodeLab.NODES;
             for (int i = 0; i < injections; i++) {
                 String node = nodes.get(i % nodes.size());
@@ -74,7 +86,8 @@ class FailoverBenchmarkIT {
                 // A random phase against the monitors (mon every 10 s, grace every 5 s).
                 Thread.sleep(random.nextInt(10_000));
                 long faultNs = System.currentTimeMillis() * 1_000_000;
-                Failover.Result r = lab.failover.inject(node, () -> lab.lab.ganesha(node, "kill"), Duration.ofSeconds(40));
+                Failover.Result r = lab.failover.inject(node, nodeLoss ? () -> lab.link(node, "down")
+                        : () -> lab.lab.ganesha(node, "kill"), Duration.ofSeconds(nodeLoss ? 60 : 40));
                 assertThat(r.vipElsewhereMs()).as("injection " + i + " moved the VIP").isPresent();
                 r.allInGraceMs().ifPresent(grace::add);
                 vip.add(r.vipElsewhereMs().get());
@@ -87,11 +100,15 @@ class FailoverBenchmarkIT {
                         "injection " + i);
                 ClientWorkloads.Outage outage = ClientWorkloads.outage(clients.oks(), faultNs - 1_000_000_000L);
                 resumed.add((outage.resumedAtNs() - faultNs) / 1_000_000);
+                r.allInGraceMs().ifPresent(g -> resumedAfterGrace.add(resumed.get(resumed.size() - 1) - g));
                 firstLock.add(clients.firstLockWait(lab.homeVip.get(r.vipTakenBy().get()), "4.1").toMillis());
 
                 lab.awaitNoneInGrace(Duration.ofSeconds(60));
                 long backNs = System.currentTimeMillis() * 1_000_000;
-                Failover.FailBack f = lab.failover.failBack(node, () -> lab.lab.ganesha(node, "start"), Duration.ofSeconds(40));
+                Failover.FailBack f = lab.failover.failBack(node, nodeLoss ? () -> {
+                    lab.link(node, "up");
+                    lab.powerOn(node);
+                } : () -> lab.lab.ganesha(node, "start"), Duration.ofSeconds(nodeLoss ? 90 : 40));
                 assertThat(f.vipHomeMs()).as("injection " + i + " failed back").isPresent();
                 gap.add(f.vipOnNoNodeMs());
                 if (!f.ordered()) {
@@ -103,10 +120,13 @@ class FailoverBenchmarkIT {
 
                 long allInGraceNs = faultNs + r.allInGraceMs().orElse(Long.MAX_VALUE / 2_000_000) * 1_000_000;
                 List<long[]> got = clients.lockerGot();
-                long badLocks = clients.lockerGotAfter(Math.min(allInGraceNs, backNs)).size();
+                // A lost node keeps its locks until its fence: no window at all.
+                long badLocks = clients.lockerGotAfter(nodeLoss ? faultNs : Math.min(allInGraceNs, backNs)).size();
                 lockWait.add(clients.longestLockWait(faultNs, System.currentTimeMillis() * 1_000_000).toMillis());
-                got.stream().filter(g -> g[0] > faultNs).mapToLong(g -> (g[0] - faultNs) / 1_000_000).max()
-                        .ifPresent(lockWindow::add);
+                if (!nodeLoss) {
+                    got.stream().filter(g -> g[0] > faultNs).mapToLong(g -> (g[0] - faultNs) / 1_000_000).max()
+                            .ifPresent(lockWindow::add);
+                }
                 List<String> records = clients.lostOrDamagedRecords();
                 List<String> errors = clients.clientErrors();
                 lockViolations += badLocks;
@@ -122,13 +142,17 @@ class FailoverBenchmarkIT {
             }
         }
         System.out.println();
-        System.out.printf("failover benchmark: %d injections, 3 nodes, seed %d%n", injections, seed);
+        System.out.printf("failover benchmark: %d injections (%s), 3 nodes, seed %d%n", injections,
+                nodeLoss ? "node loss: cable pulled, fenced, booted" : "kill -9 of nfsd", seed);
         System.out.printf("%-38s %10s %10s %10s%n", "", "median ms", "p95 ms", "max ms");
-        row("death -> all survivors in grace", grace);
-        row("death -> VIP up on a survivor", vip);
+        row(what + " -> all survivors in grace", grace);
+        row(what + " -> VIP up on a survivor", vip);
         row("grace -> VIP margin", margin);
-        row("death -> client writes resumed", resumed);
-        row("kill -9 lock window (last got)", lockWindow);
+        row(what + " -> client writes resumed", resumed);
+        row("grace -> client writes resumed", resumedAfterGrace);
+        if (!nodeLoss) {
+            row("kill -9 lock window (last got)", lockWindow);
+        }
         row("fail-back: client write stall", backStall);
         row("fail-back: VIP on no node", gap);
         row("survivor's client: lock try answered", lockWait);
