@@ -40,6 +40,12 @@ class ThreeNodeFailoverIT {
     static final String N2 = ThreeNodeLab.NODES.get(1);
     static final String N3 = ThreeNodeLab.NODES.get(2);
     static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(40);
+    /**
+     * Until no node is in grace: the lab's Grace_Period (20 s) from the last grace call, which
+     * nfsd looks at once per reaper period (half the lease, 10 s), after grace calls that may
+     * still come for a while.
+     */
+    static final Duration OUT_OF_GRACE = Duration.ofSeconds(60);
 
     static ThreeNodeLab lab;
 
@@ -58,7 +64,7 @@ class ThreeNodeFailoverIT {
     @BeforeEach
     void healthyAndOutOfGrace() {
         lab.awaitHealthy(Duration.ofSeconds(90));
-        lab.awaitNoneInGrace(Duration.ofSeconds(40));
+        lab.awaitNoneInGrace(OUT_OF_GRACE);
     }
 
     /**
@@ -92,7 +98,7 @@ class ThreeNodeFailoverIT {
         assertFailoverContract(r);
         assertThat(r.vipTakenBy()).as("GlusterFS's takeover order: the member listed before the home node")
                 .contains(N1);
-        lab.awaitNoneInGrace(Duration.ofSeconds(40));
+        lab.awaitNoneInGrace(OUT_OF_GRACE);
         assertFailBackContract(lab.failover.failBack(N2, () -> lab.lab.ganesha(N2, "start"), FAILOVER_TIMEOUT));
     }
 
@@ -217,7 +223,7 @@ class ThreeNodeFailoverIT {
             Shell.run(List.of(lab.lab.script(), "link", "--dir", lab.lab.dir().toString(), N3, "up"),
                     Duration.ofSeconds(30)).orFail("link up");
             lab.awaitHealthy(Duration.ofSeconds(120));
-            lab.awaitNoneInGrace(Duration.ofSeconds(40));
+            lab.awaitNoneInGrace(OUT_OF_GRACE);
         }
         assertThat(late).as("cuts where a survivor was not seen in grace before the VIP arrived").isEmpty();
         assertThat(lab.agents.get(N2).logText().substring(logMark))

@@ -100,8 +100,9 @@ class TwoNodeIT {
         });
     }
 
+    /** The lab's Grace_Period (20 s), looked at once per reaper period (10 s), after the last grace call. */
     static void awaitOutOfGrace(NodeProbe probe) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> !probe.inGrace());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> !probe.inGrace());
     }
 
     /**
