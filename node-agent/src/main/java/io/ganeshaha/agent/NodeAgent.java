@@ -131,7 +131,8 @@ public class NodeAgent {
         metrics.nfsd(watch::health, watch::busConnected);
 
         Path recoveryRoot = config.nfsStateDir().resolve("ganesha");
-        TakenOverRecords takenOverRecords = new TakenOverRecords(recoveryRoot);
+        TakenOverRecords takenOverRecords = new TakenOverRecords(recoveryRoot, Executors.newSingleThreadExecutor(
+                BasicThreadFactory.builder().namingPattern("taken-over-records").daemon().build()));
         GraceNotifier notifier = new GraceNotifier(grace, attrd, attributes, this::nfsdServing, clock,
                 config.dbusCallTimeout(), Executors.newSingleThreadExecutor(
                         BasicThreadFactory.builder().namingPattern("grace-acks").daemon().build()), takenOverRecords);

@@ -18,6 +18,7 @@ import io.ganeshaha.agent.recovery.TakenOverRecords;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +39,8 @@ import org.jboss.logging.Logger;
  * runs once the addresses have left it and before they start at home, drops those clients' state
  * here: otherwise their reclaim at home finds their locks still held by this node's nfsd. Before
  * that, it hands their records back into the home node's tree, and the home node's start makes
- * its nfsd load those it lacks ({@link Handback}): a node cut off until its fence may have deleted
- * them meanwhile.
+ * its nfsd load them ({@link Handback}): a node cut off until its fence may have deleted them
+ * meanwhile.
  */
 public final class TakeoverActions {
 
@@ -183,7 +184,8 @@ public final class TakeoverActions {
      * started, before this start read them.
      */
     private List<String> movedRecords(String home, List<String> log) {
-        Set<String> tags = new LinkedHashSet<>(takenOverRecords.remembered(home));
+        // Waits for the reads the grace calls began (bounded: the addresses wait for this start).
+        Set<String> tags = new LinkedHashSet<>(takenOverRecords.remembered(home, Duration.ofSeconds(2)));
         try {
             tags.addAll(takenOverRecords.read(home));
         } catch (IOException | RuntimeException e) {
@@ -211,42 +213,45 @@ public final class TakeoverActions {
     }
 
     /**
-     * Home: its addresses are about to come up here. Records a taker handed back that nfsd lacks
-     * are loaded (grace event 5, per taker), and the hand-back removed; with none to load, a nfsd
-     * still in grace has its grace started over ({@link GraceNotifier#homeComing}).
+     * Home: its addresses are about to come up here. With records a taker handed back, nfsd enters
+     * grace keeping what it holds (event 0), loads them (event 5, per taker), and the hand-back is
+     * removed; records it could not load are kept in this node's own {@code v4recov}, where its
+     * next start reads them. Without any, a nfsd still in grace has its grace started over
+     * ({@link GraceNotifier#homeComing}).
      */
     private List<String> comingHome(String self, Instant deadline) {
         List<String> log = new ArrayList<>();
         Map<String, List<String>> pending;
-        Set<String> own;
         try {
             pending = handback.pending();
-            own = pending.isEmpty() ? Set.of() : handback.own();
         } catch (IOException | RuntimeException e) {
             String failure = "ERROR: home: cannot read the client records handed back to " + self + " in "
                     + recoveryRoot.resolve(Handback.DIR) + " (" + e.getMessage() + "); none loaded";
             LOG.error(failure);
             log.add(failure);
             pending = Map.of();
-            own = Set.of();
         }
-        boolean loaded = false;
-        boolean inGrace = !pending.isEmpty() && notifier.servingInGrace(deadline);
+        String severity = pending.isEmpty() ? "WARNING: " : "ERROR: ";
+        GraceNotifier.Outcome grace = notifier.homeComing(self, deadline, !pending.isEmpty());
+        grace.failures().forEach(f -> log.add(severity + f));
+        boolean inGrace = grace.failures().isEmpty();
         for (Map.Entry<String, List<String>> taker : pending.entrySet()) {
-            List<String> load = Handback.toLoad(taker.getValue(), own, inGrace);
+            List<String> records = taker.getValue();
             try {
-                if (!load.isEmpty()) {
-                    handback.retain(taker.getKey(), load);
-                    GraceNotifier.Outcome outcome = notifier.loadHandedBack(self, taker.getKey(),
-                            Handback.graceArgument(taker.getKey()), deadline);
-                    outcome.failures().forEach(f -> log.add("ERROR: " + f));
-                    if (!outcome.failures().isEmpty()) {
-                        continue; // left for a later start to load
+                GraceNotifier.Outcome loaded = inGrace && !records.isEmpty() ? notifier.loadHandedBack(self,
+                        taker.getKey(), Handback.graceArgument(taker.getKey()), deadline) : null;
+                if (loaded != null && loaded.failures().isEmpty()) {
+                    log.add("home: nfsd on " + self + " loaded " + records.size() + " client record(s) " + taker.getKey()
+                            + " handed back: " + owners(records));
+                } else if (!records.isEmpty()) {
+                    if (loaded != null) {
+                        loaded.failures().forEach(f -> log.add("ERROR: " + f));
                     }
-                    loaded = true;
-                    inGrace = true;
-                    log.add("home: nfsd on " + self + " loaded " + load.size() + " client record(s) " + taker.getKey()
-                            + " handed back: " + owners(load));
+                    handback.keep(records);
+                    String kept = "home: " + records.size() + " client record(s) " + taker.getKey() + " handed back are"
+                            + " kept in " + self + "'s own records, for its nfsd's next start: " + owners(records);
+                    LOG.warn(kept);
+                    log.add("WARNING: " + kept);
                 }
                 handback.clear(taker.getKey());
             } catch (IOException | RuntimeException e) {
@@ -256,9 +261,6 @@ public final class TakeoverActions {
                 log.add(failure);
             }
         }
-        if (!loaded) {
-            notifier.homeComing(self, deadline).failures().forEach(f -> log.add("WARNING: " + f));
-        }
         return log;
     }
 
@@ -267,10 +269,13 @@ public final class TakeoverActions {
         Map<String, String> params = started.getOrDefault(instance, Map.of());
         List<String> moved = lines(params, MOVED_CLIENTS);
         List<String> log = new ArrayList<>();
-        if (self.equals(home) || moved.isEmpty()) {
+        if (self.equals(home)) {
             return log;
         }
         handBack(home, self, lines(params, MOVED_RECORDS), log);
+        if (moved.isEmpty()) {
+            return log;
+        }
         Set<String> others = new LinkedHashSet<>();
         started.forEach((other, otherParams) -> {
             if (!other.equals(instance)) {

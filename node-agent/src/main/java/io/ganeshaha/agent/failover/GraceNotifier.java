@@ -78,7 +78,7 @@ public final class GraceNotifier {
     /**
      * @param ackWriter where a notify's acknowledgements are written, in the order given (one
      *     thread); null: before the notify answers, its failures in the outcome
-     * @param records told right before each grace call that makes nfsd load a lost peer's records,
+     * @param records told as each grace call that makes nfsd load a lost peer's records is made,
      *     and when the peer returns; null: none
      */
     public GraceNotifier(NfsdGrace nfsd, NodeAttributes attrd, LocalAttributes local, BooleanSupplier nfsdServing,
@@ -202,7 +202,7 @@ public final class GraceNotifier {
                 if (call.event() != NotifyEvent.EVENT_TAKE_IP) {
                     returned(call.peer()); // a later loss is a new takeover
                 } else if (records != null) {
-                    records.beforeTakeover(call.peer());
+                    records.taking(call.peer()); // read beside the call, not before it
                 }
                 enterGrace(call, deadline);
                 if (call.event() == NotifyEvent.EVENT_TAKE_IP) {
@@ -266,7 +266,20 @@ public final class GraceNotifier {
      * off).
      */
     public Outcome homeComing(String localNode, Instant deadline) {
-        if (!nfsdServing.getAsBoolean() || !stillInGrace(deadline)) {
+        return homeComing(localNode, deadline, false);
+    }
+
+    /**
+     * As {@link #homeComing(String, Instant)}; with {@code recordsComing}, records a taker handed
+     * back are to be loaded next ({@link #loadHandedBack}), and nfsd enters grace even when it is
+     * out of it: event 0 keeps the records it holds, where event 5 out of grace would drop them.
+     */
+    public Outcome homeComing(String localNode, Instant deadline, boolean recordsComing) {
+        if (!nfsdServing.getAsBoolean()) {
+            return recordsComing ? new Outcome(List.of(), List.of("home: nfsd on " + localNode + " is not serving"))
+                    : new Outcome(List.of(), List.of());
+        }
+        if (!recordsComing && !stillInGrace(deadline)) {
             return new Outcome(List.of(), List.of());
         }
         try {
@@ -283,19 +296,13 @@ public final class GraceNotifier {
     }
 
     /**
-     * Whether this node's nfsd serves and is in grace (get_grace); no when it cannot say, within
-     * the deadline.
-     */
-    public boolean servingInGrace(Instant deadline) {
-        return nfsdServing.getAsBoolean() && stillInGrace(deadline);
-    }
-
-    /**
      * This node's own virtual IPs are about to start here again, and {@code taker}, which served
      * them, handed the records of their clients back into this node's tree
      * ({@code io.ganeshaha.agent.recovery.Handback}): nfsd loads them (grace event 5 with
      * {@code argument}, the hand-back's directory under RecoveryRoot) and is in grace, its
-     * Grace_Period started over, so the clients following their address home reclaim here.
+     * Grace_Period started over, so the clients following their address home reclaim here. Made
+     * in grace ({@link #homeComing(String, Instant, boolean)} first): the records are added to
+     * those nfsd holds.
      */
     public Outcome loadHandedBack(String localNode, String taker, String argument, Instant deadline) {
         try {

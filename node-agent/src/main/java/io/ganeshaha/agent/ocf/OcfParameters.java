@@ -42,7 +42,9 @@ public final class OcfParameters {
     public static Takeover takeover(OcfRequest request) throws OcfConfigurationException {
         String home = request.parameter("home_node").orElseThrow(() -> new OcfConfigurationException(
                 "parameter home_node is required: the Pacemaker name of the virtual IPs' home node"));
-        if (home.matches(".*[\\s/].*")) {
+        // A node's name never starts with a dot; ".", ".." and ".handback" would name directories
+        // of a node's recovery tree (its peer links are named after the nodes).
+        if (home.matches(".*[\\s/].*") || home.startsWith(".")) {
             throw new OcfConfigurationException("parameter home_node='" + home + "' is not a Pacemaker node name");
         }
         return new Takeover(home);

@@ -80,6 +80,16 @@ public final class ClientRecords {
     }
 
     /**
+     * The tags of the records of a node's RecoveryRoot {@code root}: its {@code v4recov}, then its
+     * {@code v4old} (where nfsd moves them at its start), each once.
+     */
+    public static java.util.Set<String> tagsOf(Path root) throws IOException {
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>(tags(root.resolve("v4recov")));
+        tags.addAll(tags(root.resolve("v4old")));
+        return tags;
+    }
+
+    /**
      * Writes the record {@code tag} under {@code dir} as ganesha's {@code fs_add_clid} does: one
      * directory when the tag fits a name, else a directory per {@value #NAME_MAX} characters, each
      * inside the one before. Tags are ASCII (ganesha writes an owner that is not printable in hex).

@@ -3,6 +3,7 @@ package io.ganeshaha.agent.recovery;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,13 +26,17 @@ import java.util.stream.Stream;
  * boots, and its reclaim at home is refused (seen in CI: the writer lost its lock at fail-back,
  * then EIO). The taker read those records when it took over; at fail-back it writes them into the
  * home node's tree, under {@code .handback/<taker>/v4recov} (a name no node's tree has: no node
- * name starts with a dot), and the home node, before its addresses come up, makes its nfsd load
- * them with grace event 5, whose argument ganesha puts between RecoveryRoot and
- * {@code v4recov} as is ({@code 5:.handback/<taker>}; docs/ganesha-4.3-recovery.md §1). Event 5
- * copies what it loads into the home node's {@code v4old}, where nfsd reads them again should it
- * restart before the clients reclaim.
+ * name starts with a dot), and the home node, before its addresses come up, has its nfsd load
+ * them with grace event 5, whose argument ganesha puts between RecoveryRoot and {@code v4recov} as
+ * is ({@code 5:.handback/<taker>}; docs/ganesha-4.3-recovery.md §1). Event 5 copies what it loads
+ * into the home node's {@code v4old}, where nfsd reads them again should it restart before the
+ * clients reclaim.
  *
- * <p>Which of them the home node loads is {@link #toLoad}, pure.
+ * <p>The home node loads every record handed back, the ones its nfsd holds already too: nothing
+ * ganesha shows says which those are (a record in {@code v4recov} may be from a grace that ended,
+ * and a powered-off node's {@code v4old} from a grace its nfsd never saw). A record loaded twice
+ * only keeps ganesha from ending the grace early (it does once as many clients reclaimed as it
+ * holds records; with NLM on, Debian's default, it never does).
  */
 public final class Handback {
 
@@ -49,24 +53,6 @@ public final class Handback {
         this.recoveryRoot = recoveryRoot;
     }
 
-    /**
-     * What the home node loads of the records handed back to it.
-     *
-     * <p>In grace, its nfsd holds the records it loaded since its grace began: ganesha empties
-     * {@code v4old} when a grace ends, and fills it with every record it loads (at its start,
-     * which moves {@code v4recov} there, and at events 3 and 5), so a record in {@code v4old} or
-     * {@code v4recov} is loaded already; loading it twice would only keep grace from ending early
-     * (ganesha ends it once as many clients reclaimed as it holds records). Out of grace, nfsd
-     * holds none a client may reclaim by: every record handed back is loaded.
-     *
-     * @param handedBack the records takers handed back
-     * @param own the records in the home node's {@code v4recov} and {@code v4old}
-     * @param inGrace whether the home node's nfsd is in grace
-     */
-    public static List<String> toLoad(Collection<String> handedBack, Set<String> own, boolean inGrace) {
-        return new LinkedHashSet<>(handedBack).stream().filter(tag -> !inGrace || !own.contains(tag)).toList();
-    }
-
     /** The argument of the grace call (event 5) that makes nfsd load {@code taker}'s hand-back. */
     public static String graceArgument(String taker) {
         return DIR + "/" + taker;
@@ -80,7 +66,12 @@ public final class Handback {
      * @return the tags that could not be written, with the reason
      */
     public List<String> write(String home, String self, Collection<String> tags) throws IOException {
-        Path staging = recoveryRoot.resolve(home).resolve(DIR).resolve(self);
+        Path homeTree = recoveryRoot.resolve(home);
+        if (!Files.isDirectory(homeTree)) {
+            // Not created here: it would be this host's directory, which the home node never reads.
+            throw new NoSuchFileException(homeTree.toString(), null, "no link to " + home + "'s tree");
+        }
+        Path staging = homeTree.resolve(DIR).resolve(self);
         delete(staging);
         List<String> refused = new ArrayList<>();
         Path records = staging.resolve("v4recov");
@@ -99,12 +90,13 @@ public final class Handback {
     public Map<String, List<String>> pending() throws IOException {
         Map<String, List<String>> byTaker = new LinkedHashMap<>();
         Path dir = recoveryRoot.resolve(DIR);
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return byTaker;
         }
         List<Path> takers;
         try (Stream<Path> list = Files.list(dir)) {
-            takers = list.filter(Files::isDirectory).sorted().toList();
+            // A link is none: it could lead the load, and the clearing, into this node's own records.
+            takers = list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
         }
         for (Path taker : takers) {
             byTaker.put(taker.getFileName().toString(), ClientRecords.tags(taker.resolve("v4recov")));
@@ -112,28 +104,19 @@ public final class Handback {
         return byTaker;
     }
 
-    /** Home: the records in this node's {@code v4recov} and {@code v4old}. */
-    public Set<String> own() throws IOException {
-        Set<String> own = new LinkedHashSet<>(ClientRecords.tags(recoveryRoot.resolve("v4recov")));
-        own.addAll(ClientRecords.tags(recoveryRoot.resolve("v4old")));
-        return own;
-    }
-
-    /** Home: leaves in {@code taker}'s hand-back only the records in {@code keep}. */
-    public void retain(String taker, Collection<String> keep) throws IOException {
-        Path records = recoveryRoot.resolve(DIR).resolve(taker).resolve("v4recov");
-        List<String> all = ClientRecords.tags(records);
-        Set<String> kept = new LinkedHashSet<>(keep);
-        delete(records);
-        Files.createDirectories(records);
-        for (String tag : all) {
-            if (kept.contains(tag)) {
-                ClientRecords.write(records, tag);
-            }
+    /**
+     * Home: records nfsd could not load now, kept where its next start reads them (this node's
+     * own {@code v4recov}): those clients are this node's.
+     */
+    public void keep(Collection<String> tags) throws IOException {
+        Path own = recoveryRoot.resolve("v4recov");
+        Files.createDirectories(own);
+        for (String tag : tags) {
+            ClientRecords.write(own, tag);
         }
     }
 
-    /** Home: removes {@code taker}'s hand-back, once loaded. */
+    /** Home: removes {@code taker}'s hand-back, once loaded (or kept). */
     public void clear(String taker) throws IOException {
         delete(recoveryRoot.resolve(DIR).resolve(taker));
     }

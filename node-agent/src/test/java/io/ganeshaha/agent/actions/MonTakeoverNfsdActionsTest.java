@@ -112,7 +112,7 @@ class MonTakeoverNfsdActionsTest {
 
         private TakeoverActions actions() {
             if (found == null) {
-                found = new TakenOverRecords(recoveryRoot());
+                found = new TakenOverRecords(recoveryRoot(), Runnable::run);
             }
             return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
                     () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null, found), LocalNode.named("n1"),
@@ -121,13 +121,15 @@ class MonTakeoverNfsdActionsTest {
         }
 
         private final FakeNfsdGrace homeNfsd = new FakeNfsdGrace("n2", journal);
+        private volatile boolean homeServing = true;
 
         /** n2's agent, the home node: its RecoveryRoot is where n1's peer link n2 leads. */
         private TakeoverActions homeActions() {
             Path homeRoot = recoveryRoot().resolve("n2");
-            TakenOverRecords homeFound = new TakenOverRecords(homeRoot);
+            TakenOverRecords homeFound = new TakenOverRecords(homeRoot, Runnable::run);
             return new TakeoverActions(new InstanceStore(run.resolve("n2-run")), new GraceNotifier(homeNfsd,
-                    attrd.node("n2"), new LocalAttributes(attrd.node("n2"), LocalNode.named("n2")), () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null,
+                    attrd.node("n2"), new LocalAttributes(attrd.node("n2"), LocalNode.named("n2")), () -> homeServing,
+                    Clock.systemUTC(), Duration.ofSeconds(1), null,
                     homeFound), LocalNode.named("n2"), new TakeoverGate(attrd.node("n2"), attributes, Clock.systemUTC(),
                             Duration.ofMillis(10)), OcfParameters::defaultMon, Clock.systemUTC(), homeRoot, () -> { },
                     homeFound);
@@ -237,77 +239,83 @@ class MonTakeoverNfsdActionsTest {
             reaped(WRITER); // before the takeover's start reads n2's records
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
 
+            nfsd.onGrace(2, () -> assertThat(tags(handedBack())).as("handed back before the release")
+                    .containsExactly(WRITER));
             OcfResponse stop = respond("stop", "n1");
             assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).as("released: %s", stop.log()).isTrue();
-            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
-            assertThat(journal.first("n1", "grace 2:Linux NFSv4.1 writer")).isNotNegative();
 
             // n2 booted, its state directory switched (event 3: in grace, without the writer's record).
             homeNfsd.grace(3, "n2", Duration.ofSeconds(1));
+            homeNfsd.onGrace(5, () -> assertThat(tags(handedBack())).as("what nfsd reads").containsExactly(WRITER));
             OcfResponse home = startAtHome();
             assertThat(home.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(journal.contains("n2", "grace 5:.handback/n1")).as("log: %s", home.log()).isTrue();
-            assertThat(journal.entries()).as("no other grace call at home").filteredOn(e -> e.node().equals("n2"))
-                    .extracting(e -> e.what()).containsExactly("grace 3:n2", "grace 5:.handback/n1");
+            assertThat(journal.entries()).as("log: %s", home.log()).filteredOn(e -> e.node().equals("n2"))
+                    .extracting(e -> e.what()).containsExactly("grace 3:n2", "grace 0:n2", "grace 5:.handback/n1");
             assertThat(recoveryRoot().resolve("n2/.handback/n1")).as("cleared once loaded").doesNotExist();
             assertThat(home.log()).anyMatch(l -> l.contains("loaded 1 client record(s) n1 handed back"));
         }
 
-        @Test
-        void aHomeNodeInGraceThatHoldsTheRecordsLoadsNoneAndOnlyStartsItsGraceOver() throws Exception {
-            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
-            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
-
-            homeNfsd.grace(0, "restarted", Duration.ofSeconds(1)); // a restarted nfsd, in grace: it read v4recov
-            assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(journal.entries()).filteredOn(e -> e.node().equals("n2")).extracting(e -> e.what())
-                    .containsExactly("grace 0:restarted", "grace 0:n2");
-            assertThat(recoveryRoot().resolve("n2/.handback/n1")).doesNotExist();
+        private List<String> tags(Path dir) {
+            try {
+                return ClientRecords.tags(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Test
-        void aHomeNodeOutOfGraceLoadsEveryRecordHandedBackEvenOnesItHolds() throws Exception {
+        void aHomeNodeOutOfGraceEntersGraceKeepingWhatItHoldsBeforeItLoadsTheRecordsHandedBack() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
-            // The home nfsd's grace ended before its addresses came home: it holds nothing to reclaim by.
+            // The home nfsd's grace ended before its addresses came home. Event 5 out of grace
+            // would drop the records it holds; event 0 first keeps them.
             assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(journal.entries()).filteredOn(e -> e.node().equals("n2")).extracting(e -> e.what())
-                    .containsExactly("grace 5:.handback/n1");
+                    .containsExactly("grace 0:n2", "grace 5:.handback/n1");
         }
 
         @Test
-        void onlyTheRecordsTheHomeNodeLacksAreLeftForItsNfsdToLoad() throws Exception {
+        void aHomeNodeLoadsEveryRecordHandedBackEvenOnesItMayHold() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             record("n2/v4recov", "198.18.0.201", "Linux NFSv4.1 other");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             reaped(WRITER);
             assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
-            // Staged for n2's nfsd as it will read them, and checked at the moment of the call.
-            homeNfsd.grace(3, "n2", Duration.ofSeconds(1));
-            homeNfsd.onGrace(5, () -> {
-                try {
-                    assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            homeNfsd.grace(0, "restarted", Duration.ofSeconds(1)); // in grace, "other" in v4recov
+            homeNfsd.onGrace(5, () -> assertThat(tags(handedBack())).containsExactlyInAnyOrder(WRITER,
+                    "198.18.0.201-(19:Linux NFSv4.1 other)"));
             assertThat(startAtHome().exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(journal.contains("n2", "grace 5:.handback/n1")).isTrue();
         }
 
         @Test
-        void aLoadThatFailsLeavesTheRecordsForTheNextStartAndSaysSo() throws Exception {
+        void recordsTheHomeNfsdCouldNotLoadAreKeptInItsOwnRecordsForItsNextStart() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            reaped(WRITER);
             assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             homeNfsd.throwOn(5, new IllegalStateException("grace handler refused the key"));
             OcfResponse home = startAtHome();
             assertThat(home.exitCode()).as("the addresses come home anyway").isEqualTo(OcfExitCode.SUCCESS);
-            assertThat(home.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace handler refused the key"));
-            assertThat(ClientRecords.tags(handedBack())).containsExactly(WRITER);
+            assertThat(home.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("grace handler refused the key"))
+                    .anyMatch(l -> l.startsWith("WARNING") && l.contains("kept in n2's own records"));
+            assertThat(tags(recoveryRoot().resolve("n2/v4recov"))).containsExactly(WRITER);
+            assertThat(recoveryRoot().resolve("n2/.handback/n1")).doesNotExist();
+        }
+
+        @Test
+        void aHomeNfsdNotServingGetsNoGraceCallAndTheRecordsWaitInItsOwnForItsStart() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            reaped(WRITER);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            homeServing = false;
+            OcfResponse home = startAtHome();
+            assertThat(home.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).filteredOn(e -> e.node().equals("n2")).isEmpty();
+            assertThat(home.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("not serving"));
+            assertThat(tags(recoveryRoot().resolve("n2/v4recov"))).containsExactly(WRITER);
         }
 
         @Test
@@ -319,6 +327,15 @@ class MonTakeoverNfsdActionsTest {
             assertThat(stop.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(stop.log()).anyMatch(l -> l.startsWith("ERROR: fail-back to n2: cannot hand the client records back"));
             assertThat(journal.contains("n1", "grace 2:Linux NFSv4.1 writer")).isTrue();
+        }
+
+        @Test
+        void aHomeNodeNameThatCouldNameARecoveryDirectoryIsAConfigurationError() {
+            for (String home : List.of(".", "..", ".handback")) {
+                assertThatThrownBy(() -> actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "start", "n1", "x",
+                        "home_node=" + home), "x", Instant.now().plusSeconds(5)))
+                        .isInstanceOf(OcfConfigurationException.class).hasMessageContaining("home_node");
+            }
         }
 
         @Test

@@ -301,6 +301,12 @@ class ClientFailoverIT {
             lab.powerOn(N2);
         }, false);
         assertThat(lab.lab.ganeshaPid(N2)).as("N2's nfsd runs again after its boot").isPresent();
+        // The writer kept its lock through the records the taker handed back, and nothing is left.
+        assertThat(lab.agents.get(N2).logText()).as("N2's agent").containsPattern(
+                "nfsd on " + java.util.regex.Pattern.quote(N2) + " is in grace and has loaded the client records \\S+"
+                        + " handed back");
+        assertThat(lab.lab.exec(N2, "find", "/var/lib/nfs/ganesha/.handback", "-mindepth", "1").stdout())
+                .as("the hand-back is removed once loaded").isBlank();
     }
 
     private static long elapsedMs(long startNs) {

@@ -1,11 +1,11 @@
 package io.ganeshaha.agent.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +22,6 @@ class HandbackTest {
     /** The taker n1's RecoveryRoot, its link n2 standing for the home node's, which is {@link #home()}. */
     private Path home() throws Exception {
         return Files.createDirectories(root.resolve("n1/ganesha/n2"));
-    }
-
-    @Test
-    void inGraceTheHomeNodeLoadsOnlyTheRecordsItHoldsNowhere() {
-        assertThat(Handback.toLoad(List.of(WRITER, OTHER, WRITER), Set.of(OTHER), true)).containsExactly(WRITER);
-        assertThat(Handback.toLoad(List.of(OTHER), Set.of(OTHER), true)).isEmpty();
-    }
-
-    @Test
-    void outOfGraceTheHomeNodeLoadsEveryRecordHandedBack() {
-        assertThat(Handback.toLoad(List.of(WRITER, OTHER), Set.of(OTHER), false)).containsExactly(WRITER, OTHER);
     }
 
     @Test
@@ -69,35 +58,64 @@ class HandbackTest {
     }
 
     @Test
-    void theHomeNodeRetainsWhatItLoadsAndClearsTheHandBackAfter() throws Exception {
+    void whatTheHomeNodeCouldNotLoadItKeepsAmongItsOwnRecordsAndTheHandBackGoes() throws Exception {
         Path home = home();
-        new Handback(root.resolve("n1/ganesha")).write("n2", "n1", List.of(WRITER, OTHER, LONG));
+        new Handback(root.resolve("n1/ganesha")).write("n2", "n1", List.of(WRITER, LONG));
         Handback atHome = new Handback(home);
-        atHome.retain("n1", List.of(LONG));
-        assertThat(atHome.pending().get("n1")).containsExactly(LONG);
+        atHome.keep(atHome.pending().get("n1"));
         atHome.clear("n1");
+        assertThat(ClientRecords.tags(home.resolve("v4recov"))).containsExactlyInAnyOrder(WRITER, LONG);
         assertThat(atHome.pending()).isEmpty();
         assertThat(home.resolve(".handback/n1")).doesNotExist();
     }
 
     @Test
-    void theHomeNodesOwnRecordsAreThoseOfItsV4recovAndV4old() throws Exception {
+    void aLinkAmongTheHandBacksIsNone() throws Exception {
         Path home = home();
         ClientRecords.write(Files.createDirectories(home.resolve("v4recov")), WRITER);
-        ClientRecords.write(Files.createDirectories(home.resolve("v4old")), LONG);
-        assertThat(new Handback(home).own()).containsExactlyInAnyOrder(WRITER, LONG);
+        Files.createDirectories(home.resolve(".handback"));
+        Files.createSymbolicLink(home.resolve(".handback/x"), home);
+        Handback atHome = new Handback(home);
+        assertThat(atHome.pending()).isEmpty();
+        atHome.clear("x");
+        assertThat(ClientRecords.tags(home.resolve("v4recov"))).as("the link went, not what it leads to")
+                .containsExactly(WRITER);
+    }
+
+    @Test
+    void withoutALinkToTheHomeNodesTreeNothingIsWrittenOnThisHost() throws Exception {
+        Path n1 = Files.createDirectories(root.resolve("n1/ganesha"));
+        assertThatThrownBy(() -> new Handback(n1).write("n9", "n1", List.of(WRITER)))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("no link to n9's tree");
+        assertThat(n1.resolve("n9")).doesNotExist();
     }
 
     @Test
     void takeoverCallsRememberRecordsThatAreDeletedLaterUntilThePeerServesAgain() throws Exception {
         Path n1 = root.resolve("n1/ganesha");
         ClientRecords.write(Files.createDirectories(home().resolve("v4recov")), WRITER);
-        TakenOverRecords found = new TakenOverRecords(n1);
-        found.beforeTakeover("n2");
-        Files.delete(n1.resolve("n2/v4recov").resolve(WRITER));
-        assertThat(found.read("n2")).isEmpty();
-        assertThat(found.remembered("n2")).containsExactly(WRITER);
-        found.forget("n2");
-        assertThat(found.remembered("n2")).isEmpty();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            TakenOverRecords found = new TakenOverRecords(n1, reader);
+            java.util.concurrent.CountDownLatch storageSlow = new java.util.concurrent.CountDownLatch(1);
+            reader.execute(() -> {
+                try {
+                    storageSlow.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            found.taking("n2"); // queued behind the slow read
+            storageSlow.countDown();
+            assertThat(found.remembered("n2", java.time.Duration.ofSeconds(10))).as("waited for the read")
+                    .containsExactly(WRITER);
+            Files.delete(n1.resolve("n2/v4recov").resolve(WRITER));
+            assertThat(found.read("n2")).isEmpty();
+            assertThat(found.remembered("n2", java.time.Duration.ZERO)).containsExactly(WRITER);
+            found.forget("n2");
+            assertThat(found.remembered("n2", java.time.Duration.ZERO)).isEmpty();
+        } finally {
+            reader.shutdownNow();
+        }
     }
 }
