@@ -289,12 +289,17 @@ class MonTakeoverNfsdActionsTest {
             assertThat(journal.contains("n2", "grace 5:.handback/n1")).isTrue();
         }
 
-        @Test
-        void recordsTheHomeNfsdCouldNotLoadAreKeptInItsOwnRecordsForItsNextStart() throws Exception {
+        /** n1 took the writer over, n2's reaper deleted its record, and n1's fail-back handed it back. */
+        private void writerTakenOverReapedAtHomeAndHandedBack() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
             reaped(WRITER);
             assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+        }
+
+        @Test
+        void recordsTheHomeNfsdCouldNotLoadAreKeptInItsOwnRecordsForItsNextStart() throws Exception {
+            writerTakenOverReapedAtHomeAndHandedBack();
             homeNfsd.throwOn(5, new IllegalStateException("grace handler refused the key"));
             OcfResponse home = startAtHome();
             assertThat(home.exitCode()).as("the addresses come home anyway").isEqualTo(OcfExitCode.SUCCESS);
@@ -306,10 +311,7 @@ class MonTakeoverNfsdActionsTest {
 
         @Test
         void aHomeNfsdNotServingGetsNoGraceCallAndTheRecordsWaitInItsOwnForItsStart() throws Exception {
-            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
-            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
-            reaped(WRITER);
-            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            writerTakenOverReapedAtHomeAndHandedBack();
             homeServing = false;
             OcfResponse home = startAtHome();
             assertThat(home.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
