@@ -7,8 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -83,8 +85,8 @@ public final class ClientRecords {
      * The tags of the records of a node's RecoveryRoot {@code root}: its {@code v4recov}, then its
      * {@code v4old} (where nfsd moves them at its start), each once.
      */
-    public static java.util.Set<String> tagsOf(Path root) throws IOException {
-        java.util.Set<String> tags = new java.util.LinkedHashSet<>(tags(root.resolve("v4recov")));
+    public static Set<String> tagsOf(Path root) throws IOException {
+        Set<String> tags = new LinkedHashSet<>(tags(root.resolve("v4recov")));
         tags.addAll(tags(root.resolve("v4old")));
         return tags;
     }
