@@ -21,7 +21,8 @@ import io.ganeshaha.agent.entrypoints.EntryPointInstaller;
 import io.ganeshaha.agent.entrypoints.MissedProbes;
 import io.ganeshaha.agent.failover.AttributeWatch;
 import io.ganeshaha.agent.failover.FailoverTimeline;
-import io.ganeshaha.agent.ganeshaconf.ServerScope;
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Watch;
+import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.recovery.TakenOverRecords;
 import io.ganeshaha.agent.failover.LocalAttributes;
@@ -100,7 +101,7 @@ public class NodeAgent {
     private ExportSync exports;
     private GaneshaDbus exportsBus;
     private ExportSettleGate exportsGate;
-    private volatile Optional<String> serverScope = Optional.empty();
+    private Nfsv4Watch nfsv4;
     private FencingSetting fencing;
     private volatile String entryPoints = "not managed by the agent";
 
@@ -200,12 +201,14 @@ public class NodeAgent {
         // Read beside the CIB convergence, at its pace: the mirror's tick only looks at the result.
         fencing = new FencingSetting(cib);
         schedules.every("fencing", Duration.ZERO, config.pacemakerConfigInterval(), fencing);
-        // Read beside it, at its pace: the scope changes only with ganesha's configuration.
-        schedules.every("server-scope", Duration.ZERO, config.pacemakerConfigInterval(),
-                () -> serverScope = ServerScope.read(config.ganeshaConfig()));
+        // Beside it, at its pace: the NFSV4 block changes only with the cluster's spec or ganesha.conf.
+        nfsv4 = new Nfsv4Watch(config.pacemakerConfigDir(), config.exportsFile().resolveSibling(
+                AgentSettings.NFSV4_FILE_NAME), config.ganeshaConfig(), processProbe::probe,
+                process -> process.startedAt(Path.of("/proc")));
+        schedules.every("nfsv4-settings", Duration.ZERO, config.pacemakerConfigInterval(), nfsv4);
         startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
                 attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration,
-                fencing, () -> Optional.ofNullable(exports).map(ExportSync::report), () -> serverScope));
+                fencing, () -> Optional.ofNullable(exports).map(ExportSync::report), nfsv4::report));
         LOG.infof("ganesha-ha node agent started (bus %s, pid file %s, hang timeout %s)", config.dbusAddress(),
                 config.pidFile(), config.hangTimeout());
     }

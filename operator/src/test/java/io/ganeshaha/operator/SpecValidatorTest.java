@@ -34,6 +34,22 @@ class SpecValidatorTest {
     }
 
     @Test
+    void anNfsv4BlockGaneshaWouldRefuseOrThatEndsGraceTooSoonIsRefusedNamingTheField() {
+        var spec = GaneshaClusterReconcilerTest.threeNodes("ok").getSpec();
+        var nfsv4 = new io.ganeshaha.api.v1alpha1.Nfsv4Spec();
+        nfsv4.setGracePeriodSeconds(20);
+        nfsv4.setLeaseLifetimeSeconds(20);
+        spec.getGanesha().setNfsv4(nfsv4);
+        assertThat(SpecValidator.validate(spec)).isEmpty();
+        nfsv4.setLeaseLifetimeSeconds(30);
+        assertThat(SpecValidator.validate(spec)).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo("InvalidNfsv4");
+            assertThat(p.message()).isEqualTo("spec.ganesha.nfsv4: gracePeriodSeconds 20 is shorter than "
+                    + "leaseLifetimeSeconds 30");
+        });
+    }
+
+    @Test
     void aRelativeTickleDirectoryIsRefusedNamingTheField() {
         var spec = GaneshaClusterReconcilerTest.threeNodes("ok").getSpec();
         spec.setPortBlock(new io.ganeshaha.api.v1alpha1.PortBlockSpecBuilder().withEnabled(true)

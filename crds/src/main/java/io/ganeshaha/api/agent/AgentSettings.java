@@ -23,6 +23,8 @@ public record AgentSettings(String socket, String instanceDir, String dbusAddres
     public static final String DEFAULT_PID_FILE = "/run/ganesha/ganesha.pid";
     public static final String DEFAULT_NFS_STATE_DIR = "/var/lib/nfs";
     public static final String DEFAULT_EXPORTS_FILE = "/etc/ganesha/ganesha-ha-exports.conf";
+    /** The file, beside the exports file, that holds the cluster's NFSV4 block ({@link Nfsv4Block}). */
+    public static final String NFSV4_FILE_NAME = "ganesha-ha-nfsv4.conf";
 
     public static final String SOCKET = PREFIX + "socket";
     public static final String INSTANCE_DIR = PREFIX + "instance-dir";

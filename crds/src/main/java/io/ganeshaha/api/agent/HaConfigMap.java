@@ -34,6 +34,12 @@ public final class HaConfigMap {
     public static final String EXPORTS = "exports.json";
     /** {@code <cluster uid>/<generation>} of the GaneshaCluster the exports come from. */
     public static final String EXPORTS_GENERATION = "exports-generation";
+    /**
+     * The cluster's NFSV4 block ({@link Nfsv4Block}), which every agent writes into
+     * {@link AgentSettings#NFSV4_FILE_NAME} beside the exports file. Absent when the
+     * GaneshaCluster sets no {@code spec.ganesha.nfsv4}: the agents then leave the file alone.
+     */
+    public static final String NFSV4 = "nfsv4.conf";
     /** The agent's own settings ({@link AgentSettings}). */
     public static final String AGENT_PROPERTIES = "agent.properties";
     /** Where the ConfigMap is mounted in the agent container. */

@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.sundr.builder.annotations.Buildable;
 
-/** One setting of an FSAL block: a ganesha parameter and its value. */
+/** One setting of a ganesha block (an export's FSAL, the NFSV4 block): a parameter and its value. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Buildable(editableEnabled = false, lazyCollectionInitEnabled = false, builderPackage = "io.fabric8.kubernetes.api.builder")
@@ -22,7 +22,8 @@ public class FsalOption {
     @Required
     @Size(min = 1, max = 64)
     @Pattern(PARAMETER)
-    @JsonPropertyDescription("The parameter's name in the FSAL block (e.g. User_Id, Filesystem, Hostname, Volume).")
+    @JsonPropertyDescription("The parameter's name in its block (an FSAL's: User_Id, Filesystem, Hostname, Volume; "
+            + "NFSV4's: Minor_Versions, Allow_Numeric_Owners).")
     private String name;
 
     @Required

@@ -48,6 +48,22 @@ public class GaneshaSpec {
             + "includes). The agents give ganesha each export from a file of its own in <exportsFile>.d/.")
     private String exportsFile = DEFAULT_EXPORTS_FILE;
 
+    @JsonPropertyDescription("The NFSV4 block every node's ganesha.nfsd starts with: grace period, lease, server scope "
+            + "and its other settings, the same on every node. The node agents write it into "
+            + "<directory of exportsFile>/" + AgentSettings.NFSV4_FILE_NAME + ", which ganesha.conf must %include after "
+            + "any NFSV4 block of its own (ganesha keeps the last one, whole). ganesha reads it only at start: a node "
+            + "runs a change from its nfsd's next start, and status reports the nodes still waiting for one. Unset: "
+            + "the agents leave ganesha's NFSV4 settings to ganesha.conf.")
+    private Nfsv4Spec nfsv4;
+
+    public Nfsv4Spec getNfsv4() {
+        return nfsv4;
+    }
+
+    public void setNfsv4(Nfsv4Spec nfsv4) {
+        this.nfsv4 = nfsv4;
+    }
+
     public String getExportsFile() {
         return exportsFile;
     }

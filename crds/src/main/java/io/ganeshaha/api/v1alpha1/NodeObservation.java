@@ -69,6 +69,43 @@ public class NodeObservation {
             + "the node that took their address over.")
     private String serverScope;
 
+    @JsonPropertyDescription("The NFSV4 Grace_Period, in seconds, ganesha.nfsd's configuration sets (ganesha's default 90 "
+            + "if it sets none); unset if the agent could not read it.")
+    private Integer gracePeriodSeconds;
+
+    @JsonPropertyDescription("The NFSV4 Lease_Lifetime, in seconds, ganesha.nfsd's configuration sets (ganesha's default "
+            + "60 if it sets none); unset if the agent could not read it.")
+    private Integer leaseLifetimeSeconds;
+
+    @JsonPropertyDescription("True while the running ganesha.nfsd started with other NFSV4 settings than its "
+            + "configuration sets now (or with settings not known): ganesha reads them only at start, so they take "
+            + "effect at nfsd's next start.")
+    private Boolean nfsv4RestartPending;
+
+    public Integer getGracePeriodSeconds() {
+        return gracePeriodSeconds;
+    }
+
+    public void setGracePeriodSeconds(Integer gracePeriodSeconds) {
+        this.gracePeriodSeconds = gracePeriodSeconds;
+    }
+
+    public Integer getLeaseLifetimeSeconds() {
+        return leaseLifetimeSeconds;
+    }
+
+    public void setLeaseLifetimeSeconds(Integer leaseLifetimeSeconds) {
+        this.leaseLifetimeSeconds = leaseLifetimeSeconds;
+    }
+
+    public Boolean getNfsv4RestartPending() {
+        return nfsv4RestartPending;
+    }
+
+    public void setNfsv4RestartPending(Boolean nfsv4RestartPending) {
+        this.nfsv4RestartPending = nfsv4RestartPending;
+    }
+
     @JsonPropertyDescription("The GaneshaCluster generation Pacemaker's resources and constraints were configured from, as this agent last read it from the CIB.")
     private Long pacemakerConfigGeneration;
 

@@ -38,7 +38,7 @@ class CelRulesTest {
 
     @Test
     void everyRuleCompiles() throws Exception {
-        assertThat(rules.allRules()).hasSize(10);
+        assertThat(rules.allRules()).hasSize(13);
         for (String rule : rules.allRules()) {
             CrdRules.compile(rule);
         }
@@ -153,5 +153,40 @@ class CelRulesTest {
         name.setFsal(new FsalSpecBuilder().withOptions(new FsalOption("NAME", "CEPH")).build());
         assertThat(rules.violations(withExports(name))).containsExactly(new Violation("spec.exports[0].fsal.options",
                 "the FSAL's name is fsal.name, not a setting"));
+    }
+
+    static GaneshaCluster withNfsv4(Integer grace, Integer lease, FsalOption... parameters) {
+        GaneshaCluster c = withExports();
+        Nfsv4Spec nfsv4 = new Nfsv4Spec();
+        nfsv4.setGracePeriodSeconds(grace);
+        nfsv4.setLeaseLifetimeSeconds(lease);
+        nfsv4.setParameters(new ArrayList<>(List.of(parameters)));
+        c.getSpec().getGanesha().setNfsv4(nfsv4);
+        return c;
+    }
+
+    @Test
+    void aGracePeriodShorterThanTheLeaseIsRejected() throws Exception {
+        assertThat(rules.violations(withNfsv4(20, 20))).isEmpty();
+        assertThat(rules.violations(withNfsv4(90, 60, new FsalOption("Minor_Versions", "1, 2")))).isEmpty();
+        assertThat(rules.violations(withNfsv4(19, 20))).containsExactly(new Violation("spec.ganesha.nfsv4",
+                "gracePeriodSeconds must be at least leaseLifetimeSeconds: a client learns that its server changed only "
+                        + "when it next renews its lease, and must still be in grace then to reclaim"));
+    }
+
+    @Test
+    void nfsv4SettingsOwnedByTheirFieldsOrByGaneshaHaAreRejectedInAnyCase() throws Exception {
+        String owned = "Grace_Period, Lease_Lifetime and Server_Scope are set by their own fields; RecoveryBackend, "
+                + "RecoveryRoot, RecoveryDir and Graceless are ganesha-ha's (fs records under /var/lib/nfs/ganesha, "
+                + "and grace)";
+        for (String name : List.of("Grace_Period", "LEASE_LIFETIME", "server_scope", "RecoveryBackend", "RecoveryRoot",
+                "recoverydir", "Graceless")) {
+            assertThat(rules.violations(withNfsv4(90, 60, new FsalOption(name, "1")))).as(name)
+                    .containsExactly(new Violation("spec.ganesha.nfsv4.parameters", owned));
+        }
+        assertThat(rules.violations(withNfsv4(90, 60, new FsalOption("Graceless_Mode", "1")))).isEmpty();
+        assertThat(rules.violations(withNfsv4(90, 60, new FsalOption("Minor_Versions", "1"),
+                new FsalOption("Minor_Versions", "2")))).containsExactly(new Violation("spec.ganesha.nfsv4.parameters",
+                        "each NFSV4 setting may be given once"));
     }
 }

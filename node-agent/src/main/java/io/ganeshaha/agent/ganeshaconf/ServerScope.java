@@ -51,7 +51,7 @@ public final class ServerScope {
     }
 
     /** The text with comments dropped and includes spliced in. */
-    private static String expand(Path file, Path baseDir, int depth) throws IOException {
+    static String expand(Path file, Path baseDir, int depth) throws IOException {
         if (depth > MAX_INCLUDE_DEPTH) {
             throw new IOException(file + ": includes nested deeper than " + MAX_INCLUDE_DEPTH);
         }
@@ -95,7 +95,7 @@ public final class ServerScope {
     }
 
     /** The bodies of the top-level NFSV4 blocks, in order. */
-    private static List<String> nfsv4Blocks(String text) {
+    static List<String> nfsv4Blocks(String text) {
         List<String> blocks = new ArrayList<>();
         int depth = 0;
         int blockStart = -1;

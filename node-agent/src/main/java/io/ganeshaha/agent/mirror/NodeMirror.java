@@ -166,7 +166,12 @@ public final class NodeMirror implements Runnable {
         o.setPacemakerConfigGeneration(report.pacemakerConfigGeneration().orElse(null));
         o.setFencing(report.fencing().apiValue());
         o.setExports(report.exports().map(NodeMirror::exports).orElse(null));
-        o.setServerScope(report.serverScope().map(s -> bounded(s, NodeObservation.MAX_SERVER_SCOPE)).orElse(null));
+        report.nfsv4().ifPresent(n -> {
+            o.setServerScope(bounded(n.configured().serverScope(), NodeObservation.MAX_SERVER_SCOPE));
+            o.setGracePeriodSeconds(n.configured().gracePeriodSeconds());
+            o.setLeaseLifetimeSeconds(n.configured().leaseLifetimeSeconds());
+            o.setNfsv4RestartPending(n.restartPending());
+        });
         return o;
     }
 

@@ -2,6 +2,7 @@ package io.ganeshaha.agent.mirror;
 
 import io.ganeshaha.agent.exports.ExportsReport;
 import io.ganeshaha.agent.failover.FailoverTimeline;
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Watch;
 import io.ganeshaha.agent.pacemaker.Fencing;
 import io.ganeshaha.agent.watch.NfsdHealth;
 import java.util.List;
@@ -18,12 +19,13 @@ import java.util.Optional;
  *     this agent last read it
  * @param fencing whether Pacemaker fences lost nodes, from {@code stonith-enabled} as last read
  * @param exports the cluster's exports on this node; empty when the agent does not manage them
- * @param serverScope the NFSv4 server scope ganesha's configuration sets ({@code (none)}), empty if unreadable
+ * @param nfsv4 the NFSV4 settings ganesha's configuration sets (server scope {@code (none)} when it
+ *     sets none), and whether nfsd waits for a restart to run with them; empty if unreadable
  */
 public record NodeReport(NfsdHealth nfsd, String hangDetection, boolean ganeshaActive, boolean graceActive,
         Optional<Boolean> inGrace, List<String> virtualIps, boolean agentReady, Optional<FailoverTimeline> lastFailover,
         Optional<Long> pacemakerConfigGeneration, Fencing fencing, Optional<ExportsReport> exports,
-        Optional<String> serverScope) {
+        Optional<Nfsv4Watch.Report> nfsv4) {
 
     public NodeReport {
         virtualIps = virtualIps.stream().sorted().toList();

@@ -1,6 +1,7 @@
 package io.ganeshaha.agent.mirror;
 
 import io.ganeshaha.agent.exports.ExportsReport;
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Watch;
 import io.ganeshaha.agent.failover.FailoverTimeline;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.NfsdGrace;
@@ -28,7 +29,7 @@ public final class NodeReporter implements Supplier<NodeReport> {
     public record Sources(Supplier<NfsdHealth> nfsd, Supplier<String> hangDetection, NfsdGrace grace, Duration graceCallTimeout,
             LocalAttributes attributes, Supplier<Optional<OcfParameters.Mon>> mon, BooleanSupplier agentReady,
             Supplier<Optional<FailoverTimeline>> lastFailover, Supplier<Optional<Long>> pacemakerConfigGeneration,
-            Supplier<Fencing> fencing, Supplier<Optional<ExportsReport>> exports, Supplier<Optional<String>> serverScope) {}
+            Supplier<Fencing> fencing, Supplier<Optional<ExportsReport>> exports, Supplier<Optional<Nfsv4Watch.Report>> nfsv4) {}
 
     private final Sources sources;
     private final HostAddresses addresses;
@@ -57,7 +58,7 @@ public final class NodeReporter implements Supplier<NodeReport> {
                 attributeSet(mon.map(OcfParameters.Mon::graceActive).orElse(OcfParameters.DEFAULT_GRACE_ACTIVE)),
                 inGrace, addresses.held(virtualIps), sources.agentReady().getAsBoolean(), sources.lastFailover().get(),
                 sources.pacemakerConfigGeneration().get(), sources.fencing().get(), sources.exports().get(),
-                sources.serverScope().get());
+                sources.nfsv4().get());
     }
 
     /** Unknown reads as unset. */

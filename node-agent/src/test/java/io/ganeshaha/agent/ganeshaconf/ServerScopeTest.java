@@ -52,4 +52,17 @@ class ServerScopeTest {
         assertThat(ServerScope.of(write("ganesha.conf", "EXPORT { Export_Id = 1; }\n"))).isEqualTo(ServerScope.NONE);
         assertThat(ServerScope.read(dir.resolve("missing.conf"))).isEmpty();
     }
+
+    @Test
+    void graceAndLeaseOfTheLastNfsv4BlockWithGaneshasDefaultsForWhatItLeavesOut() throws IOException {
+        Path conf = write("ganesha.conf", """
+                NFSV4 { Grace_Period = 20; Lease_Lifetime = 15; Server_Scope = site; }
+                nfsv4 {
+                    # Grace_Period = 30;
+                    lease_lifetime = 25;
+                }
+                """);
+        assertThat(Nfsv4Settings.of(conf)).isEqualTo(new Nfsv4Settings(ServerScope.NONE, 90, 25));
+        assertThat(Nfsv4Settings.of(write("other.conf", "EXPORT { Export_Id = 1; }\n"))).isEqualTo(Nfsv4Settings.DEFAULTS);
+    }
 }

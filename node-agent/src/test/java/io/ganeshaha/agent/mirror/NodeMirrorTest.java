@@ -1,5 +1,7 @@
 package io.ganeshaha.agent.mirror;
 
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Settings;
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Watch;
 import io.ganeshaha.agent.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +47,8 @@ class NodeMirrorTest {
 
     static NodeReport serving() {
         return new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
-                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.empty(), Optional.of("nfs-cluster"));
+                Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.empty(), Optional.of(new Nfsv4Watch.Report(
+                        new Nfsv4Settings("nfs-cluster", 90, 60), false)));
     }
 
     @BeforeEach
@@ -192,7 +195,8 @@ class NodeMirrorTest {
                 "AddExport(...) failed: D-Bus error org.freedesktop.DBus.Error.InvalidFileContent: 0 export entries"));
         report.set(new NodeReport(NfsdHealth.SERVING, "on", true, true, Optional.of(false), List.of("192.0.2.11"), true,
                 Optional.empty(), Optional.of(3L), Fencing.ENABLED, Optional.of(new io.ganeshaha.agent.exports.ExportsReport(
-                        Optional.of(6L), Optional.of(7L), 2, refused, Optional.empty())), Optional.of("(none)")));
+                        Optional.of(6L), Optional.of(7L), 2, refused, Optional.empty())), Optional.of(new Nfsv4Watch.Report(
+                        new Nfsv4Settings("(none)", 40, 20), true))));
         mirror.run();
 
         assertThat(node().getMetadata().getResourceVersion()).as("written at once, not at the heartbeat")
@@ -207,6 +211,9 @@ class NodeMirrorTest {
         });
         assertThat(exports.getPending()).isNull();
         assertThat(node().getStatus().getServerScope()).isEqualTo("(none)");
+        assertThat(node().getStatus().getGracePeriodSeconds()).isEqualTo(40);
+        assertThat(node().getStatus().getLeaseLifetimeSeconds()).isEqualTo(20);
+        assertThat(node().getStatus().getNfsv4RestartPending()).isTrue();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ganeshaha.operator.controller;
 
+import io.ganeshaha.api.agent.Nfsv4Block;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
 import io.ganeshaha.api.v1alpha1.MemberNode;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpec;
@@ -87,6 +88,14 @@ public final class SpecValidator {
                 && !spec.getPortBlock().getTickleDir().startsWith("/")) {
             return Optional.of(new Problem("InvalidTickleDir", "spec.portBlock.tickleDir: must be an absolute path, got "
                     + spec.getPortBlock().getTickleDir()));
+        }
+        // Every node's ganesha.nfsd would start with it: a block ganesha refuses stops nfsd at start.
+        if (spec.getGanesha() != null && spec.getGanesha().getNfsv4() != null) {
+            try {
+                Nfsv4Block.render(spec.getGanesha().getNfsv4(), "cluster", "validation");
+            } catch (IllegalArgumentException e) {
+                return Optional.of(new Problem("InvalidNfsv4", "spec.ganesha.nfsv4: " + e.getMessage()));
+            }
         }
         return Optional.empty();
     }

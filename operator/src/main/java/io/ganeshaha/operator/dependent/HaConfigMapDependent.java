@@ -37,6 +37,8 @@ public class HaConfigMapDependent extends CRUDKubernetesDependentResource<Config
         // Not in HaConfiguration's data: an export change restarts no agent (the DaemonSet's config hash).
         data.put(HaConfigMap.EXPORTS, HaConfiguration.exportsJson(primary));
         data.put(HaConfigMap.EXPORTS_GENERATION, HaConfiguration.exportsConfiguration(primary).getGeneration());
+        // Nor is this: ganesha reads it at its next start, the agents only write it.
+        HaConfiguration.nfsv4Block(primary).ifPresent(block -> data.put(HaConfigMap.NFSV4, block));
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Labels.configMapName(primary))

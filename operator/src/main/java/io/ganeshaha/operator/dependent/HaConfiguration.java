@@ -3,6 +3,7 @@ package io.ganeshaha.operator.dependent;
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.agent.Nfsv4Block;
 import io.ganeshaha.api.v1alpha1.ExportsConfiguration;
 import io.ganeshaha.api.agent.PacemakerLayout;
 import io.ganeshaha.api.v1alpha1.AgentSpec;
@@ -149,6 +150,21 @@ public record HaConfiguration(Map<String, String> data) {
     /** The ConfigMap's exports.json: the spec's exports, by id. */
     public static String exportsJson(GaneshaCluster cluster) {
         return ExportBlocks.toJson(cluster.getSpec().getExports());
+    }
+
+    /**
+     * The NFSV4 block every agent writes for its ganesha.nfsd ({@link HaConfigMap#NFSV4}); empty
+     * when the spec sets no {@code ganesha.nfsv4} (the agents then leave ganesha's NFSV4 settings to
+     * ganesha.conf).
+     */
+    public static Optional<String> nfsv4Block(GaneshaCluster cluster) {
+        GaneshaSpec ganesha = cluster.getSpec().getGanesha();
+        if (ganesha == null || ganesha.getNfsv4() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Nfsv4Block.render(ganesha.getNfsv4(), cluster.getMetadata().getName(),
+                "rendered by the ganesha-ha operator from GaneshaCluster " + cluster.getMetadata().getNamespace() + "/"
+                        + cluster.getMetadata().getName() + " (spec.ganesha.nfsv4); the node agent writes it"));
     }
 
     /**

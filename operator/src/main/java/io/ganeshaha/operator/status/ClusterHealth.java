@@ -265,6 +265,41 @@ public final class ClusterHealth {
                 .collect(Collectors.joining(", ")));
     }
 
+    /**
+     * One member's NFSV4 settings as its agent read them from ganesha.conf.
+     *
+     * @param restartPending its nfsd started with other settings than these
+     */
+    public record Nfsv4Observed(String node, String serverScope, int gracePeriodSeconds, int leaseLifetimeSeconds,
+            boolean restartPending) {
+
+        /** "Grace_Period 90, Lease_Lifetime 60, Server_Scope x". */
+        public String describe() {
+            return "Grace_Period " + gracePeriodSeconds + ", Lease_Lifetime " + leaseLifetimeSeconds + ", Server_Scope "
+                    + serverScope;
+        }
+    }
+
+    /** The NFSV4 settings of the members with a fresh report that holds them, by name. */
+    public List<Nfsv4Observed> nfsv4Settings() {
+        List<Nfsv4Observed> out = new ArrayList<>();
+        for (Member m : members) {
+            m.report().filter(r -> m.fresh() && r.getServerScope() != null && r.getGracePeriodSeconds() != null
+                    && r.getLeaseLifetimeSeconds() != null).ifPresent(r -> out.add(new Nfsv4Observed(m.name(),
+                            r.getServerScope(), r.getGracePeriodSeconds(), r.getLeaseLifetimeSeconds(),
+                            Boolean.TRUE.equals(r.getNfsv4RestartPending()))));
+        }
+        out.sort(Comparator.comparing(Nfsv4Observed::node));
+        return out;
+    }
+
+    /** Members whose fresh report holds no NFSV4 settings (silent, or an agent older than them). */
+    public List<String> nfsv4NotReported() {
+        java.util.Set<String> reported = nfsv4Settings().stream().map(Nfsv4Observed::node)
+                .collect(Collectors.toSet());
+        return members.stream().map(Member::name).filter(n -> !reported.contains(n)).sorted().toList();
+    }
+
     /** "3/3": members whose ganesha serves the exports of {@code generation}, of all members. */
     public String exportsApplied(long generation) {
         return (members.size() - exportsBehind(generation).size()) + "/" + members.size();

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Turns what one reconciliation found into the status: {@code observedGeneration}, the per-node
@@ -44,6 +45,7 @@ public final class StatusAggregator {
     public static final String FAILOVER_IN_PROGRESS = "FailoverInProgress";
     public static final String FENCING = "Fencing";
     public static final String EXPORTS_APPLIED = "ExportsApplied";
+    public static final String NFSV4_SETTINGS = "Nfsv4Settings";
 
     public static final String REASON_ALL_SERVED = "AllVirtualIpsServed";
     public static final String REASON_UNSERVED = "VirtualIpsUnserved";
@@ -68,6 +70,12 @@ public final class StatusAggregator {
     public static final String REASON_APPLYING_EXPORTS = "ApplyingExports";
     public static final String REASON_EXPORT_REFUSED = "ExportRefused";
     public static final String REASON_SERVER_SCOPE_DIFFERS = "ServerScopeDiffers";
+    public static final String REASON_NFSV4_IN_EFFECT = "Nfsv4InEffect";
+    public static final String REASON_NFSV4_NOT_IN_GANESHA_CONF = "Nfsv4NotInGaneshaConf";
+    public static final String REASON_NFSV4_RESTART_PENDING = "Nfsv4RestartPending";
+    public static final String REASON_NFSV4_NOT_REPORTED = "Nfsv4NotReported";
+    public static final String REASON_NFSV4_NOT_MANAGED = "Nfsv4NotManaged";
+    public static final String REASON_NFSV4_DIFFERS = "Nfsv4Differs";
 
     private final Clock clock;
 
@@ -171,6 +179,7 @@ public final class StatusAggregator {
 
         conditions.add(fencing(cluster, health));
         conditions.add(exports(cluster, health, refusals, exportsGeneration));
+        conditions.add(nfsv4(cluster, health));
 
         GaneshaClusterStatus status = next(cluster, conditions);
         status.setExportsApplied(health.exportsApplied(exportsGeneration));
@@ -211,6 +220,58 @@ public final class StatusAggregator {
         }
         return condition(cluster, EXPORTS_APPLIED, "True", REASON_EXPORTS_SERVED, "Every member serves the " + count
                 + " export" + (count == 1 ? "" : "s") + " of generation " + generation + ".");
+    }
+
+    /**
+     * Whether every member's ganesha.nfsd runs with the cluster's NFSV4 settings: the spec's when it
+     * sets {@code ganesha.nfsv4}, else one set for all (Grace_Period and Lease_Lifetime; the scope
+     * has Degraded's ServerScopeDiffers).
+     */
+    private Condition nfsv4(GaneshaCluster cluster, ClusterHealth health) {
+        List<ClusterHealth.Nfsv4Observed> observed = health.nfsv4Settings();
+        var spec = cluster.getSpec().getGanesha() == null ? null : cluster.getSpec().getGanesha().getNfsv4();
+        if (spec == null) {
+            var differ = observed.stream().map(o -> o.gracePeriodSeconds() + "/" + o.leaseLifetimeSeconds())
+                    .distinct().count() > 1;
+            String each = observed.stream().map(o -> o.node() + ": " + o.describe()).collect(Collectors.joining("; "));
+            if (differ) {
+                return condition(cluster, NFSV4_SETTINGS, "False", REASON_NFSV4_DIFFERS, bounded("The members' "
+                        + "ganesha.conf set different NFSV4 grace periods or leases (" + each + "): a client that moves "
+                        + "to a node with a shorter grace may not get to reclaim. Set spec.ganesha.nfsv4 to have the "
+                        + "node agents write one block for every node."));
+            }
+            return condition(cluster, NFSV4_SETTINGS, "True", REASON_NFSV4_NOT_MANAGED, bounded("spec.ganesha.nfsv4 "
+                    + "is unset: each node's ganesha.conf sets its own NFSV4 settings"
+                    + (each.isEmpty() ? "." : " (" + each + ").")));
+        }
+        String scope = spec.serverScopeOrDefault(cluster.getMetadata().getName());
+        var wanted = new ClusterHealth.Nfsv4Observed("", scope, spec.gracePeriodOrDefault(),
+                spec.leaseLifetimeOrDefault(), false);
+        List<String> elsewhere = observed.stream().filter(o -> o.gracePeriodSeconds() != wanted.gracePeriodSeconds()
+                || o.leaseLifetimeSeconds() != wanted.leaseLifetimeSeconds() || !o.serverScope().equals(scope))
+                .map(o -> o.node() + " (" + o.describe() + ")").toList();
+        if (!elsewhere.isEmpty()) {
+            return condition(cluster, NFSV4_SETTINGS, "False", REASON_NFSV4_NOT_IN_GANESHA_CONF, bounded("ganesha.conf "
+                    + "does not resolve to the cluster's NFSV4 block (" + wanted.describe() + ") on "
+                    + String.join(", ", elsewhere) + ": %include \"" + cluster.getSpec().getGanesha().getExportsFile()
+                    .replaceAll("[^/]*$", "") + io.ganeshaha.api.agent.AgentSettings.NFSV4_FILE_NAME
+                    + "\" after any NFSV4 block of its own (ganesha keeps the last one, whole)."));
+        }
+        List<String> pending = observed.stream().filter(ClusterHealth.Nfsv4Observed::restartPending)
+                .map(ClusterHealth.Nfsv4Observed::node).toList();
+        if (!pending.isEmpty()) {
+            return condition(cluster, NFSV4_SETTINGS, "False", REASON_NFSV4_RESTART_PENDING, bounded("ganesha.nfsd on "
+                    + String.join(", ", pending) + " started before its NFSV4 settings became " + wanted.describe()
+                    + ": ganesha reads them only at start. Restart nfsd one node at a time (each restart is a "
+                    + "failover for that node's clients), waiting for each node to serve again."));
+        }
+        List<String> silent = health.nfsv4NotReported();
+        if (!silent.isEmpty()) {
+            return condition(cluster, NFSV4_SETTINGS, "Unknown", REASON_NFSV4_NOT_REPORTED, bounded("No fresh report of "
+                    + "the NFSV4 settings from " + String.join(", ", silent) + "."));
+        }
+        return condition(cluster, NFSV4_SETTINGS, "True", REASON_NFSV4_IN_EFFECT, "Every member's ganesha.nfsd runs "
+                + "with " + wanted.describe() + ".");
     }
 
     /** Refusals in ganesha's words; bounded, as a condition's message is. */

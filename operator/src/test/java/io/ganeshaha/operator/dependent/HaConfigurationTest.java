@@ -100,4 +100,16 @@ class HaConfigurationTest {
         return XPathFactory.newInstance().newXPath().evaluate(
                 "//primitive[@id='" + primitive + "']//nvpair[@name='tickle_dir']/@value", doc);
     }
+
+    @Test
+    void theNfsv4BlockIsRenderedOnlyWhenTheSpecSetsOneAndNamesItsCluster() {
+        GaneshaCluster c = cluster(TakeoverOrder.Preceding);
+        assertThat(HaConfiguration.nfsv4Block(c)).isEmpty();
+        var nfsv4 = new io.ganeshaha.api.v1alpha1.Nfsv4Spec();
+        nfsv4.setLeaseLifetimeSeconds(30);
+        c.getSpec().getGanesha().setNfsv4(nfsv4);
+        assertThat(HaConfiguration.nfsv4Block(c)).get().satisfies(block -> assertThat(block)
+                .contains("Grace_Period = 90;\n", "Lease_Lifetime = 30;\n", "Server_Scope = \"nfs\";\n")
+                .startsWith("# rendered by the ganesha-ha operator from GaneshaCluster null/nfs"));
+    }
 }

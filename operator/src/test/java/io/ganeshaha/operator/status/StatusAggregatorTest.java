@@ -304,4 +304,66 @@ class StatusAggregatorTest {
         assertThat(get(applied("2026-01-01T00:00:10Z", cluster(1, null), reports), "Degraded").getReason())
                 .as("a scope the agent could not read is no evidence").isEqualTo("AsSpecified");
     }
+
+    static void nfsv4(GaneshaNode node, String scope, int grace, int lease, boolean pending) {
+        node.getStatus().setServerScope(scope);
+        node.getStatus().setGracePeriodSeconds(grace);
+        node.getStatus().setLeaseLifetimeSeconds(lease);
+        node.getStatus().setNfsv4RestartPending(pending);
+    }
+
+    @Test
+    void withoutNfsv4InTheSpecTheMembersMustStillAgreeOnGraceAndLease() {
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+        nfsv4(reports.get("a"), "nfs", 20, 20, false);
+        nfsv4(reports.get("b"), "nfs", 20, 20, false);
+        Condition same = get(applied("2026-01-01T00:00:10Z", cluster(1, null), reports), "Nfsv4Settings");
+        assertThat(same.getStatus()).isEqualTo("True");
+        assertThat(same.getReason()).isEqualTo("Nfsv4NotManaged");
+
+        nfsv4(reports.get("b"), "nfs", 90, 60, false);
+        Condition differ = get(applied("2026-01-01T00:00:10Z", cluster(1, null), reports), "Nfsv4Settings");
+        assertThat(differ.getStatus()).isEqualTo("False");
+        assertThat(differ.getReason()).isEqualTo("Nfsv4Differs");
+        assertThat(differ.getMessage()).contains("a: Grace_Period 20, Lease_Lifetime 20, Server_Scope nfs; "
+                + "b: Grace_Period 90, Lease_Lifetime 60, Server_Scope nfs");
+    }
+
+    @Test
+    void theSpecsNfsv4IsInEffectOnlyOnceEveryMembersConfigResolvesToItAndNfsdStartedWithIt() {
+        GaneshaCluster c = cluster(1, null);
+        io.ganeshaha.api.v1alpha1.Nfsv4Spec spec = new io.ganeshaha.api.v1alpha1.Nfsv4Spec();
+        spec.setGracePeriodSeconds(40);
+        spec.setLeaseLifetimeSeconds(20);
+        c.getSpec().getGanesha().setNfsv4(spec);
+        Map<String, GaneshaNode> reports = bothServing("2026-01-01T00:00:00Z");
+
+        Condition none = get(applied("2026-01-01T00:00:10Z", c, reports), "Nfsv4Settings");
+        assertThat(none.getStatus()).isEqualTo("Unknown");
+        assertThat(none.getReason()).isEqualTo("Nfsv4NotReported");
+
+        nfsv4(reports.get("a"), "c", 40, 20, false);
+        nfsv4(reports.get("b"), "(none)", 90, 60, false);
+        Condition notIncluded = get(applied("2026-01-01T00:00:10Z", c, reports), "Nfsv4Settings");
+        assertThat(notIncluded.getReason()).isEqualTo("Nfsv4NotInGaneshaConf");
+        assertThat(notIncluded.getMessage()).contains("(Grace_Period 40, Lease_Lifetime 20, Server_Scope c) on "
+                + "b (Grace_Period 90, Lease_Lifetime 60, Server_Scope (none))")
+                .contains("%include \"/etc/ganesha/ganesha-ha-nfsv4.conf\"");
+
+        nfsv4(reports.get("b"), "c", 40, 20, true);
+        Condition pending = get(applied("2026-01-01T00:00:10Z", c, reports), "Nfsv4Settings");
+        assertThat(pending.getStatus()).isEqualTo("False");
+        assertThat(pending.getReason()).isEqualTo("Nfsv4RestartPending");
+        assertThat(pending.getMessage()).startsWith("ganesha.nfsd on b started before");
+
+        nfsv4(reports.get("b"), "c", 40, 20, false);
+        Condition inEffect = get(applied("2026-01-01T00:00:10Z", c, reports), "Nfsv4Settings");
+        assertThat(inEffect.getStatus()).isEqualTo("True");
+        assertThat(inEffect.getReason()).isEqualTo("Nfsv4InEffect");
+
+        reports.put("b", report("SERVING", true, true, "2025-12-31T00:00:00Z", "192.0.2.2"));
+        nfsv4(reports.get("b"), "other", 1, 1, true);
+        assertThat(get(applied("2026-01-01T00:00:10Z", c, reports), "Nfsv4Settings").getReason())
+                .as("a stale report is no evidence").isEqualTo("Nfsv4NotReported");
+    }
 }
