@@ -206,6 +206,11 @@ public class NodeAgent {
                 AgentSettings.NFSV4_FILE_NAME), config.ganeshaConfig(), processProbe::probe,
                 process -> process.startedAt(Path.of("/proc")));
         schedules.every("nfsv4-settings", Duration.ZERO, config.pacemakerConfigInterval(), nfsv4);
+        io.micrometer.core.instrument.Gauge.builder(Nfsv4Watch.RESTART_PENDING_METRIC, nfsv4,
+                        Nfsv4Watch::restartPendingGauge)
+                .description("1 while ganesha.nfsd runs with other NFSV4 settings than ganesha.conf sets (it reads them "
+                        + "only at start), 0 if not, NaN if ganesha.conf cannot be read")
+                .register(meters);
         startMirror(clock, localNode, new NodeReporter.Sources(this::nfsdHealth, this::hangDetection, grace, config.dbusCallTimeout(),
                 attributes, monController::parameters, this::ready, lastFailover::get, this::pacemakerConfigGeneration,
                 fencing, () -> Optional.ofNullable(exports).map(ExportSync::report), nfsv4::report));

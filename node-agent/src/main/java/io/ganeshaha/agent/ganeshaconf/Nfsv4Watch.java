@@ -30,6 +30,9 @@ public final class Nfsv4Watch implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Nfsv4Watch.class);
 
+    /** 1 while nfsd waits for a restart to run with the NFSV4 settings ganesha.conf sets, 0 if not, NaN if unknown. */
+    public static final String RESTART_PENDING_METRIC = "ganesha_ha_nfsv4_restart_pending";
+
     /**
      * @param configured what ganesha.conf and its includes set now
      * @param restartPending the running nfsd started with other settings, or with settings not
@@ -63,6 +66,11 @@ public final class Nfsv4Watch implements Runnable {
         this.ganeshaConfig = ganeshaConfig;
         this.nfsd = nfsd;
         this.startedAt = startedAt;
+    }
+
+    /** {@link #RESTART_PENDING_METRIC}'s value. */
+    public double restartPendingGauge() {
+        return report.map(r -> r.restartPending() ? 1.0 : 0.0).orElse(Double.NaN);
     }
 
     /** The settings as of the last pass; empty if ganesha.conf could not be read. */

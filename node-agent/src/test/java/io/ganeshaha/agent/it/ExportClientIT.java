@@ -3,12 +3,17 @@ package io.ganeshaha.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ganeshaha.agent.ganeshaconf.Nfsv4Watch;
+import io.ganeshaha.agent.testing.AgentHealth;
 import io.ganeshaha.agent.testing.AgentProcess;
 import io.ganeshaha.agent.testing.Lab;
 import io.ganeshaha.agent.testing.LabClient;
 import io.ganeshaha.agent.testing.Shell;
 import io.ganeshaha.api.agent.ExportBlocks;
 import io.ganeshaha.api.agent.HaConfigMap;
+import io.ganeshaha.api.agent.Nfsv4Block;
+import io.ganeshaha.api.v1alpha1.FsalOption;
+import io.ganeshaha.api.v1alpha1.Nfsv4Spec;
 import io.ganeshaha.api.v1alpha1.ExportAccess;
 import io.ganeshaha.api.v1alpha1.ExportSpec;
 import io.ganeshaha.api.v1alpha1.ExportSpecBuilder;
@@ -19,6 +24,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("integration")
 @Tag("clients")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExportClientIT {
 
     static final String NODE = "nfs-1.lab.example";
@@ -52,6 +61,7 @@ class ExportClientIT {
         // Nothing from an earlier run: the agent starts without exports, as on a fresh host.
         Files.deleteIfExists(configDir.resolve(HaConfigMap.EXPORTS));
         Files.deleteIfExists(configDir.resolve(HaConfigMap.EXPORTS_GENERATION));
+        Files.deleteIfExists(configDir.resolve(HaConfigMap.NFSV4));
         lab = Lab.up(work.resolve("lab"), List.of(NODE));
         try {
             lab.exec(NODE, "mkdir", "-p", SHARED + "/exports/a", SHARED + "/exports/b").orFail("mkdir exports");
@@ -110,6 +120,7 @@ class ExportClientIT {
     }
 
     @Test
+    @Order(1)
     void aMountedExportKeepsWorkingWhileAnotherIsChangedAndRemoved() throws Exception {
         specify(export(100, "a", "/a"), export(101, "b", "/b"));
         await().atMost(APPLIED).pollInterval(Duration.ofMillis(200)).until(() -> served(100) && served(101));
@@ -154,5 +165,55 @@ class ExportClientIT {
                 .isEqualTo(java.util.stream.IntStream.range(0, written.size()).mapToObj(Integer::toString).toList());
         assertThat(served(100)).isTrue();
         assertThat(exportsFile()).contains("Export_Id = 100;").doesNotContain("Export_Id = 101;");
+    }
+
+    /** The agent's gauge of a restart pending for the NFSV4 settings, as Prometheus scrapes it. */
+    static String restartPending() {
+        return AgentHealth.metrics(lab, NODE).lines().filter(l -> l.startsWith(Nfsv4Watch.RESTART_PENDING_METRIC + " "))
+                .findFirst().orElse("(no " + Nfsv4Watch.RESTART_PENDING_METRIC + ")");
+    }
+
+    /**
+     * The cluster's NFSV4 block as the operator renders it reaches ganesha: written beside the
+     * exports file by the agent, read by nfsd at its next start (not before: the running nfsd keeps
+     * what it started with, and the agent says so), then in force: ganesha's grace lasts the
+     * cluster's Grace_Period, and a list setting (Minor_Versions = 1, 2) is obeyed: an NFSv4.0 mount
+     * that worked before the restart is refused after it, an NFSv4.1 mount works.
+     */
+    @Test
+    @Order(2)
+    void theClustersNfsv4BlockIsWrittenAndTakesEffectAtNfsdsNextStart() throws Exception {
+        Nfsv4Spec spec = new Nfsv4Spec();
+        spec.setGracePeriodSeconds(31);
+        spec.setLeaseLifetimeSeconds(20);
+        spec.setServerScope("ganesha-lab");
+        spec.setParameters(List.of(new FsalOption("Minor_Versions", "1, 2")));
+        String block = Nfsv4Block.render(spec, "client-it", "ExportClientIT");
+        Files.writeString(configDir.resolve(HaConfigMap.NFSV4), block);
+
+        Path written = lab.inNode(NODE, "/etc/ganesha/ganesha-ha-nfsv4.conf");
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(300)).until(() -> Files.readString(written).equals(block));
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(300))
+                .until(() -> restartPending().equals(Nfsv4Watch.RESTART_PENDING_METRIC + " 1.0"));
+        assertThat(agent.logContains("runs with NFSV4 settings other than")).isTrue();
+        Shell.Result before = inGuest("mkdir -p /run/v40 && timeout 60 mount -t nfs4 -o vers=4.0 " + NODE_IP
+                + ":/a /run/v40 2>&1; echo rc=$?; umount /run/v40 2>/dev/null");
+        assertThat(before.stdout()).as("nfsd still runs with what it started with: NFSv4.0 too").contains("rc=0");
+
+        Path log = lab.inNode(NODE, "/var/log/ganesha/ganesha.log");
+        long mark = Files.size(log);
+        lab.ganesha(NODE, "term");
+        lab.ganesha(NODE, "start");
+        // ganesha's own account of the grace it entered at start.
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(300)).until(() -> new String(Files.readAllBytes(log),
+                java.nio.charset.StandardCharsets.UTF_8).substring((int) mark).contains("NFS Server Now IN GRACE, duration 31"));
+        await().atMost(APPLIED).pollInterval(Duration.ofMillis(300))
+                .until(() -> restartPending().equals(Nfsv4Watch.RESTART_PENDING_METRIC + " 0.0"));
+
+        Shell.Result v40 = inGuest("timeout 60 mount -t nfs4 -o vers=4.0 " + NODE_IP + ":/a /run/v40 2>&1; echo rc=$?");
+        assertThat(v40.stdout()).as("Minor_Versions = 1, 2 is in force").doesNotContain("rc=0");
+        Shell.Result v41 = inGuest("mkdir -p /run/v41 && timeout 60 mount -t nfs4 -o vers=4.1 " + NODE_IP
+                + ":/a /run/v41 2>&1; echo rc=$?; ls /run/v41/log >/dev/null && echo listed");
+        assertThat(v41.stdout()).contains("rc=0").contains("listed");
     }
 }
