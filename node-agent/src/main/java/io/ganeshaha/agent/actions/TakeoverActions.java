@@ -232,7 +232,8 @@ public final class TakeoverActions {
             pending = Map.of();
         }
         String severity = pending.isEmpty() ? "WARNING: " : "ERROR: ";
-        GraceNotifier.Outcome grace = notifier.homeComing(self, deadline, !pending.isEmpty());
+        GraceNotifier.Outcome grace = pending.isEmpty() ? notifier.homeComing(self, deadline)
+                : notifier.homeComingWithRecords(self, deadline);
         grace.failures().forEach(f -> log.add(severity + f));
         boolean inGrace = grace.failures().isEmpty();
         for (Map.Entry<String, List<String>> taker : pending.entrySet()) {

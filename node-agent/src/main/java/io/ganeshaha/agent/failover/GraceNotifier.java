@@ -270,11 +270,16 @@ public final class GraceNotifier {
     }
 
     /**
-     * As {@link #homeComing(String, Instant)}; with {@code recordsComing}, records a taker handed
-     * back are to be loaded next ({@link #loadHandedBack}), and nfsd enters grace even when it is
-     * out of it: event 0 keeps the records it holds, where event 5 out of grace would drop them.
+     * As {@link #homeComing(String, Instant)}, when records a taker handed back are to be loaded
+     * next ({@link #loadHandedBack}): nfsd enters grace even when it is out of it (event 0 keeps
+     * the records it holds, where event 5 out of grace would drop them), and an nfsd not serving
+     * is a failure (the records then wait in the node's own tree).
      */
-    public Outcome homeComing(String localNode, Instant deadline, boolean recordsComing) {
+    public Outcome homeComingWithRecords(String localNode, Instant deadline) {
+        return homeComing(localNode, deadline, true);
+    }
+
+    private Outcome homeComing(String localNode, Instant deadline, boolean recordsComing) {
         if (!nfsdServing.getAsBoolean()) {
             return recordsComing ? new Outcome(List.of(), List.of("home: nfsd on " + localNode + " is not serving"))
                     : new Outcome(List.of(), List.of());
@@ -301,7 +306,7 @@ public final class GraceNotifier {
      * ({@code io.ganeshaha.agent.recovery.Handback}): nfsd loads them (grace event 5 with
      * {@code argument}, the hand-back's directory under RecoveryRoot) and is in grace, its
      * Grace_Period started over, so the clients following their address home reclaim here. Made
-     * in grace ({@link #homeComing(String, Instant, boolean)} first): the records are added to
+     * in grace ({@link #homeComingWithRecords} first): the records are added to
      * those nfsd holds.
      */
     public Outcome loadHandedBack(String localNode, String taker, String argument, Instant deadline) {

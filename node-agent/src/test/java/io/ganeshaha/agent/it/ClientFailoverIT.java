@@ -94,6 +94,8 @@ class ClientFailoverIT {
         lab.awaitNoneInGrace(Duration.ofSeconds(60));
         workloads = ClientWorkloads.start(lab.lab, writer, lab.homeVip.get(N2), locker, lab.homeVip.get(N3), scenario,
                 version);
+        // The writer's times are its guest's: how far that clock is from this one, before and after.
+        ClientWorkloads.ClockOffset clockBefore = workloads.writerClock();
 
         long faultNs = System.currentTimeMillis() * 1_000_000;
         Failover.Result failover = lab.failover.inject(N2, fault, Duration.ofSeconds(vipToASurvivor ? 60 : 30));
@@ -118,6 +120,10 @@ class ClientFailoverIT {
         Duration lockWait = workloads.longestLockWait(faultNs, System.currentTimeMillis() * 1_000_000);
         List<long[]> got = workloads.lockerGot();
         long allInGraceNs = faultNs + failover.allInGraceMs().orElse(Long.MAX_VALUE / 2_000_000) * 1_000_000;
+        System.out.printf("%s: the writer's guest clock against the test's: %s before, %s after; N2's VIP not yet"
+                + " on its taker at %s ms; the locker's refusals its kernel reported as EIO: %d%n", scenario,
+                clockBefore, workloads.writerClock(), failover.vipNotYetMs().map(Object::toString)
+                        .orElse("(never sampled)"), workloads.refusalsAsEio());
         System.out.printf("%s (NFSv%s): writer stalled %d ms at failover, wrote again %d ms after the fault (VIP on %s"
                 + " after %d ms, survivors in grace %s ms); stalled %d ms at fail-back (VIP home after %d ms, on no"
                 + " node %d ms); the locker got the lock %d time(s)%s; %d records acknowledged%n", scenario, version,

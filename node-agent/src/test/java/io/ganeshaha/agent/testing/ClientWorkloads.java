@@ -62,8 +62,14 @@ public final class ClientWorkloads {
         locker.exec("sh", "-c", "setsid python3 " + scripts.resolve("locker.py") + " " + MOUNT + "/" + name + " "
                 + w.lockerLog() + " " + LOCKER_PERIOD + " </dev/null >/run/" + name + "-locker.out 2>&1 &")
                 .orFail("start the locker");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> log(locker, w.lockerLog()).stream().filter(l -> l.startsWith("busy ")).count() >= 3);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> log(locker, w.lockerLog()).stream().filter(ClientWorkloads::refusal).count() >= 3);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the locker was not refused the writer's lock three times in 30 s; its log:\n"
+                    + tail(log(locker, w.lockerLog())) + "\nits output: " + locker.exec("sh", "-c", "cat /run/" + name
+                    + "-locker.out; dmesg | tail -n 20").stdout() + "\nthe writer's log:\n" + tail(w.writerLines()), e);
+        }
         return w;
     }
 
@@ -105,7 +111,7 @@ public final class ClientWorkloads {
             String[] f = line.split(" ");
             if (f[0].equals("try") && f.length == 2) {
                 pending = Long.parseLong(f[1]);
-            } else if (f.length >= 3 && (f[0].equals("got") || f[0].equals("busy") || f[0].equals("error"))) {
+            } else if (f.length >= 3 && (f[0].equals("got") || refusal(line) || f[0].equals("error"))) {
                 long start = Long.parseLong(f[1]);
                 if (start >= fromNs && start < toNs) {
                     longest = Math.max(longest, Long.parseLong(f[2]) - start);
@@ -133,6 +139,23 @@ public final class ClientWorkloads {
 
     private String lockerLog() {
         return "/run/" + name + "-locker.log";
+    }
+
+    /**
+     * A lock try the server refused: {@code busy} (EAGAIN), or {@code refused} (EIO: how Linux 7
+     * reports a lock another ganesha node holds, locker.py).
+     */
+    static boolean refusal(String line) {
+        return line.startsWith("busy ") || line.startsWith("refused ");
+    }
+
+    /** The locker's tries refused as EIO (Linux 7 clients), which are refusals, not errors. */
+    public long refusalsAsEio() {
+        return lockerLines().stream().filter(l -> l.startsWith("refused ")).count();
+    }
+
+    private static String tail(List<String> lines) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     }
 
     private static List<String> log(LabClient client, String path) {
@@ -163,6 +186,30 @@ public final class ClientWorkloads {
      * writes (the first counted from {@code fromNs}), and when the write ending it was
      * acknowledged.
      */
+    /**
+     * How far a guest's clock, which its workloads' logs are in, is from the test's: the guest's
+     * {@code date} against the midpoint of the host's clock around the call, to within half the
+     * call's round trip ({@code uncertaintyMs}).
+     */
+    public record ClockOffset(long offsetMs, long uncertaintyMs) {
+        @Override
+        public String toString() {
+            return (offsetMs >= 0 ? "+" : "") + offsetMs + " ms (±" + uncertaintyMs + ")";
+        }
+    }
+
+    /** The writer's guest clock against the host's. */
+    public ClockOffset writerClock() {
+        return clockOffset(writer);
+    }
+
+    public static ClockOffset clockOffset(LabClient client) {
+        long before = System.currentTimeMillis();
+        String guest = client.exec("date", "+%s%3N").orFail("the guest's clock").stdout().strip();
+        long after = System.currentTimeMillis();
+        return new ClockOffset(Long.parseLong(guest) - (before + after) / 2, (after - before + 1) / 2);
+    }
+
     public record Outage(long stallMs, long resumedAtNs) {}
 
     public static Outage outage(long[] oks, long fromNs) {

@@ -32,8 +32,19 @@ public final class Failover {
      * @param vipHomeAgainMs when the VIP, having left its home node, was there again without having
      *     been seen on a survivor (the node was back before a taker's addresses came up)
      */
+    /**
+     * @param vipLastAbsentMs by survivor, when the probe that last found the VIP not on it began:
+     *     the VIP came up on the taker after its entry and before {@code vipElsewhereMs}, which
+     *     bounds how late the sample was
+     */
     public record Result(String node, Map<String, Long> survivorInGraceMs, Optional<Long> vipElsewhereMs,
-            Optional<String> vipTakenBy, List<String> otherVipsMoved, Optional<Long> vipHomeAgainMs) {
+            Optional<String> vipTakenBy, List<String> otherVipsMoved, Optional<Long> vipHomeAgainMs,
+            Map<String, Long> vipLastAbsentMs) {
+
+        /** When the VIP was last seen not on its taker: it arrived between this and {@code vipElsewhereMs}. */
+        public Optional<Long> vipNotYetMs() {
+            return vipTakenBy.map(vipLastAbsentMs::get);
+        }
 
         /** The last survivor to enter grace, if all did. */
         public Optional<Long> allInGraceMs() {
@@ -78,17 +89,20 @@ public final class Failover {
         Optional<Long> homeAgain = Optional.empty();
         boolean left = false;
         List<String> otherMoved = new ArrayList<>();
+        Map<String, Long> lastAbsent = new LinkedHashMap<>();
         long start = System.nanoTime();
         CompletableFuture<Void> injected = CompletableFuture.runAsync(injection);
         while (vipAt.isEmpty() && homeAgain.isEmpty() && elapsed(start) < timeout.toMillis()) {
             long round = System.nanoTime();
             sampleGrace(survivors, grace, start);
             for (String s : survivors) {
+                long probeBegan = elapsed(start);
                 if (probes.get(s).holds(vip)) {
                     vipAt = Optional.of(elapsed(start));
                     takenBy = Optional.of(s);
                     break;
                 }
+                lastAbsent.put(s, probeBegan);
             }
             if (vipAt.isEmpty()) {
                 boolean home = probes.get(node).holds(vip);
@@ -105,7 +119,7 @@ public final class Failover {
             pace(round);
         }
         injected.join();
-        return new Result(node, grace, vipAt, takenBy, otherMoved, homeAgain);
+        return new Result(node, grace, vipAt, takenBy, otherMoved, homeAgain, lastAbsent);
     }
 
     /**
@@ -125,7 +139,7 @@ public final class Failover {
             pace(round);
         }
         return new Result(result.node(), grace, result.vipElsewhereMs(), result.vipTakenBy(), result.otherVipsMoved(),
-                result.vipHomeAgainMs());
+                result.vipHomeAgainMs(), result.vipLastAbsentMs());
     }
 
     /**
