@@ -36,7 +36,7 @@ public record Nfsv4Settings(String serverScope, int gracePeriodSeconds, int leas
             return DEFAULTS;
         }
         String last = blocks.get(blocks.size() - 1);
-        return new Nfsv4Settings(ServerScope.of(mainConfig),
+        return new Nfsv4Settings(ServerScope.in(last),
                 number(GRACE, last).orElse(Nfsv4Spec.DEFAULT_GRACE_PERIOD_SECONDS),
                 number(LEASE, last).orElse(Nfsv4Spec.DEFAULT_LEASE_LIFETIME_SECONDS));
     }

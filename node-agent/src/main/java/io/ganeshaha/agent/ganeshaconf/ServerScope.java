@@ -42,7 +42,12 @@ public final class ServerScope {
         if (blocks.isEmpty()) {
             return NONE;
         }
-        Matcher m = SCOPE.matcher(blocks.get(blocks.size() - 1));
+        return in(blocks.get(blocks.size() - 1));
+    }
+
+    /** The scope an NFSV4 block's body sets (its last Server_Scope), {@link #NONE} if none. */
+    static String in(String block) {
+        Matcher m = SCOPE.matcher(block);
         String scope = NONE;
         while (m.find()) {
             scope = m.group(2) != null ? m.group(2) : m.group(3);

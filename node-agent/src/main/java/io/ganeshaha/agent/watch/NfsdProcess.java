@@ -20,15 +20,20 @@ public record NfsdProcess(long pid, long startTicks) {
      */
     public Optional<Instant> startedAt(Path proc) {
         try {
-            for (String line : Files.readAllLines(proc.resolve("stat"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("btime ")) {
-                    long boot = Long.parseLong(line.substring(6).strip());
-                    return Optional.of(Instant.ofEpochSecond(boot).plusMillis(startTicks * 1000 / ServerEpoch.TICKS_PER_SECOND));
-                }
-            }
-            return Optional.empty();
+            return Optional.of(Instant.ofEpochSecond(bootTime(proc))
+                    .plusMillis(startTicks * 1000 / ServerEpoch.TICKS_PER_SECOND));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** The boot time, in seconds since the epoch: {@code btime} of {@code <proc>/stat}. */
+    static long bootTime(Path proc) throws IOException {
+        for (String line : Files.readAllLines(proc.resolve("stat"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith("btime ")) {
+                return Long.parseLong(line.substring(6).strip());
+            }
+        }
+        throw new IOException(proc.resolve("stat") + " has no btime line");
     }
 }

@@ -78,16 +78,7 @@ public final class ServerEpochCheck implements Runnable {
     private ServerEpoch read(NfsdProcess process) throws IOException {
         byte[] cmdline = Files.readAllBytes(proc.resolve(Long.toString(process.pid())).resolve("cmdline"));
         List<String> argv = Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\u0000"));
-        return ServerEpoch.of(argv, process.startTicks(), bootTime());
-    }
-
-    private long bootTime() throws IOException {
-        for (String line : Files.readAllLines(proc.resolve("stat"), StandardCharsets.US_ASCII)) {
-            if (line.startsWith("btime ")) {
-                return Long.parseLong(line.substring(6).strip());
-            }
-        }
-        throw new IOException(proc.resolve("stat") + " has no btime line");
+        return ServerEpoch.of(argv, process.startTicks(), NfsdProcess.bootTime(proc));
     }
 
     /** This node's nfsd epoch as published, or "unknown" before nfsd was seen. */
