@@ -41,6 +41,9 @@ import io.ganeshaha.agent.mirror.NodeMirror;
 import io.ganeshaha.agent.mirror.NodeReporter;
 import io.ganeshaha.agent.tickle.ConnectionRecorder;
 import io.ganeshaha.agent.tickle.Tickler;
+import io.ganeshaha.agent.nlm.GroupAddresses;
+import io.ganeshaha.agent.nlm.NlmRelease;
+import io.ganeshaha.agent.nlm.StatdNotifier;
 import io.ganeshaha.agent.pacemaker.Attrd;
 import io.ganeshaha.agent.pacemaker.Cib;
 import io.ganeshaha.agent.pacemaker.CibAttributes;
@@ -151,10 +154,22 @@ public class NodeAgent {
         // still there at the next boot, and the nfsd started then read its records through it).
         monController.gateFailBackOnStateDirectory(() -> Files.isSymbolicLink(config.nfsStateDir())
                 && Files.isDirectory(config.nfsStateDir())); // a link into storage not mounted yet is none
+        // NFSv3: the clients statd recorded are read at each takeover start and notified as the
+        // addresses come up; at fail-back the locks taken through the addresses that left go.
+        Path statdDir = config.nfsStateDir().resolve("statd");
+        StatdNotifier statdNotifier = new StatdNotifier(statdDir, config.instanceDir().resolveSibling("sm-notify"),
+                StatdNotifier.smNotify(SM_NOTIFY, Duration.ofSeconds(75)), Executors.newCachedThreadPool(
+                        BasicThreadFactory.builder().namingPattern("sm-notify-%d").daemon().build()), clock);
+        Tickler tickler = tickler(clock, statdNotifier::arrived);
+        Cib groups = new Cib(runner, config.pacemakerTimeout());
+        NlmRelease nlmRelease = new NlmRelease(statdDir, instance -> GroupAddresses.of(groups.query("resources"),
+                instance), notifier);
         TakeoverActions takeover = new TakeoverActions(instances, notifier, localNode,
                 new TakeoverGate(attrd, attributes, clock, config.ackPollInterval()), () -> monController.parameters()
-                        .orElse(OcfParameters.defaultMon()), clock, recoveryRoot, tickler(clock)::addressesComing,
-                takenOverRecords);
+                        .orElse(OcfParameters.defaultMon()), clock, recoveryRoot, () -> {
+                            statdNotifier.addressesComing();
+                            tickler.addressesComing();
+                        }, takenOverRecords, nlmRelease);
         OcfDispatcher dispatcher = new OcfDispatcher(mon, graceActions, nfsd, takeover, clock, meters);
 
         installEntryPoints();
@@ -365,13 +380,19 @@ public class NodeAgent {
     /** resource-agents' tickle_tcp, as Debian installs it. */
     private static final Path TICKLE_TCP = Path.of("/usr/libexec/heartbeat/tickle_tcp");
 
-    /** Resets, for 15 s after a takeover start, the recorded clients of every address coming up here. */
-    private Tickler tickler(Clock clock) {
+    /** nfs-utils' sm-notify, as Debian installs it. */
+    private static final Path SM_NOTIFY = Path.of("/usr/sbin/sm-notify");
+
+    /**
+     * Resets, for 15 s after a takeover start, the recorded clients of every address coming up
+     * here, telling {@code arrived} of each address first.
+     */
+    private Tickler tickler(Clock clock, java.util.function.Consumer<java.util.Set<java.net.InetAddress>> arrived) {
         HostAddresses addresses = new HostAddresses();
         return new Tickler(config.nfsStateDir(), addresses::local, Tickler.tickleTcp(TICKLE_TCP),
                 java.util.concurrent.Executors.newSingleThreadExecutor(
                         BasicThreadFactory.builder().namingPattern("tickle").daemon().build()),
-                clock, Duration.ofSeconds(15));
+                clock, Duration.ofSeconds(15), arrived);
     }
     /** How often the node's record of Pacemaker's probes is read for ones that found no entry point. */
     static final Duration MISSED_PROBES_CHECK = Duration.ofSeconds(5);

@@ -2,6 +2,7 @@ package io.ganeshaha.agent.actions;
 
 import io.ganeshaha.agent.failover.GraceNotifier;
 import io.ganeshaha.agent.instances.InstanceStore;
+import io.ganeshaha.agent.nlm.NlmRelease;
 import io.ganeshaha.agent.ocf.OcfAgent;
 import io.ganeshaha.agent.ocf.OcfConfigurationException;
 import io.ganeshaha.agent.ocf.OcfExitCode;
@@ -56,6 +57,7 @@ public final class TakeoverActions {
     private final Runnable addressesComing;
     private final TakenOverRecords takenOverRecords;
     private final Handback handback;
+    private final NlmRelease nlmRelease;
 
     /** The instance parameter holding the owners of the clients that came over, one per line. */
     static final String MOVED_CLIENTS = "moved_clients";
@@ -71,10 +73,13 @@ public final class TakeoverActions {
      *     their clients' connections are reset as they do ({@code io.ganeshaha.agent.tickle.Tickler})
      * @param takenOverRecords the records the notifier's takeover calls found (the same instance
      *     the notifier tells), over {@code recoveryRoot}
+     * @param nlmRelease the stop's release of the NFSv3 clients that locked here through the
+     *     addresses that left
      */
     public TakeoverActions(InstanceStore instances, GraceNotifier notifier, LocalNode localNode, TakeoverGate gate,
             Supplier<OcfParameters.Mon> monParameters, Clock clock, Path recoveryRoot, Runnable addressesComing,
-            TakenOverRecords takenOverRecords) {
+            TakenOverRecords takenOverRecords, NlmRelease nlmRelease) {
+        this.nlmRelease = nlmRelease;
         this.addressesComing = addressesComing;
         this.recoveryRoot = recoveryRoot;
         this.takenOverRecords = takenOverRecords;
@@ -274,6 +279,7 @@ public final class TakeoverActions {
             return log;
         }
         handBack(home, self, lines(params, MOVED_RECORDS), log);
+        log.addAll(nlmRelease.atFailBack(home, instance, self, deadline));
         if (moved.isEmpty()) {
             return log;
         }

@@ -357,15 +357,28 @@ public final class GraceNotifier {
      * bounded by the deadline; a failed call is reported and the rest still made.
      */
     public Outcome release(String home, List<String> owners, String localNode, Instant deadline) {
+        return releaseEach(home, owners, localNode, deadline, "the client");
+    }
+
+    /**
+     * As {@link #release}, for the NFSv3 clients that locked through {@code addresses} (ganesha
+     * matches event 2's argument against each NLM client's server address): their locks go, and
+     * home's notification has them reclaim there.
+     */
+    public Outcome releaseNlm(String home, List<String> addresses, String localNode, Instant deadline) {
+        return releaseEach(home, addresses, localNode, deadline, "the NFSv3 (NLM) clients of");
+    }
+
+    private Outcome releaseEach(String home, List<String> arguments, String localNode, Instant deadline, String what) {
         List<String> released = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (String owner : owners) {
+        for (String argument : arguments) {
             try {
-                nfsd.grace(NotifyEvent.EVENT_RELEASE_IP, owner, remaining(deadline));
-                released.add(owner);
-                LOG.infof("fail-back to %s: nfsd on %s released the client '%s'", home, localNode, owner);
+                nfsd.grace(NotifyEvent.EVENT_RELEASE_IP, argument, remaining(deadline));
+                released.add(argument);
+                LOG.infof("fail-back to %s: nfsd on %s released %s '%s'", home, localNode, what, argument);
             } catch (NfsdGrace.GraceFailure | RuntimeException e) {
-                String failure = "fail-back to " + home + ": could not release the client '" + owner + "' on "
+                String failure = "fail-back to " + home + ": could not release " + what + " '" + argument + "' on "
                         + localNode + ": " + e.getMessage();
                 failures.add(failure);
                 LOG.error(failure);

@@ -55,9 +55,20 @@ public final class Tickler {
     private final ExecutorService executor;
     private final Clock clock;
     private final Duration window;
+    private final java.util.function.Consumer<Set<InetAddress>> arrived;
 
     public Tickler(Path stateDir, Supplier<Set<InetAddress>> localAddresses, TickleCommand command,
             ExecutorService executor, Clock clock, Duration window) {
+        this(stateDir, localAddresses, command, executor, clock, window, added -> { });
+    }
+
+    /**
+     * @param arrived told of the addresses that came up in a window, as they are seen, before
+     *     their clients are tickled (their NFSv3 clients are notified: {@code io.ganeshaha.agent.nlm.StatdNotifier})
+     */
+    public Tickler(Path stateDir, Supplier<Set<InetAddress>> localAddresses, TickleCommand command,
+            ExecutorService executor, Clock clock, Duration window, java.util.function.Consumer<Set<InetAddress>> arrived) {
+        this.arrived = arrived;
         this.stateDir = stateDir;
         this.localAddresses = localAddresses;
         this.command = command;
@@ -135,6 +146,7 @@ public final class Tickler {
                         seen.addAll(added);
                     }
                     if (!added.isEmpty()) {
+                        arrived.accept(Set.copyOf(added));
                         tickle(added, recorded(added), "").ifPresent(lines -> again.add(
                                 new Round(added, lines, clock.instant().plus(AGAIN_AFTER))));
                     }

@@ -8,6 +8,8 @@ import io.ganeshaha.agent.failover.TakeoverGate;
 import io.ganeshaha.agent.failover.LocalAttributes;
 import io.ganeshaha.agent.failover.MonController;
 import io.ganeshaha.agent.instances.InstanceStore;
+import io.ganeshaha.agent.nlm.NlmRelease;
+import io.ganeshaha.agent.nlm.StatdRecords;
 import io.ganeshaha.agent.ocf.OcfAgent;
 import io.ganeshaha.agent.ocf.OcfConfigurationException;
 import io.ganeshaha.agent.ocf.OcfExitCode;
@@ -109,15 +111,24 @@ class MonTakeoverNfsdActionsTest {
         private final FakeNfsdGrace nfsd = new FakeNfsdGrace("n1", journal);
         /** What n1's takeover grace calls found: one agent's, shared by its notifier and its actions. */
         private TakenOverRecords found;
+        /** The addresses n1's CIB gives the takeover instance's group. */
+        private List<String> nlmAddresses = List.of("192.0.2.2");
 
         private TakeoverActions actions() {
             if (found == null) {
                 found = new TakenOverRecords(recoveryRoot(), Runnable::run);
             }
-            return new TakeoverActions(new InstanceStore(run), new GraceNotifier(nfsd, attrd.node("n1"), attributes,
-                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null, found), LocalNode.named("n1"),
+            GraceNotifier notifier = new GraceNotifier(nfsd, attrd.node("n1"), attributes,
+                    () -> true, Clock.systemUTC(), Duration.ofSeconds(1), null, found);
+            return new TakeoverActions(new InstanceStore(run), notifier, LocalNode.named("n1"),
                     new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
-                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { }, found);
+                    OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { }, found,
+                    new NlmRelease(run.resolve("varlib-nfs/statd"), instance -> {
+                        if (nlmAddresses == null) {
+                            throw new java.io.IOException("cibadmin: connection refused");
+                        }
+                        return nlmAddresses;
+                    }, notifier));
         }
 
         private final FakeNfsdGrace homeNfsd = new FakeNfsdGrace("n2", journal);
@@ -127,12 +138,13 @@ class MonTakeoverNfsdActionsTest {
         private TakeoverActions homeActions() {
             Path homeRoot = recoveryRoot().resolve("n2");
             TakenOverRecords homeFound = new TakenOverRecords(homeRoot, Runnable::run);
-            return new TakeoverActions(new InstanceStore(run.resolve("n2-run")), new GraceNotifier(homeNfsd,
+            GraceNotifier homeNotifier = new GraceNotifier(homeNfsd,
                     attrd.node("n2"), new LocalAttributes(attrd.node("n2"), LocalNode.named("n2")), () -> homeServing,
-                    Clock.systemUTC(), Duration.ofSeconds(1), null,
-                    homeFound), LocalNode.named("n2"), new TakeoverGate(attrd.node("n2"), attributes, Clock.systemUTC(),
-                            Duration.ofMillis(10)), OcfParameters::defaultMon, Clock.systemUTC(), homeRoot, () -> { },
-                    homeFound);
+                    Clock.systemUTC(), Duration.ofSeconds(1), null, homeFound);
+            return new TakeoverActions(new InstanceStore(run.resolve("n2-run")), homeNotifier, LocalNode.named("n2"),
+                    new TakeoverGate(attrd.node("n2"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
+                    OcfParameters::defaultMon, Clock.systemUTC(), homeRoot, () -> { }, homeFound,
+                    new NlmRelease(run.resolve("n2-statd"), instance -> List.of(), homeNotifier));
         }
 
         private OcfResponse startAtHome() throws Exception {
@@ -186,6 +198,46 @@ class MonTakeoverNfsdActionsTest {
             assertThat(journal.entries()).as("c1 is inside n1's own c10: releasing it would drop c10 too")
                     .noneMatch(e -> e.what().equals("grace 2:Linux NFSv4.1 c1")).noneMatch(e -> e.what().contains("later"));
             assertThat(response.log()).anyMatch(l -> l.startsWith("WARNING") && l.contains("c10"));
+            assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void stopReleasesTheNfsV3ClientsOfTheAddressesThatLeftWhenStatdMonitorsAny() throws Exception {
+            Path sm = run.resolve("varlib-nfs/statd/sm");
+            Files.createDirectories(sm);
+            // ganesha's NLM had statd monitor the client that reclaimed its lock here
+            Files.writeString(sm.resolve("198.18.0.201"), "0100007f 000186b5 00000004 00000010 00 198.18.0.201 n1\n");
+            nlmAddresses = List.of("192.0.2.2", "192.0.2.22");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            var response = respond("stop", "n1");
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.contains("n1", "grace 2:192.0.2.2")).isTrue();
+            assertThat(journal.contains("n1", "grace 2:192.0.2.22")).isTrue();
+            assertThat(response.log()).anyMatch(l -> l.contains("released the NFSv3 (NLM) clients of 192.0.2.22"));
+            // handed back first: the release has nfsd unmonitor the client, and n2 must notify it
+            assertThat(run.resolve("varlib-nfs/statd/n2").resolve(StatdRecords.HANDBACK).resolve("sm/198.18.0.201"))
+                    .hasContent("0100007f 000186b5 00000004 00000010 00 198.18.0.201 n1");
+        }
+
+        @Test
+        void withoutAnNfsV3ClientMonitoredHereTheStopReleasesNoAddress() throws Exception {
+            // event 2 puts nfsd in grace, a whole Grace_Period with NLM on: not for nothing
+            Files.createDirectories(run.resolve("varlib-nfs/statd/sm"));
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(call("stop", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(journal.entries()).noneMatch(e -> e.what().startsWith("grace 2:"));
+        }
+
+        @Test
+        void addressesTheCibCannotGiveAreAnErrorInTheLogAndTheStopStillSucceeds() throws Exception {
+            Path sm = run.resolve("varlib-nfs/statd/sm");
+            Files.createDirectories(sm);
+            Files.writeString(sm.resolve("198.18.0.201"), "record\n");
+            nlmAddresses = null; // the CIB query fails
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            var response = respond("stop", "n1");
+            assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("cannot read the addresses of"));
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
         }
 

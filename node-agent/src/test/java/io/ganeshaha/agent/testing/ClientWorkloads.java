@@ -74,8 +74,19 @@ public final class ClientWorkloads {
     }
 
     private static void mount(LabClient client, String vip, String version) {
-        client.exec("sh", "-c", "mkdir -p " + MOUNT + " && mount -t nfs4 -o vers=" + version + " " + vip + ":/shared "
-                + MOUNT).orFail("mount " + vip + " on " + client.name());
+        client.exec("sh", "-c", "mkdir -p " + MOUNT + " && " + mountCommand(vip, version, MOUNT))
+                .orFail("mount " + vip + " on " + client.name());
+    }
+
+    /**
+     * The mount of the shared export through {@code vip}: NFSv4 {@code version} ("4.0", "4.1"),
+     * or "3", NFSv3 over TCP (MOUNT too), its locks through the kernel's lockd (NLM).
+     */
+    static String mountCommand(String vip, String version, String mountPoint) {
+        if (version.equals("3")) {
+            return "mount -t nfs -o vers=3,proto=tcp,mountproto=tcp " + vip + ":/shared " + mountPoint;
+        }
+        return "mount -t nfs4 -o vers=" + version + " " + vip + ":/shared " + mountPoint;
     }
 
     /**
@@ -88,7 +99,7 @@ public final class ClientWorkloads {
         String mount = MOUNT + "-first";
         Path script = ProjectPaths.root().resolve("node-agent/src/test/resources/client/first-lock.py");
         String out = locker.exec(Duration.ofSeconds(120), "sh", "-c", "mkdir -p " + mount + " && start=$(date +%s%N)"
-                + " && mount -t nfs4 -o vers=" + version + " " + vip + ":/shared " + mount + " && python3 " + script
+                + " && " + mountCommand(vip, version, mount) + " && python3 " + script
                 + " " + mount + "/" + name + "-first $start; status=$?; umount -f " + mount + "; exit $status")
                 .orFail("a first lock through " + vip).stdout().strip();
         String[] times = out.lines().reduce((a, b) -> b).orElse("").split(" ");
@@ -259,6 +270,20 @@ public final class ClientWorkloads {
         return lockerGot().stream().filter(g -> g[0] > ns).toList();
     }
 
+    /**
+     * Waits until the locker was refused {@code count} tries begun after {@code ns}: once no
+     * server is in grace, a refusal is the writer's lock itself, held where the locker asks.
+     */
+    public void awaitRefusalsAfter(long ns, int count, Duration within, String what) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> lockerLines().stream()
+                    .filter(ClientWorkloads::refusal).filter(l -> Long.parseLong(l.split(" ")[1]) > ns).count() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the locker was not refused the lock " + count + " times " + what + " within "
+                    + within + "; its log:\n" + tail(lockerLines()) + "\nthe writer's log:\n" + tail(writerLines()), e);
+        }
+    }
+
     /** I/O errors either application saw. */
     public List<String> clientErrors() {
         List<String> errors = new ArrayList<>();
@@ -269,7 +294,9 @@ public final class ClientWorkloads {
 
     /** Whether the writer's kernel reported a lost lock. */
     public boolean kernelLostALock() {
-        return writer.exec("sh", "-c", "dmesg | grep -iE 'lost' || true").stdout().toLowerCase().contains("lost");
+        // NFSv4: "... lost lock ..."; NFSv3's lockd: "lockd: failed to reclaim lock for pid N"
+        String said = writer.exec("sh", "-c", "dmesg | grep -iE 'lost|failed to reclaim' || true").stdout().toLowerCase();
+        return said.contains("lost") || said.contains("failed to reclaim");
     }
 
     /**

@@ -42,6 +42,11 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab up(Path dir, List<String> nodes, String pidFile, ProviderDirs providerDirs) {
+        return up(dir, nodes, pidFile, providerDirs, List.of());
+    }
+
+    /** @param options more of {@code ganesha-lab up}'s options, such as {@code --nfsv3} */
+    public static Lab up(Path dir, List<String> nodes, String pidFile, ProviderDirs providerDirs, List<String> options) {
         Lab lab = new Lab(dir, nodes);
         // A lab left behind by a crashed run in the same directory goes first.
         lab.down();
@@ -50,6 +55,7 @@ public final class Lab implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("env", "GANESHA_LAB_PID_FILE=" + pidFile,
                 ProjectPaths.labScript().toString(), "up", "--dir", dir.toString(), "--nodes", String.join(",", nodes)));
         argv.addAll(ocf);
+        argv.addAll(options);
         Shell.run(argv, UP_TIMEOUT).orFail("ganesha-lab up");
         return lab;
     }

@@ -41,12 +41,17 @@ public final class ThreeNodeLab implements AutoCloseable {
     private final Path work;
 
     public ThreeNodeLab(Path work) throws Exception {
+        this(work, List.of());
+    }
+
+    /** @param labOptions more of {@code ganesha-lab up}'s options ({@code --nfsv3}) */
+    public ThreeNodeLab(Path work, List<String> labOptions) throws Exception {
         this.work = work;
         Files.createDirectories(work);
         for (int i = 0; i < NODES.size(); i++) {
             homeVip.put(NODES.get(i), "198.18.0." + (101 + i));
         }
-        lab = Lab.up(work.resolve("lab"), NODES, PID_FILE);
+        lab = Lab.up(work.resolve("lab"), NODES, PID_FILE, Lab.ProviderDirs.SOURCE_TREE, labOptions);
         try {
             for (String node : NODES) {
                 agents.put(node, newAgent(node).start());

@@ -78,6 +78,23 @@ class TicklerTest {
     }
 
     @Test
+    void eachAddressThatComesUpIsToldOnceEvenWithoutConnectionsToReset() throws Exception {
+        List<Set<InetAddress>> arrived = new CopyOnWriteArrayList<>();
+        Tickler tickler = new Tickler(n1StateDir, () -> Set.copyOf(local), tickled::add, executor, Clock.systemUTC(),
+                Duration.ofSeconds(3), arrived::add);
+        tickler.addressesComing();
+        local.add(InetAddress.getByName("198.18.0.105")); // no connection recorded for it
+        await().atMost(Duration.ofSeconds(2)).until(() -> arrived.size() == 1);
+        local.add(InetAddress.getByName("198.18.0.102"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> arrived.size() == 2);
+        Thread.sleep(1500); // past the second round of tickles
+        assertThat(arrived).containsExactly(Set.of(InetAddress.getByName("198.18.0.105")),
+                Set.of(InetAddress.getByName("198.18.0.102")));
+        InetAddress alreadyHere = InetAddress.getByName("198.18.0.101");
+        assertThat(arrived).as("addresses already here are not arrivals").noneMatch(a -> a.contains(alreadyHere));
+    }
+
+    @Test
     void aFailingRoundDoesNotEndTheWatch() throws Exception {
         Tickler tickler = tickler(lines -> {
             if (lines.get(0).startsWith("198.18.0.102")) {
