@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * <p>Not in the default run (tag {@code nfsv3}, not {@code integration}): the failover half
  * passes (the writer's lock reclaimed on the taker and held there out of grace), the fail-back
  * half does not yet (after the fail-back the locker gets the lock: the writer's reclaim at home
- * did not take; the taker's NLM release is asynchronous in ganesha 4.3, nfs-ganesha #1270, which
- * is the first suspect). Run it with
+ * did not take, although the taker had dropped the writer's NLM client before home's
+ * notification; the cause is still to be found). Run it with
  * {@code ./mvnw verify -pl node-agent -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.groups=nfsv3 -Dit.test=Nfsv3ClientIT}.
  */
 @Tag("nfsv3")
