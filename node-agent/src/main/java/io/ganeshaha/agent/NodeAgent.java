@@ -40,6 +40,7 @@ import io.ganeshaha.agent.mirror.KubernetesMirrorClient;
 import io.ganeshaha.agent.mirror.NodeMirror;
 import io.ganeshaha.agent.mirror.NodeReporter;
 import io.ganeshaha.agent.tickle.ConnectionRecorder;
+import io.ganeshaha.agent.tickle.StaleSockets;
 import io.ganeshaha.agent.tickle.Tickler;
 import io.ganeshaha.agent.nlm.GroupAddresses;
 import io.ganeshaha.agent.nlm.NlmRelease;
@@ -380,19 +381,22 @@ public class NodeAgent {
     /** resource-agents' tickle_tcp, as Debian installs it. */
     private static final Path TICKLE_TCP = Path.of("/usr/libexec/heartbeat/tickle_tcp");
 
+    /** iproute2's ss, as Debian installs it. */
+    private static final Path SS = Path.of("/usr/bin/ss");
+
     /** nfs-utils' sm-notify, as Debian installs it. */
     private static final Path SM_NOTIFY = Path.of("/usr/sbin/sm-notify");
 
     /**
      * Resets, for 15 s after a takeover start, the recorded clients of every address coming up
-     * here, telling {@code arrived} of each address first.
+     * here, closing the sockets left on it here and telling {@code arrived} of each address first.
      */
     private Tickler tickler(Clock clock, java.util.function.Consumer<java.util.Set<java.net.InetAddress>> arrived) {
         HostAddresses addresses = new HostAddresses();
         return new Tickler(config.nfsStateDir(), addresses::local, Tickler.tickleTcp(TICKLE_TCP),
                 java.util.concurrent.Executors.newSingleThreadExecutor(
                         BasicThreadFactory.builder().namingPattern("tickle").daemon().build()),
-                clock, Duration.ofSeconds(15), arrived);
+                clock, Duration.ofSeconds(15), arrived, StaleSockets.ss(SS));
     }
     /** How often the node's record of Pacemaker's probes is read for ones that found no entry point. */
     static final Duration MISSED_PROBES_CHECK = Duration.ofSeconds(5);

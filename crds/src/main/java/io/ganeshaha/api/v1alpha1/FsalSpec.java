@@ -30,7 +30,8 @@ public class FsalSpec {
     private String name = DEFAULT_NAME;
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(o, self.exists_one(p, p.name == o.name))",
+    // Any case: ganesha matches names whatever their case.
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.name.lowerAscii() == o.name.lowerAscii()))",
             message = "each FSAL setting may be given once")
     @ValidationRule(value = "!self.exists(o, o.name.matches('^[Nn][Aa][Mm][Ee]$'))",
             message = "the FSAL's name is fsal.name, not a setting")

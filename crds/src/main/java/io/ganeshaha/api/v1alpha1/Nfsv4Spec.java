@@ -69,7 +69,8 @@ public class Nfsv4Spec {
     private String serverScope;
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(o, self.exists_one(p, p.name == o.name))",
+    // Any case: ganesha matches names whatever their case.
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.name.lowerAscii() == o.name.lowerAscii()))",
             message = "each NFSV4 setting may be given once")
     // Any case: ganesha matches names whatever their case.
     @ValidationRule(value = "!self.exists(o, o.name.matches('^([Gg][Rr][Aa][Cc][Ee]_[Pp][Ee][Rr][Ii][Oo][Dd]|[Ll][Ee][Aa][Ss][Ee]_[Ll][Ii][Ff][Ee][Tt][Ii][Mm][Ee]|[Ss][Ee][Rr][Vv][Ee][Rr]_[Ss][Cc][Oo][Pp][Ee]|[Rr][Ee][Cc][Oo][Vv][Ee][Rr][Yy][Bb][Aa][Cc][Kk][Ee][Nn][Dd]|[Rr][Ee][Cc][Oo][Vv][Ee][Rr][Yy][Rr][Oo][Oo][Tt]|[Rr][Ee][Cc][Oo][Vv][Ee][Rr][Yy][Dd][Ii][Rr]|[Gg][Rr][Aa][Cc][Ee][Ll][Ee][Ss][Ss])$'))",

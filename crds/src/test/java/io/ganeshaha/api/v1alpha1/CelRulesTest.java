@@ -148,6 +148,10 @@ class CelRulesTest {
                 .build());
         assertThat(rules.violations(withExports(twice))).containsExactly(new Violation("spec.exports[0].fsal.options",
                 "each FSAL setting may be given once"));
+        twice.setFsal(new FsalSpecBuilder().withOptions(new FsalOption("User_Id", "a"), new FsalOption("user_id", "b"))
+                .build());
+        assertThat(rules.violations(withExports(twice))).as("in another case: ganesha reads one setting twice")
+                .containsExactly(new Violation("spec.exports[0].fsal.options", "each FSAL setting may be given once"));
 
         ExportSpec name = export(1, "/a");
         name.setFsal(new FsalSpecBuilder().withOptions(new FsalOption("NAME", "CEPH")).build());
@@ -188,5 +192,8 @@ class CelRulesTest {
         assertThat(rules.violations(withNfsv4(90, 60, new FsalOption("Minor_Versions", "1"),
                 new FsalOption("Minor_Versions", "2")))).containsExactly(new Violation("spec.ganesha.nfsv4.parameters",
                         "each NFSV4 setting may be given once"));
+        assertThat(rules.violations(withNfsv4(90, 60, new FsalOption("Minor_Versions", "1"),
+                new FsalOption("MINOR_VERSIONS", "2")))).as("in another case").containsExactly(
+                        new Violation("spec.ganesha.nfsv4.parameters", "each NFSV4 setting may be given once"));
     }
 }

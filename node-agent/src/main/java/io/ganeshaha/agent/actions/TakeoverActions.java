@@ -29,6 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,6 +65,9 @@ public final class TakeoverActions {
     private final TakenOverRecords takenOverRecords;
     private final Handback handback;
     private final NlmRelease nlmRelease;
+    /** Runs each stop's release, so that the stop can end by its deadline whatever the release waits for. */
+    private final ExecutorService releases = Executors.newCachedThreadPool(BasicThreadFactory.builder()
+            .namingPattern("takeover-release-%d").daemon().build());
 
     /** The instance parameter holding the owners of the clients that came over, one per line. */
     static final String MOVED_CLIENTS = "moved_clients";
@@ -132,15 +142,8 @@ public final class TakeoverActions {
             }
             case "stop" -> {
                 // Never fails: a failed stop gets a node fenced. What could not be done is logged.
-                List<String> log;
-                try {
-                    log = releaseMovedClients(instance, parameters.homeNode(),
-                            request.onNode().orElse(localNode.name()), deadline);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "fail-back to %s: releasing the clients that came over failed", parameters.homeNode());
-                    log = List.of("ERROR: fail-back to " + parameters.homeNode() + ": releasing the clients that came over"
-                            + " failed: " + e);
-                }
+                List<String> log = releaseWithin(instance, parameters.homeNode(),
+                        request.onNode().orElse(localNode.name()), deadline);
                 instances.markStopped(OcfAgent.TAKEOVER, instance);
                 yield OcfResponse.of(OcfExitCode.SUCCESS).withLog(log);
             }
@@ -268,6 +271,32 @@ public final class TakeoverActions {
             }
         }
         return log;
+    }
+
+    /**
+     * {@link #releaseMovedClients} on its own thread, waited for until the stop's deadline: the
+     * hand-back writes to the shared storage and the CIB read have no bound of their own, and a
+     * hung mount must not hold the stop past Pacemaker's timeout (a failed stop fences this node,
+     * and with it every client it serves). Past the deadline the stop ends with the failure in its
+     * log, and the release ends in the background where it waited: the records it still writes are
+     * loaded at home's next start, and it makes no grace call any more (their deadline passed).
+     */
+    private List<String> releaseWithin(String instance, String home, String self, Instant deadline) {
+        Future<List<String>> release = releases.submit(() -> releaseMovedClients(instance, home, self, deadline));
+        try {
+            return release.get(Math.max(0, Duration.between(clock.instant(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            String failure = "ERROR: fail-back to " + home + ": releasing the clients that came over did not end within "
+                    + "the stop's time (the shared storage, nfsd or the CIB not answering); the stop ends without it";
+            LOG.error(failure);
+            return List.of(failure);
+        } catch (ExecutionException e) {
+            LOG.errorf(e.getCause(), "fail-back to %s: releasing the clients that came over failed", home);
+            return List.of("ERROR: fail-back to " + home + ": releasing the clients that came over failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of("ERROR: fail-back to " + home + ": interrupted while releasing the clients that came over");
+        }
     }
 
     private List<String> releaseMovedClients(String instance, String home, String self, Instant deadline) {

@@ -28,7 +28,7 @@ public final class FenceDevices {
     /**
      * {@code desired} (the rendering) with the fence devices of the CIB's current sections added
      * back: each top-level stonith primitive the rendering does not name, and each top-level
-     * constraint whose {@code rsc} is one of them.
+     * constraint that concerns them alone (every resource it names is one).
      */
     public static Sections keep(String currentResources, String currentConstraints, String desiredResources,
             String desiredConstraints) throws IOException {
@@ -50,11 +50,33 @@ public final class FenceDevices {
         Document constraints = CibXml.read(desiredConstraints);
         Set<String> renderedConstraints = childIds(constraints.getDocumentElement());
         for (Element e : children(CibXml.read(currentConstraints).getDocumentElement())) {
-            if (kept.contains(e.getAttribute("rsc")) && !renderedConstraints.contains(e.getAttribute("id"))) {
+            if (placesOnly(e, kept) && !renderedConstraints.contains(e.getAttribute("id"))) {
                 constraints.getDocumentElement().appendChild(constraints.importNode(e, true));
             }
         }
         return new Sections(CibXml.write(resources), CibXml.write(constraints), kept);
+    }
+
+    /**
+     * Whether {@code constraint} concerns kept devices alone: every resource it names (by
+     * {@code rsc}, {@code with-rsc}, {@code first}, {@code then}, or in its sets,
+     * {@code <resource_set><resource_ref id=.../>}) is one. A constraint that also names a
+     * resource the GaneshaCluster renders is the rendering's to decide.
+     */
+    private static boolean placesOnly(Element constraint, Set<String> kept) {
+        List<String> referenced = new ArrayList<>();
+        for (String attribute : List.of("rsc", "with-rsc", "first", "then")) {
+            if (constraint.hasAttribute(attribute)) {
+                referenced.add(constraint.getAttribute(attribute));
+            }
+        }
+        for (Element set : children(constraint)) {
+            if (set.getTagName().equals("resource_set")) {
+                children(set).stream().filter(r -> r.getTagName().equals("resource_ref"))
+                        .forEach(r -> referenced.add(r.getAttribute("id")));
+            }
+        }
+        return !referenced.isEmpty() && kept.containsAll(referenced);
     }
 
     private static Set<String> childIds(Element parent) {

@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
  * what the running nfsd started with. ganesha reads the NFSV4 block only at start, so a change
  * waits for nfsd's next start: until then the node reports a restart pending. The agent never
  * restarts nfsd itself: each restart is a failover for the node's clients, which its
- * administrator times. Without the key the file is left as it is (the cluster does not manage
- * ganesha's NFSV4 settings). Runs on one thread; {@link #report()} is safe from any.
+ * administrator times. Without the key a file there is left as it is (the cluster does not manage
+ * ganesha's NFSV4 settings) and a missing one is created without a block. Runs on one thread; {@link #report()} is safe from any.
  */
 public final class Nfsv4Watch implements Runnable {
 
@@ -39,6 +39,9 @@ public final class Nfsv4Watch implements Runnable {
      *     known (the file changed after nfsd's start, before this agent saw nfsd)
      */
     public record Report(Nfsv4Settings configured, boolean restartPending) {}
+
+    /** The file's text while the cluster sets no NFSV4 block. */
+    static final String NO_BLOCK = "# the cluster's NFSV4 block: none (the GaneshaCluster sets no spec.ganesha.nfsv4)\n";
 
     private final Path configDir;
     private final Path blockFile;
@@ -80,8 +83,9 @@ public final class Nfsv4Watch implements Runnable {
 
     @Override
     public synchronized void run() {
+        boolean wrote = false;
         try {
-            writeBlock();
+            wrote = writeBlock();
             writeProblem = null;
         } catch (IOException | RuntimeException e) {
             writeProblem = warnOnce(writeProblem, "cannot write the cluster's NFSV4 block to " + blockFile + ": "
@@ -101,6 +105,10 @@ public final class Nfsv4Watch implements Runnable {
         if (!process.equals(seen)) {
             seen = process;
             startedWith = process.flatMap(p -> settingsAtStart(p, configured));
+        } else if (wrote) {
+            // Written under the running nfsd: it read the block before, whatever changed in it
+            // (a parameter that Nfsv4Settings does not carry too), so it waits for its next start.
+            startedWith = Optional.empty();
         }
         boolean pending = process.isPresent() && !startedWith.equals(Optional.of(configured));
         Optional<Report> next = Optional.of(new Report(configured, pending));
@@ -121,6 +129,9 @@ public final class Nfsv4Watch implements Runnable {
             return Optional.empty();
         }
         try {
+            if (Files.readString(blockFile, StandardCharsets.UTF_8).equals(NO_BLOCK)) {
+                return Optional.of(configured); // no settings: what nfsd read before it was there is the same
+            }
             Instant written = Files.getLastModifiedTime(blockFile).toInstant();
             // The start is known to the second: a file written in the second nfsd started counts
             // as read by it (the agent writes only when the cluster's spec changes).
@@ -132,16 +143,26 @@ public final class Nfsv4Watch implements Runnable {
         }
     }
 
-    private void writeBlock() throws IOException {
+    /** Writes the operator's block into {@link #blockFile} when it differs; whether it wrote. */
+    private boolean writeBlock() throws IOException {
         if (configDir == null) {
-            return;
+            return false;
         }
         Path source = configDir.resolve(HaConfigMap.NFSV4);
         String wanted;
         try {
             wanted = Files.readString(source, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            return;
+            // The cluster sets no NFSV4 block: ganesha.conf's own holds. A file already there is the
+            // administrator's or an earlier spec's and stays; a missing one is created without a
+            // block, so that the %include can go into ganesha.conf before the spec sets one
+            // (ganesha refuses to start on an include it cannot open).
+            if (Files.notExists(blockFile)) {
+                replace(NO_BLOCK);
+                LOG.infof("created %s without an NFSV4 block (the cluster sets none): ganesha.conf may include it",
+                        blockFile);
+            }
+            return false;
         }
         Optional<String> present;
         try {
@@ -150,12 +171,17 @@ public final class Nfsv4Watch implements Runnable {
             present = Optional.empty();
         }
         if (present.equals(Optional.of(wanted))) {
-            return;
+            return false;
         }
-        Path temporary = blockFile.resolveSibling("." + blockFile.getFileName() + ".tmp");
-        Files.writeString(temporary, wanted, StandardCharsets.UTF_8);
-        Files.move(temporary, blockFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        replace(wanted);
         LOG.infof("wrote the cluster's NFSV4 block to %s; ganesha.nfsd reads it at its next start", blockFile);
+        return true;
+    }
+
+    private void replace(String text) throws IOException {
+        Path temporary = blockFile.resolveSibling("." + blockFile.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(temporary, blockFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Logs {@code message} unless it was the last one logged; returns it. */

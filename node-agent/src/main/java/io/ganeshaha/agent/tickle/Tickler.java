@@ -34,6 +34,8 @@ import org.jboss.logging.Logger;
  * coming home): it calls {@link #addressesComing()}, and for the next {@code window} every address
  * that appears here is tickled with the connections to it that any node recorded
  * ({@link ConnectionRecorder}), read through the peer links in this node's ganesha directory.
+ * Before the tickles, the sockets this host has left on the address from an earlier time it was
+ * here are closed ({@link StaleSockets}): a client's answer must meet a reset, not one of them.
  * portblock is not used: its record is written only by its monitor on the node that is lost,
  * it needs iptables and a member after every IPaddr2, and it writes tcp_tw_recycle, gone from
  * kernels since 4.12.
@@ -56,6 +58,7 @@ public final class Tickler {
     private final Clock clock;
     private final Duration window;
     private final java.util.function.Consumer<Set<InetAddress>> arrived;
+    private final StaleSockets stale;
 
     public Tickler(Path stateDir, Supplier<Set<InetAddress>> localAddresses, TickleCommand command,
             ExecutorService executor, Clock clock, Duration window) {
@@ -68,6 +71,18 @@ public final class Tickler {
      */
     public Tickler(Path stateDir, Supplier<Set<InetAddress>> localAddresses, TickleCommand command,
             ExecutorService executor, Clock clock, Duration window, java.util.function.Consumer<Set<InetAddress>> arrived) {
+        this(stateDir, localAddresses, command, executor, clock, window, arrived, address -> List.of());
+    }
+
+    /**
+     * @param stale closes, as each address comes up, this host's sockets left on it from an earlier
+     *     time the address was here, first of all: before the clients are notified or tickled,
+     *     whose answers must meet a reset here
+     */
+    public Tickler(Path stateDir, Supplier<Set<InetAddress>> localAddresses, TickleCommand command,
+            ExecutorService executor, Clock clock, Duration window, java.util.function.Consumer<Set<InetAddress>> arrived,
+            StaleSockets stale) {
+        this.stale = stale;
         this.arrived = arrived;
         this.stateDir = stateDir;
         this.localAddresses = localAddresses;
@@ -146,6 +161,7 @@ public final class Tickler {
                         seen.addAll(added);
                     }
                     if (!added.isEmpty()) {
+                        added.forEach(this::closeStale);
                         arrived.accept(Set.copyOf(added));
                         tickle(added, recorded(added), "").ifPresent(lines -> again.add(
                                 new Round(added, lines, clock.instant().plus(AGAIN_AFTER))));
@@ -172,6 +188,21 @@ public final class Tickler {
             synchronized (lock) {
                 watching = false;
             }
+        }
+    }
+
+    private void closeStale(InetAddress address) {
+        try {
+            List<String> closed = stale.close(address);
+            if (!closed.isEmpty()) {
+                LOG.infof("%s up here: closed %d socket(s) left on it from an earlier time it was here, so that its "
+                        + "clients' connections meet a reset, not them: %s", address.getHostAddress(), closed.size(),
+                        String.join("; ", closed));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("%s up here: could not close the sockets left on it from an earlier time it was here: %s; a "
+                    + "client whose connection meets one (a TIME-WAIT of the same ports) may hang until it gives up",
+                    address.getHostAddress(), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ganeshaha.agent.actions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ganeshaha.agent.failover.GraceNotifier;
@@ -113,6 +114,8 @@ class MonTakeoverNfsdActionsTest {
         private TakenOverRecords found;
         /** The addresses n1's CIB gives the takeover instance's group. */
         private List<String> nlmAddresses = List.of("192.0.2.2");
+        /** When set, n1's CIB query waits for it. */
+        private java.util.concurrent.CountDownLatch cibAnswers;
 
         private TakeoverActions actions() {
             if (found == null) {
@@ -124,6 +127,13 @@ class MonTakeoverNfsdActionsTest {
                     new TakeoverGate(attrd.node("n1"), attributes, Clock.systemUTC(), Duration.ofMillis(10)),
                     OcfParameters::defaultMon, Clock.systemUTC(), recoveryRoot(), () -> { }, found,
                     new NlmRelease(run.resolve("varlib-nfs/statd"), instance -> {
+                        if (cibAnswers != null) {
+                            try {
+                                cibAnswers.await(); // a CIB, or a shared storage, that does not answer
+                            } catch (InterruptedException e) {
+                                throw new java.io.IOException("interrupted", e);
+                            }
+                        }
                         if (nlmAddresses == null) {
                             throw new java.io.IOException("cibadmin: connection refused");
                         }
@@ -239,6 +249,36 @@ class MonTakeoverNfsdActionsTest {
             assertThat(response.exitCode()).isEqualTo(OcfExitCode.SUCCESS);
             assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("cannot read the addresses of"));
             assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+        }
+
+        @Test
+        void aReleaseThatHangsEndsWithTheStopsTimeAndTheStopStillSucceeds() throws Exception {
+            Path sm = run.resolve("varlib-nfs/statd/sm");
+            Files.createDirectories(sm);
+            Files.writeString(sm.resolve("198.18.0.201"), "record\n");
+            assertThat(call("start", "n1")).isEqualTo(OcfExitCode.SUCCESS);
+            cibAnswers = new java.util.concurrent.CountDownLatch(1);
+            try {
+                Instant deadline = Instant.now().plusMillis(1500);
+                var response = actions().handle(OcfRequests.call(OcfAgent.TAKEOVER, "stop", "n1", "n2-takeover",
+                        "home_node=n2"), "n2-takeover", deadline);
+                Instant answered = Instant.now();
+                assertThat(response.exitCode()).as("a failed stop would fence n1").isEqualTo(OcfExitCode.SUCCESS);
+                assertThat(answered).as("answered by the deadline, not when the CIB answers")
+                        .isBefore(deadline.plusMillis(500));
+                assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR") && l.contains("did not end within"));
+                assertThat(call("monitor", "n1")).isEqualTo(OcfExitCode.NOT_RUNNING);
+                assertThat(journal.entries()).as("the release still waits for the CIB")
+                        .noneMatch(e -> e.what().startsWith("grace 2:"));
+            } finally {
+                cibAnswers.countDown();
+            }
+            Path handedBack = run.resolve("varlib-nfs/statd/n2").resolve(StatdRecords.HANDBACK).resolve("sm/198.18.0.201");
+            await("the hand-back went on once the CIB answered").atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(handedBack));
+            Thread.sleep(200);
+            assertThat(journal.entries()).as("no grace call after the stop's deadline").noneMatch(
+                    e -> e.what().startsWith("grace 2:"));
         }
 
         @Test

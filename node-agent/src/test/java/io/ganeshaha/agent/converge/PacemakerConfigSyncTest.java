@@ -188,6 +188,25 @@ class PacemakerConfigSyncTest {
     }
 
     @Test
+    void aFenceDevicesPlacementWrittenAsAResourceSetIsKeptToo(@TempDir Path dir) throws Exception {
+        MemoryCib cib = new MemoryCib();
+        String ipmi2 = "<primitive id=\"ipmi-n2\" class=\"stonith\" type=\"fence_ipmilan\"/>";
+        String ipmi3 = "<primitive id=\"ipmi-n3\" class=\"stonith\" type=\"fence_ipmilan\"/>";
+        String bothAway = "<rsc_location id=\"ipmi-away\" node=\"n1\" score=\"-INFINITY\"><resource_set id=\"ipmi-set\">"
+                + "<resource_ref id=\"ipmi-n2\"/><resource_ref id=\"ipmi-n3\"/></resource_set></rsc_location>";
+        String mixed = "<rsc_colocation id=\"mixed\" score=\"INFINITY\"><resource_set id=\"mixed-set\">"
+                + "<resource_ref id=\"ipmi-n2\"/><resource_ref id=\"a\"/></resource_set></rsc_colocation>";
+        cib.sections.put("resources", "<resources>" + ipmi2 + ipmi3 + "</resources>");
+        cib.sections.put("constraints", "<constraints>" + bothAway + mixed + "</constraints>");
+
+        new PacemakerConfigSync(rendering(dir, 3, RESOURCES_V1), cib).run();
+
+        assertThat(CibXml.sameContent(cib.sections.get("constraints"), "<constraints>" + bothAway + "</constraints>"))
+                .as("the set of devices kept; a set that also names a rendered resource is the rendering's: %s",
+                        cib.sections.get("constraints")).isTrue();
+    }
+
+    @Test
     void anAgentWithAnOlderCopyOfTheConfigMapNeverRollsTheCibBack(@TempDir Path dir) throws Exception {
         MemoryCib cib = new MemoryCib();
         // Another node's agent already wrote generation 4.

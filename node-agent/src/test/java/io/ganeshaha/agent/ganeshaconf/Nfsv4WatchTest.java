@@ -68,6 +68,22 @@ class Nfsv4WatchTest {
     }
 
     @Test
+    void withoutTheKeyAMissingFileIsCreatedWithoutABlockSoTheIncludeCanGoFirst() throws IOException {
+        nfsdStarted(10, Instant.now().minusSeconds(60));
+        watch.run();
+        assertThat(Files.readString(blockFile)).isEqualTo(Nfsv4Watch.NO_BLOCK).doesNotContain("NFSV4 {");
+        assertThat(watch.report()).as("ganesha.conf's own block still speaks, and nothing waits for a restart")
+                .contains(new Nfsv4Watch.Report(new Nfsv4Settings("host", 20, 20), false));
+
+        Nfsv4Watch restarted = new Nfsv4Watch(Optional.of(configDir), blockFile, ganeshaConf, nfsd::get,
+                p -> Optional.ofNullable(starts.get(p.pid())));
+        restarted.run();
+        assertThat(restarted.report()).as("an agent restarted later: a file without a block, though newer than "
+                + "nfsd, changed nothing nfsd reads").contains(new Nfsv4Watch.Report(new Nfsv4Settings("host", 20, 20),
+                        false));
+    }
+
+    @Test
     void theBlockIsWrittenAndTheRunningNfsdWaitsForARestartToRunWithIt() throws IOException {
         nfsdStarted(10, Instant.now().minusSeconds(60));
         watch.run();
@@ -87,6 +103,36 @@ class Nfsv4WatchTest {
         FileTime written = Files.getLastModifiedTime(blockFile);
         watch.run();
         assertThat(Files.getLastModifiedTime(blockFile)).as("an unchanged block is not written again").isEqualTo(written);
+    }
+
+    @Test
+    void aChangeOfAParameterAloneAlsoWaitsForTheNextStart() throws IOException {
+        clusterWants(40, 30);
+        nfsdStarted(20, Instant.now().plusSeconds(2));
+        watch.run();
+        assertThat(watch.report()).contains(new Nfsv4Watch.Report(new Nfsv4Settings("nfs", 40, 30), false));
+
+        Nfsv4Spec spec = new Nfsv4Spec();
+        spec.setGracePeriodSeconds(40);
+        spec.setLeaseLifetimeSeconds(30);
+        io.ganeshaha.api.v1alpha1.FsalOption minor = new io.ganeshaha.api.v1alpha1.FsalOption();
+        minor.setName("Minor_Versions");
+        minor.setValue("1, 2");
+        spec.setParameters(java.util.List.of(minor));
+        Files.writeString(configDir.resolve(HaConfigMap.NFSV4), Nfsv4Block.render(spec, "nfs", "test"));
+        watch.run();
+        assertThat(Files.readString(blockFile)).contains("Minor_Versions = 1, 2;");
+        assertThat(watch.report()).as("same grace, lease and scope, yet nfsd read another block")
+                .contains(new Nfsv4Watch.Report(new Nfsv4Settings("nfs", 40, 30), true));
+
+        watch.run();
+        assertThat(watch.report()).as("still pending on the next pass, with nothing written")
+                .contains(new Nfsv4Watch.Report(new Nfsv4Settings("nfs", 40, 30), true));
+
+        nfsdStarted(21, Instant.now().plusSeconds(4));
+        watch.run();
+        assertThat(watch.report()).as("the next nfsd read it").contains(
+                new Nfsv4Watch.Report(new Nfsv4Settings("nfs", 40, 30), false));
     }
 
     @Test

@@ -95,6 +95,37 @@ class TicklerTest {
     }
 
     @Test
+    void theSocketsLeftOnAnAddressAreClosedBeforeItsClientsAreToldOrTickled() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        Tickler tickler = new Tickler(n1StateDir, () -> Set.copyOf(local), lines -> order.add("tickle"), executor,
+                Clock.systemUTC(), Duration.ofSeconds(3), added -> order.add("arrived " + added),
+                address -> {
+                    order.add("close " + address.getHostAddress());
+                    return List.of("TIME-WAIT 0 0 [::ffff:198.18.0.102]:32803 [::ffff:198.18.0.201]:961");
+                });
+        tickler.addressesComing();
+        Thread.sleep(200);
+        assertThat(order).as("nothing is closed on an address that is not here").isEmpty();
+        local.add(InetAddress.getByName("198.18.0.102"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> order.size() >= 3);
+        assertThat(order.subList(0, 3)).containsExactly("close 198.18.0.102", "arrived [/198.18.0.102]", "tickle");
+        assertThat(order).as("the addresses already here keep their sockets").noneMatch(o -> o.contains("198.18.0.101"));
+    }
+
+    @Test
+    void socketsThatCannotBeClosedStillLeaveTheClientsToldAndTickled() throws Exception {
+        List<Set<InetAddress>> arrived = new CopyOnWriteArrayList<>();
+        Tickler tickler = new Tickler(n1StateDir, () -> Set.copyOf(local), tickled::add, executor, Clock.systemUTC(),
+                Duration.ofSeconds(3), arrived::add, address -> {
+                    throw new IOException("/usr/bin/ss is not installed (iproute2)");
+                });
+        tickler.addressesComing();
+        local.add(InetAddress.getByName("198.18.0.102"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> !tickled.isEmpty());
+        assertThat(arrived).containsExactly(Set.of(InetAddress.getByName("198.18.0.102")));
+    }
+
+    @Test
     void aFailingRoundDoesNotEndTheWatch() throws Exception {
         Tickler tickler = tickler(lines -> {
             if (lines.get(0).startsWith("198.18.0.102")) {
