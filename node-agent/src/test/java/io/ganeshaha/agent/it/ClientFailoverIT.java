@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * window a kill -9 opens on this lab's one kernel (the dead process's locks vanish at once, before
  * the survivors are in grace): that window is measured and bounded by the survivors' grace entry.
  * Two nodes failing together leave one survivor taking both VIPs, the writer's and the locker's.
- * Run alone with {@code ./mvnw verify -pl node-agent -Dit.test=ClientFailoverIT}.
+ * Every fault (kill -9, hang, two nodes together, node lost) is run with NFSv4.1 clients and again
+ * with NFSv4.0 ones (SETCLIENTID, no sessions, no RECLAIM_COMPLETE). Run alone with {@code ./mvnw verify -pl node-agent -Dit.test=ClientFailoverIT}.
  */
 @Tag("integration")
 @Tag("clients")
@@ -105,9 +106,20 @@ class ClientFailoverIT {
     @Test
     @Order(2)
     void hangAndBackWithNfsV41() throws Exception {
+        hangAndBack("hang-v41", "4.1");
+    }
+
+    /** As {@link #hangAndBackWithNfsV41}, with NFSv4.0 clients. */
+    @Test
+    @Order(4)
+    void hangAndBackWithNfsV40() throws Exception {
+        hangAndBack("hang-v40", "4.0");
+    }
+
+    private void hangAndBack(String name, String version) throws Exception {
         lab.lab.ganesha(N2, "supervise");
         try {
-            failoverAndBack("hang-v41", "4.1", () -> lab.lab.ganesha(N2, "stop"), () -> {}, false, false);
+            failoverAndBack(name, version, () -> lab.lab.ganesha(N2, "stop"), () -> {}, false, false);
         } finally {
             lab.lab.ganesha(N2, "unsupervise");
         }
@@ -128,14 +140,25 @@ class ClientFailoverIT {
      * writer's lock: it never gets the lock. Both come back at once, and the writer reclaims at home.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void twoNodesFailTogetherAndComeBackTogether() throws Exception {
+        twoTogether("two-together", "4.1");
+    }
+
+    /** As {@link #twoNodesFailTogetherAndComeBackTogether}, with NFSv4.0 clients. */
+    @Test
+    @Order(6)
+    void twoNodesFailTogetherAndComeBackTogetherWithNfsV40() throws Exception {
+        twoTogether("two-together-v40", "4.0");
+    }
+
+    private void twoTogether(String name, String version) throws Exception {
         String n1 = ThreeNodeLab.NODES.get(0);
         String vip2 = lab.homeVip.get(N2);
         String vip3 = lab.homeVip.get(N3);
         lab.awaitHealthy(Duration.ofSeconds(90));
         lab.awaitNoneInGrace(Duration.ofSeconds(60));
-        workloads = ClientWorkloads.start(lab.lab, writer, vip2, locker, vip3, "two-together", "4.1");
+        workloads = ClientWorkloads.start(lab.lab, writer, vip2, locker, vip3, name, version);
 
         long faultNs = System.currentTimeMillis() * 1_000_000;
         long start = System.nanoTime();
@@ -192,7 +215,7 @@ class ClientFailoverIT {
         ClientWorkloads.Outage atFailBack = ClientWorkloads.outage(oks, homeNs - 1_000_000_000L);
 
         List<long[]> got = workloads.lockerGot();
-        System.out.printf("two-together (NFSv4.1): %s in grace %d ms after the faults, N2's VIP there %d ms, N3's %d ms;"
+        System.out.printf(name + " (NFSv" + version + "): %s in grace %d ms after the faults, N2's VIP there %d ms, N3's %d ms;"
                 + " writer stalled %d ms, wrote again %d ms after the faults; fail-back: VIPs home %d and %d ms, writer"
                 + " stalled %d ms; the locker got the lock %d time(s); %d records acknowledged%n", n1, n1InGrace,
                 vip2OnN1, vip3OnN1, atFailover.stallMs(), (atFailover.resumedAtNs() - faultNs) / 1_000_000, vip2Home,
@@ -213,10 +236,21 @@ class ClientFailoverIT {
      * is the taker that resets it. N2 is then plugged back in and powered on, and fails back.
      */
     @Test
-    @Order(5)
+    @Order(7)
     void nodeLostFencedAndBackWithNfsV41() throws Exception {
+        nodeLostFencedAndBack("node-loss-v41", "4.1");
+    }
+
+    /** As {@link #nodeLostFencedAndBackWithNfsV41}, with NFSv4.0 clients. */
+    @Test
+    @Order(9)
+    void nodeLostFencedAndBackWithNfsV40() throws Exception {
+        nodeLostFencedAndBack("node-loss-v40", "4.0");
+    }
+
+    private void nodeLostFencedAndBack(String name, String version) throws Exception {
         lab.fencingOn();
-        failoverAndBack("node-loss-v41", "4.1", () -> lab.link(N2, "down"), () -> {
+        failoverAndBack(name, version, () -> lab.link(N2, "down"), () -> {
             lab.link(N2, "up");
             lab.powerOn(N2);
         }, false);
@@ -234,7 +268,7 @@ class ClientFailoverIT {
      * let the writer reclaim at home.
      */
     @Test
-    @Order(6)
+    @Order(8)
     void nodeLostItsClientsRecordsReapedFencedAndBackWithNfsV41() throws Exception {
         lab.fencingOn();
         failoverAndBack("node-loss-reaped-v41", "4.1", () -> lab.link(N2, "down"), () -> {
