@@ -204,6 +204,19 @@ public final class TakeoverActions {
             LOG.warn(warning);
             log.add(warning);
         }
+        try {
+            List<String> clustered = ClientRecords.clusteredDirs(recoveryRoot.resolve(home).resolve("v4recov"));
+            if (!clustered.isEmpty()) {
+                String error = "ERROR: takeover: " + home + "'s client records are under v4recov/" + clustered.get(0)
+                        + " (ganesha's NFS_CORE_PARAM Clustered = true, its default): nfsd here matches none of them, so"
+                        + " its clients cannot reclaim here; set Clustered = false on every node (README, \"Installing on"
+                        + " an NFS host\", step 3)";
+                LOG.error(error);
+                log.add(error);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("cannot look for node directories in %s's v4recov: %s", home, e.getMessage());
+        }
         List<String> moved = List.copyOf(tags);
         if (!moved.isEmpty()) {
             log.add("takeover: " + moved.size() + " client(s) of " + home + " may reclaim here: " + owners(moved));

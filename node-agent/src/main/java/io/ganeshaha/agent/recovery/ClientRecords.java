@@ -61,6 +61,25 @@ public final class ClientRecords {
         return written;
     }
 
+    private static final Pattern CLUSTERED_DIR = Pattern.compile("node[0-9]+");
+
+    /**
+     * The {@code node<N>} directories directly under {@code dir} (a {@code v4recov} or
+     * {@code v4old}): where ganesha writes a node's records with {@code NFS_CORE_PARAM { Clustered }}
+     * true, its default. A survivor's takeover (grace event 5 with the node's name) reads the
+     * directory itself and so matches none of them: the layout needs {@code Clustered = false}.
+     * None when the directory does not exist.
+     */
+    public static List<String> clusteredDirs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> CLUSTERED_DIR.matcher(n).matches()).sorted().toList();
+        }
+    }
+
     /**
      * Every record under {@code dir} (a {@code v4recov} directory, or a link to a peer's), in
      * name order; none when the directory does not exist.

@@ -194,6 +194,22 @@ class MonTakeoverNfsdActionsTest {
         }
 
         @Test
+        void recordsInGaneshasClusteredLayoutAreAnErrorInTheTakeoversLog() throws Exception {
+            record("n2/v4recov/node0", "198.18.0.200", "Linux NFSv4.1 writer");
+            var response = respond("start", "n1");
+            assertThat(response.exitCode()).as("the addresses still come up").isEqualTo(OcfExitCode.SUCCESS);
+            assertThat(response.log()).anyMatch(l -> l.startsWith("ERROR: takeover: n2's client records are under "
+                    + "v4recov/node0") && l.contains("set Clustered = false on every node"));
+        }
+
+        @Test
+        void recordsWhereTheTakeoverReadsThemAreNoError() throws Exception {
+            record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
+            var response = respond("start", "n1");
+            assertThat(response.log()).noneMatch(l -> l.contains("Clustered"));
+        }
+
+        @Test
         void stopAwayFromHomeReleasesTheClientsThatCameOverEachByItsOwner() throws Exception {
             record("n2/v4recov", "198.18.0.200", "Linux NFSv4.1 writer");
             record("n2/v4recov", "198.18.0.201", "Linux NFSv4.1 c1");
