@@ -1,17 +1,14 @@
 package io.ganeshaha.agent.tickle;
 
+import io.ganeshaha.agent.pacemaker.CommandRunner;
+import io.ganeshaha.agent.pacemaker.PacemakerCommandException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Closes the TCP sockets this host still has on an address that has just come up here, left from
@@ -39,7 +36,7 @@ public interface StaleSockets {
     /**
      * iproute2's {@code ss -K} (the kernel's socket destroy, {@code CONFIG_INET_DIAG_DESTROY}):
      * established sockets are reset, TIME-WAIT ones dropped. IPv4 addresses match the IPv4-mapped
-     * sockets of a dual-stack listener such as ganesha's. Bounded to 5 s.
+     * sockets of a dual-stack listener such as ganesha's. Bounded to 5 s ({@link CommandRunner}).
      */
     static StaleSockets ss(Path ss) {
         return address -> {
@@ -47,33 +44,17 @@ public interface StaleSockets {
                 throw new IOException(ss + " is not installed (iproute2)");
             }
             String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-            Process p = new ProcessBuilder(ss.toString(), "-K", "-t", "-a", "-n", "-H", "state", "connected", "src", host)
-                    .redirectErrorStream(true).start();
-            // Read while it runs: a line per socket closed can outgrow the pipe.
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = p.getInputStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    return "(output unreadable: " + e.getMessage() + ")";
-                }
-            });
+            CommandRunner.Result r;
             try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IOException(ss + " -K did not finish within 5 s and was killed");
-                }
-                String out = output.get(1, TimeUnit.SECONDS);
-                if (p.exitValue() != 0) {
-                    throw new IOException(ss + " -K exited with " + p.exitValue() + ": " + out.strip());
-                }
-                return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("cannot read what " + ss + " -K printed: " + e, e);
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while " + ss + " -K ran", e);
+                r = new CommandRunner().run(List.of(ss.toString(), "-K", "-t", "-a", "-n", "-H", "state", "connected",
+                        "src", host), Duration.ofSeconds(5));
+            } catch (PacemakerCommandException e) {
+                throw new IOException(e.getMessage(), e);
             }
+            if (r.exitCode() != 0) {
+                throw new IOException(ss + " -K exited with " + r.exitCode() + ": " + (r.stderr() + r.stdout()).strip());
+            }
+            return r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         };
     }
 }

@@ -42,7 +42,12 @@ class Nfsv4WatchTest {
                 NFSV4 { Grace_Period = 20; Lease_Lifetime = 20; Server_Scope = "host"; Minor_Versions = 1; }
                 %include "ganesha-ha-nfsv4.conf"
                 """);
-        watch = new Nfsv4Watch(Optional.of(configDir), blockFile, ganeshaConf, nfsd::get,
+        watch = newWatch();
+    }
+
+    /** An agent's watch over these files, as one that starts now. */
+    Nfsv4Watch newWatch() {
+        return new Nfsv4Watch(Optional.of(configDir), blockFile, ganeshaConf, nfsd::get,
                 p -> Optional.ofNullable(starts.get(p.pid())));
     }
 
@@ -75,8 +80,7 @@ class Nfsv4WatchTest {
         assertThat(watch.report()).as("ganesha.conf's own block still speaks, and nothing waits for a restart")
                 .contains(new Nfsv4Watch.Report(new Nfsv4Settings("host", 20, 20), false));
 
-        Nfsv4Watch restarted = new Nfsv4Watch(Optional.of(configDir), blockFile, ganeshaConf, nfsd::get,
-                p -> Optional.ofNullable(starts.get(p.pid())));
+        Nfsv4Watch restarted = newWatch();
         restarted.run();
         assertThat(restarted.report()).as("an agent restarted later: a file without a block, though newer than "
                 + "nfsd, changed nothing nfsd reads").contains(new Nfsv4Watch.Report(new Nfsv4Settings("host", 20, 20),
@@ -140,8 +144,7 @@ class Nfsv4WatchTest {
         clusterWants(40, 30);
         watch.run();
         Files.setLastModifiedTime(blockFile, FileTime.from(Instant.now()));
-        Nfsv4Watch restarted = new Nfsv4Watch(Optional.of(configDir), blockFile, ganeshaConf, nfsd::get,
-                p -> Optional.ofNullable(starts.get(p.pid())));
+        Nfsv4Watch restarted = newWatch();
         nfsdStarted(12, Instant.now().minusSeconds(300));
         restarted.run();
         assertThat(restarted.report()).contains(new Nfsv4Watch.Report(new Nfsv4Settings("nfs", 40, 30), true));
