@@ -12,6 +12,7 @@ import io.ganeshaha.agent.testing.TwoNodeLab;
 import io.ganeshaha.api.agent.AgentSettings;
 import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaClusterSpec;
+import io.ganeshaha.operator.Edits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -134,10 +135,11 @@ final class AgentPods {
 
     /** The same for {@code pods} agent pods. */
     void rolledOut(KubernetesClient client, int pods) {
-        var ds = client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent").get();
-        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(pods)
-                .withUpdatedNumberScheduled(pods).withNumberReady(pods).withObservedGeneration(ds.getMetadata().getGeneration())
-                .build());
-        client.apps().daemonSets().inNamespace(namespace).resource(ds).updateStatus();
+        Edits.editStatus(client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent"), ds -> {
+            ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder()
+                    .withDesiredNumberScheduled(pods).withUpdatedNumberScheduled(pods).withNumberReady(pods)
+                    .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+            return ds;
+        });
     }
 }

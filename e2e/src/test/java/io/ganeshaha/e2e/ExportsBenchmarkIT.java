@@ -18,6 +18,7 @@ import io.ganeshaha.api.v1alpha1.ExportSpecBuilder;
 import io.ganeshaha.api.v1alpha1.ExportSquash;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
+import io.ganeshaha.operator.Edits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,8 @@ class ExportsBenchmarkIT {
     /** Sets the cluster's exports to {@code count} of them and times each stage; returns the row. */
     static long[] change(int count) {
         long t0 = System.nanoTime();
-        GaneshaCluster edited = client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
+        GaneshaCluster edited = Edits.edit(client.resources(GaneshaCluster.class).inNamespace(NAMESPACE)
+                .withName(NAME), c -> {
             c.getSpec().setExports(exports(count));
             return c;
         });

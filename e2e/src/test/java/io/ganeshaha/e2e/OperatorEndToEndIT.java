@@ -21,6 +21,7 @@ import io.ganeshaha.api.agent.HaConfigMap;
 import io.ganeshaha.api.v1alpha1.GaneshaCluster;
 import io.ganeshaha.api.v1alpha1.GaneshaSpec;
 import io.ganeshaha.api.v1alpha1.VirtualIpSpecBuilder;
+import io.ganeshaha.operator.Edits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -205,7 +206,7 @@ class OperatorEndToEndIT {
     @Test
     @Order(4)
     void aNewVipInTheSpecReachesPacemakerWithoutRollingBackOnALaggingNode() {
-        client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
+        Edits.edit(client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME), c -> {
             c.getSpec().getNodes().get(1).getVirtualIps().add(new VirtualIpSpecBuilder().withAddress(VIP2B)
                     .withPrefixLength(24).withNetworkInterface("eth0").build());
             return c;
@@ -400,7 +401,8 @@ class OperatorEndToEndIT {
      * to both agents as the kubelet would; returns the new generation.
      */
     static long editExports(java.util.function.Consumer<List<io.ganeshaha.api.v1alpha1.ExportSpec>> change) {
-        GaneshaCluster edited = client.resources(GaneshaCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
+        GaneshaCluster edited = Edits.edit(client.resources(GaneshaCluster.class).inNamespace(NAMESPACE)
+                .withName(NAME), c -> {
             change.accept(c.getSpec().getExports());
             return c;
         });

@@ -130,12 +130,13 @@ class GaneshaClusterReconcilerTest {
     /** What the DaemonSet controller would write once every agent pod is updated and ready. */
     void agentsRolledOut(String name) {
         await().atMost(TIMEOUT).until(() -> daemonSet(name) != null);
-        DaemonSet ds = daemonSet(name);
         int members = get(name).getSpec().getNodes().size();
-        ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(members)
-                .withUpdatedNumberScheduled(members).withNumberReady(members)
-                .withObservedGeneration(ds.getMetadata().getGeneration()).build());
-        client.apps().daemonSets().inNamespace(namespace()).resource(ds).updateStatus();
+        Edits.editStatus(client.apps().daemonSets().inNamespace(namespace()).withName(name + "-node-agent"), ds -> {
+            ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(members)
+                    .withUpdatedNumberScheduled(members).withNumberReady(members)
+                    .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+            return ds;
+        });
     }
 
     /** What a node agent writes: its GaneshaNode (created once), then its status. */
@@ -202,7 +203,7 @@ class GaneshaClusterReconcilerTest {
     }
 
     GaneshaCluster edit(String name, Consumer<GaneshaClusterSpec> change) {
-        return client.resources(GaneshaCluster.class).inNamespace(namespace()).withName(name).edit(c -> {
+        return Edits.edit(client.resources(GaneshaCluster.class).inNamespace(namespace()).withName(name), c -> {
             change.accept(c.getSpec());
             return c;
         });
