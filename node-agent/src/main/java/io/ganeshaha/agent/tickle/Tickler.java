@@ -197,13 +197,22 @@ public final class Tickler {
             if (!closed.isEmpty()) {
                 LOG.infof("%s up here: closed %d socket(s) left on it from an earlier time it was here, so that its "
                         + "clients' connections meet a reset, not them: %s", address.getHostAddress(), closed.size(),
-                        String.join("; ", closed));
+                        listed(closed));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("%s up here: could not close the sockets left on it from an earlier time it was here: %s; a "
                     + "client whose connection meets one (a TIME-WAIT of the same ports) may hang until it gives up",
                     address.getHostAddress(), e.getMessage());
         }
+    }
+
+    /** Sockets named in the log line; an address with thousands of clients would make it pages long. */
+    static final int SOCKETS_LISTED = 10;
+
+    /** The first {@link #SOCKETS_LISTED} of {@code closed}, and how many more there were. */
+    static String listed(List<String> closed) {
+        String first = String.join("; ", closed.subList(0, Math.min(closed.size(), SOCKETS_LISTED)));
+        return closed.size() <= SOCKETS_LISTED ? first : first + "; and " + (closed.size() - SOCKETS_LISTED) + " more";
     }
 
     /**

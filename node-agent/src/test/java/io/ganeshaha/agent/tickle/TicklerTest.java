@@ -113,6 +113,17 @@ class TicklerTest {
     }
 
     @Test
+    void theLogLineNamesTheFirstTenClosedSocketsAndCountsTheRest() {
+        List<String> closed = java.util.stream.IntStream.rangeClosed(1, 2500)
+                .mapToObj(i -> "ESTAB 0 0 [::ffff:198.18.0.102]:2049 [::ffff:198.18.1.1]:" + i).toList();
+        String listed = Tickler.listed(closed);
+        assertThat(listed).startsWith(closed.get(0) + "; ").contains(closed.get(9))
+                .doesNotContain(closed.get(10)).endsWith("; and 2490 more");
+        assertThat(Tickler.listed(closed.subList(0, 10))).isEqualTo(String.join("; ", closed.subList(0, 10)));
+        assertThat(Tickler.listed(closed.subList(0, 1))).isEqualTo(closed.get(0));
+    }
+
+    @Test
     void socketsThatCannotBeClosedStillLeaveTheClientsToldAndTickled() throws Exception {
         List<Set<InetAddress>> arrived = new CopyOnWriteArrayList<>();
         Tickler tickler = new Tickler(n1StateDir, () -> Set.copyOf(local), tickled::add, executor, Clock.systemUTC(),
