@@ -135,11 +135,6 @@ final class AgentPods {
 
     /** The same for {@code pods} agent pods. */
     void rolledOut(KubernetesClient client, int pods) {
-        Edits.editStatus(client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent"), ds -> {
-            ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder()
-                    .withDesiredNumberScheduled(pods).withUpdatedNumberScheduled(pods).withNumberReady(pods)
-                    .withObservedGeneration(ds.getMetadata().getGeneration()).build());
-            return ds;
-        });
+        Edits.rolledOut(client.apps().daemonSets().inNamespace(namespace).withName(cluster + "-node-agent"), pods);
     }
 }

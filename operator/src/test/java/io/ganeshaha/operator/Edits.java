@@ -1,6 +1,8 @@
 package io.ganeshaha.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
@@ -24,14 +26,23 @@ public final class Edits {
     }
 
     public static <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
-        return madeAgainOnConflict(resource, () -> resource.edit(change));
+        return madeAgainOnConflict(() -> resource.edit(change));
     }
 
     public static <T extends HasMetadata> T editStatus(Resource<T> resource, UnaryOperator<T> change) {
-        return madeAgainOnConflict(resource, () -> resource.editStatus(change));
+        return madeAgainOnConflict(() -> resource.editStatus(change));
     }
 
-    private static <T extends HasMetadata> T madeAgainOnConflict(Resource<T> resource, Supplier<T> write) {
+    /** What the DaemonSet controller writes once all {@code pods} of {@code daemonSet} run its template and are ready. */
+    public static DaemonSet rolledOut(Resource<DaemonSet> daemonSet, int pods) {
+        return editStatus(daemonSet, ds -> {
+            ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(pods).withUpdatedNumberScheduled(pods)
+                    .withNumberReady(pods).withObservedGeneration(ds.getMetadata().getGeneration()).build());
+            return ds;
+        });
+    }
+
+    private static <T extends HasMetadata> T madeAgainOnConflict(Supplier<T> write) {
         KubernetesClientException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -41,9 +52,8 @@ public final class Edits {
                     throw e;
                 }
                 last = e;
-                T now = resource.get();
-                System.out.printf("edit %d of %s met a newer object (409 Conflict)%n", attempt, now == null ? "?"
-                        : now.getKind() + " " + now.getMetadata().getNamespace() + "/" + now.getMetadata().getName());
+                // The API server's words name the object: Operation cannot be fulfilled on <kind> "<name>": ...
+                System.out.printf("edit %d: %s%n", attempt, e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
             }
         }
         throw new IllegalStateException("the edit met a newer object " + ATTEMPTS + " times in a row", last);

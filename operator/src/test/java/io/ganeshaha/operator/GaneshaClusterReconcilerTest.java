@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -131,12 +130,7 @@ class GaneshaClusterReconcilerTest {
     void agentsRolledOut(String name) {
         await().atMost(TIMEOUT).until(() -> daemonSet(name) != null);
         int members = get(name).getSpec().getNodes().size();
-        Edits.editStatus(client.apps().daemonSets().inNamespace(namespace()).withName(name + "-node-agent"), ds -> {
-            ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(members)
-                    .withUpdatedNumberScheduled(members).withNumberReady(members)
-                    .withObservedGeneration(ds.getMetadata().getGeneration()).build());
-            return ds;
-        });
+        Edits.rolledOut(client.apps().daemonSets().inNamespace(namespace()).withName(name + "-node-agent"), members);
     }
 
     /** What a node agent writes: its GaneshaNode (created once), then its status. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the survivors are in grace): that window is measured and bounded by the survivors' grace entry.
  * Two nodes failing together leave one survivor taking both VIPs, the writer's and the locker's.
  * Every fault (kill -9, hang, two nodes together, node lost) is run with NFSv4.1 clients and again
- * with NFSv4.0 ones (SETCLIENTID, no sessions, no RECLAIM_COMPLETE). Run alone with {@code ./mvnw verify -pl node-agent -Dit.test=ClientFailoverIT}.
+ * with NFSv4.0 ones (SETCLIENTID, no sessions, no RECLAIM_COMPLETE). Run alone with
+ * {@code ./mvnw verify -pl node-agent -Dit.test=ClientFailoverIT}.
  */
 @Tag("integration")
 @Tag("clients")
@@ -215,9 +216,9 @@ class ClientFailoverIT {
         ClientWorkloads.Outage atFailBack = ClientWorkloads.outage(oks, homeNs - 1_000_000_000L);
 
         List<long[]> got = workloads.lockerGot();
-        System.out.printf(name + " (NFSv" + version + "): %s in grace %d ms after the faults, N2's VIP there %d ms, N3's %d ms;"
+        System.out.printf("%s (NFSv%s): %s in grace %d ms after the faults, N2's VIP there %d ms, N3's %d ms;"
                 + " writer stalled %d ms, wrote again %d ms after the faults; fail-back: VIPs home %d and %d ms, writer"
-                + " stalled %d ms; the locker got the lock %d time(s); %d records acknowledged%n", n1, n1InGrace,
+                + " stalled %d ms; the locker got the lock %d time(s); %d records acknowledged%n", name, version, n1, n1InGrace,
                 vip2OnN1, vip3OnN1, atFailover.stallMs(), (atFailover.resumedAtNs() - faultNs) / 1_000_000, vip2Home,
                 vip3Home, atFailBack.stallMs(), got.size(), oks.length);
 
